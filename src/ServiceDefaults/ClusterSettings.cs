@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RavenXcope.ServiceDefaults;
+
+/// <summary>Which Orleans cluster a process belongs to, and where a silo listens.</summary>
+public sealed class ClusterSettings
+{
+    /// <summary>Configuration section.</summary>
+    public const string SectionName = "Cluster";
+
+    /// <summary>Identifies one deployment; silos and clients must agree on it.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9._-]{1,64}$")]
+    public string ClusterId { get; set; } = "ravenxcope";
+
+    /// <summary>Identifies the service across deployments; grain state and reminders are keyed by it.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9._-]{1,64}$")]
+    public string ServiceId { get; set; } = "ravenxcope";
+
+    /// <summary>Silo-to-silo port.</summary>
+    [Range(1, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port that clients (the gateway) connect to.</summary>
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The address other silos and clients reach this silo on.</summary>
+    [Required]
+    public string AdvertisedIPAddress { get; set; } = "127.0.0.1";
+}

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Configuration;
+
+namespace RavenXcope.ServiceDefaults;
+
+/// <summary>
+/// Flat environment names (those of the source documents, such as <c>PG_DSN</c>, and the ones the
+/// scripts write) mapped onto configuration keys. They are read after the standard sources, so a
+/// flat name that is set wins over the same setting given as <c>Section__Key</c>.
+/// </summary>
+public static class ConfigurationAliases
+{
+    /// <summary>Environment name → configuration key.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Map = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["PG_DSN"] = "Database:ConnectionString",
+        ["CLUSTER_ID"] = "Cluster:ClusterId",
+        ["SERVICE_ID"] = "Cluster:ServiceId",
+        ["SILO_PORT"] = "Cluster:SiloPort",
+        ["SILO_GATEWAY_PORT"] = "Cluster:GatewayPort",
+        ["ADVERTISED_IP"] = "Cluster:AdvertisedIPAddress",
+        ["DASHBOARD_USER"] = "Dashboard:Username",
+        ["DASHBOARD_PASSWORD"] = "Dashboard:Password",
+    };
+
+    /// <summary>Adds the flat environment names that are set as configuration keys.</summary>
+    public static IConfigurationBuilder AddEnvironmentAliases(this IConfigurationBuilder builder)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (environmentName, key) in Map)
+        {
+            var value = Environment.GetEnvironmentVariable(environmentName);
+            if (!string.IsNullOrEmpty(value))
+            {
+                values[key] = value;
+            }
+        }
+
+        return builder.AddInMemoryCollection(values);
+    }
+
+    /// <summary>The names under which an operator can set <paramref name="key"/>, for error messages.</summary>
+    public static string Describe(string key)
+    {
+        var flat = Map.Where(pair => string.Equals(pair.Value, key, StringComparison.OrdinalIgnoreCase)).Select(pair => pair.Key).FirstOrDefault();
+        var hierarchical = key.Replace(":", "__", StringComparison.Ordinal);
+        return flat is null ? $"{key} (environment {hierarchical})" : $"{key} (environment {flat} or {hierarchical})";
+    }
+}

@@ -1,0 +1,90 @@
+using Npgsql;
+
+namespace RavenXcope.ServiceDefaults;
+
+/// <summary>
+/// Turns the configured database address into an Npgsql connection string. Both Npgsql's keyword form
+/// (<c>Host=…;Database=…</c>) and the URI form of the source documents' <c>PG_DSN</c>
+/// (<c>postgres://user:pass@host:port/db?sslmode=disable</c>) are accepted.
+/// </summary>
+public static class PostgresConnectionString
+{
+    /// <summary>The schema that holds every table of ours and of Orleans.</summary>
+    public const string Schema = "ravenxcope";
+
+    /// <summary>Parses <paramref name="value"/>; throws <see cref="FormatException"/> without echoing it (it may hold a password).</summary>
+    public static NpgsqlConnectionStringBuilder Parse(string value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(value);
+        try
+        {
+            return value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
+                ? FromUri(new Uri(value))
+                : new NpgsqlConnectionStringBuilder(value);
+        }
+        catch (Exception e) when (e is ArgumentException or UriFormatException or KeyNotFoundException)
+        {
+            throw new FormatException($"the database connection string does not parse: {e.GetType().Name}");
+        }
+    }
+
+    /// <summary>The connection string with the search path set to our schema, as the Orleans providers need it.</summary>
+    public static string ForSchema(string value)
+    {
+        var builder = Parse(value);
+        builder.SearchPath = Schema;
+        return builder.ConnectionString;
+    }
+
+    private static NpgsqlConnectionStringBuilder FromUri(Uri uri)
+    {
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host,
+            Port = uri.IsDefaultPort || uri.Port <= 0 ? 5432 : uri.Port,
+            Database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/')),
+        };
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            var parts = uri.UserInfo.Split(':', 2);
+            builder.Username = Uri.UnescapeDataString(parts[0]);
+            if (parts.Length == 2)
+            {
+                builder.Password = Uri.UnescapeDataString(parts[1]);
+            }
+        }
+
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var kv = pair.Split('=', 2);
+            var name = Uri.UnescapeDataString(kv[0]);
+            var setting = kv.Length == 2 ? Uri.UnescapeDataString(kv[1]) : string.Empty;
+            switch (name.ToLowerInvariant())
+            {
+                case "sslmode":
+                    builder.SslMode = setting.ToLowerInvariant() switch
+                    {
+                        "disable" => SslMode.Disable,
+                        "allow" => SslMode.Allow,
+                        "prefer" => SslMode.Prefer,
+                        "require" => SslMode.Require,
+                        "verify-ca" => SslMode.VerifyCA,
+                        "verify-full" => SslMode.VerifyFull,
+                        _ => throw new ArgumentException($"unknown sslmode '{setting}'"),
+                    };
+                    break;
+                case "application_name":
+                    builder.ApplicationName = setting;
+                    break;
+                case "connect_timeout":
+                    builder.Timeout = int.Parse(setting, System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                default:
+                    builder[name] = setting;
+                    break;
+            }
+        }
+
+        return builder;
+    }
+}

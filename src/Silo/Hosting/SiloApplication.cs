@@ -1,0 +1,100 @@
+using System.Net;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using RavenXcope.Grains;
+using RavenXcope.ServiceDefaults;
+using RavenXcope.Silo.Dashboard;
+using RavenXcope.Silo.Database;
+using RavenXcope.Silo.Health;
+
+namespace RavenXcope.Silo.Hosting;
+
+/// <summary>
+/// Builds the silo process: Orleans with clustering, grain storage and reminders on PostgreSQL, and an
+/// HTTP port that serves <c>/healthz</c> and the Orleans Dashboard behind authentication.
+/// </summary>
+public static class SiloApplication
+{
+    /// <summary>Builds the silo. <paramref name="configure"/> lets tests add configuration and services.</summary>
+    /// <exception cref="InvalidConfigurationException">A setting is missing or invalid.</exception>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddEnvironmentAliases();
+        configure?.Invoke(builder);
+
+        var database = SettingsLoader.Load<DatabaseSettings>(builder.Configuration, DatabaseSettings.SectionName);
+        var cluster = SettingsLoader.Load<ClusterSettings>(builder.Configuration, ClusterSettings.SectionName);
+        var dashboard = SettingsLoader.Load<DashboardSecurityOptions>(builder.Configuration, DashboardSecurityOptions.SectionName);
+        var connectionString = ValidatedConnectionString(database);
+        if (!IPAddress.TryParse(cluster.AdvertisedIPAddress, out var advertised))
+        {
+            throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("Cluster:AdvertisedIPAddress")}: not an IP address");
+        }
+
+        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton(cluster);
+        builder.Services.AddSingleton(dashboard);
+
+        // Registered before Orleans: hosted services start in order, so a stale schema stops the host
+        // before the silo joins the cluster.
+        builder.Services.AddHostedService<SchemaGate>();
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+            });
+            silo.ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = connectionString;
+            });
+            silo.AddAdoNetGrainStorage(StorageNames.Default, o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = connectionString;
+            });
+            silo.UseSystemTextJsonGrainStorageSerializer();
+            silo.UseAdoNetReminderService(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = connectionString;
+            });
+            silo.AddDashboard();
+        });
+
+        builder.Services
+            .AddAuthentication(BasicAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy("dashboard", policy => policy.AddAuthenticationSchemes(BasicAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database")
+            .AddCheck<ClusterHealthCheck>("cluster");
+
+        var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+        app.MapOrleansDashboard(dashboard.Path).RequireAuthorization("dashboard");
+        app.MapGet("/", () => Results.Redirect(dashboard.Path + "/")).ExcludeFromDescription();
+        return app;
+    }
+
+    private static string ValidatedConnectionString(DatabaseSettings database)
+    {
+        try
+        {
+            return PostgresConnectionString.ForSchema(database.ConnectionString);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("Database:ConnectionString")}: {e.Message}");
+        }
+    }
+}
