@@ -31,7 +31,7 @@ static async Task<int> Serve(string[] args, CancellationToken cancellationToken)
 {
     try
     {
-        await using var app = SiloApplication.Build(args);
+        await using var app = await SiloApplication.BuildAsync(args, cancellationToken: cancellationToken);
         await app.RunAsync(cancellationToken);
         return 0;
     }
@@ -44,6 +44,11 @@ static async Task<int> Serve(string[] args, CancellationToken cancellationToken)
     {
         await Console.Error.WriteLineAsync($"ravenxcope-silo: refusing to start: {e.Message}");
         return 3;
+    }
+    catch (Npgsql.NpgsqlException e)
+    {
+        await Console.Error.WriteLineAsync($"ravenxcope-silo: refusing to start: database unreachable: {e.Message}");
+        return 1;
     }
 }
 

@@ -16,9 +16,14 @@ namespace RavenXcope.Silo.Hosting;
 /// </summary>
 public static class SiloApplication
 {
-    /// <summary>Builds the silo. <paramref name="configure"/> lets tests add configuration and services.</summary>
+    /// <summary>
+    /// Builds the silo after checking that the database schema is current: a silo never joins the
+    /// cluster against a schema that is behind this build. <paramref name="configure"/> lets tests add
+    /// configuration and services.
+    /// </summary>
     /// <exception cref="InvalidConfigurationException">A setting is missing or invalid.</exception>
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <exception cref="SchemaMismatchException">The schema is behind this build, or was edited.</exception>
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddEnvironmentAliases();
@@ -33,13 +38,15 @@ public static class SiloApplication
             throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("Cluster:AdvertisedIPAddress")}: not an IP address");
         }
 
+        var schema = await new SchemaMigrator(database.ConnectionString).GetStatusAsync(cancellationToken);
+        if (!schema.IsCurrent)
+        {
+            throw new SchemaMismatchException(schema.Describe());
+        }
+
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(cluster);
         builder.Services.AddSingleton(dashboard);
-
-        // Registered before Orleans: hosted services start in order, so a stale schema stops the host
-        // before the silo joins the cluster.
-        builder.Services.AddHostedService<SchemaGate>();
 
         builder.UseOrleans(silo =>
         {

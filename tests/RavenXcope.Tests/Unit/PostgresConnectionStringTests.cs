@@ -1,0 +1,44 @@
+using Npgsql;
+using RavenXcope.ServiceDefaults;
+
+namespace RavenXcope.Tests.Unit;
+
+public sealed class PostgresConnectionStringTests
+{
+    [Fact]
+    public void The_URI_form_of_PG_DSN_is_understood()
+    {
+        var builder = PostgresConnectionString.Parse("postgres://rxc:p%40ss%3Aword@db.internal:6543/fleet?sslmode=disable&application_name=silo");
+        Assert.Equal("db.internal", builder.Host);
+        Assert.Equal(6543, builder.Port);
+        Assert.Equal("fleet", builder.Database);
+        Assert.Equal("rxc", builder.Username);
+        Assert.Equal("p@ss:word", builder.Password);
+        Assert.Equal(SslMode.Disable, builder.SslMode);
+        Assert.Equal("silo", builder.ApplicationName);
+    }
+
+    [Fact]
+    public void The_URI_form_defaults_to_port_5432()
+    {
+        Assert.Equal(5432, PostgresConnectionString.Parse("postgresql://u@localhost/db").Port);
+    }
+
+    [Fact]
+    public void The_keyword_form_is_kept_and_the_schema_search_path_is_added_for_Orleans()
+    {
+        var value = PostgresConnectionString.ForSchema("Host=127.0.0.1;Port=5433;Username=u;Password=p;Database=d");
+        var builder = new NpgsqlConnectionStringBuilder(value);
+        Assert.Equal("ravenxcope", builder.SearchPath);
+        Assert.Equal(5433, builder.Port);
+    }
+
+    [Theory]
+    [InlineData("Host=x;NoSuchKeyword=secret-value")]
+    [InlineData("postgres://u:secret-value@host/db?sslmode=sometimes")]
+    public void A_bad_connection_string_is_refused_without_echoing_it(string value)
+    {
+        var error = Assert.Throws<FormatException>(() => PostgresConnectionString.Parse(value));
+        Assert.DoesNotContain("secret-value", error.Message, StringComparison.Ordinal);
+    }
+}
