@@ -102,15 +102,19 @@ rxc_pg_start() {
     || { tail -n 30 "$data/server.log" >&2; rxc_die "PostgreSQL did not start (log: $data/server.log)"; }
 }
 
+# Stops the server and returns once its postmaster process is gone.
 rxc_pg_stop() {
-  local data=$1
+  local data=$1 pid deadline
   [ -f "$data/postmaster.pid" ] || return 0
+  pid=$(head -n 1 "$data/postmaster.pid")
   rxc_as_pg "$RXC_PG_BIN/pg_ctl" -D "$data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
+  deadline=$((SECONDS + 30))
+  while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
 }
 
-# rxc_psql PORT PASSWORD DATABASE SQL
+# rxc_psql PORT PASSWORD DATABASE SQL [psql options…]
 rxc_psql() {
-  PGPASSWORD=$2 psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$1" -U ravenxcope -d "$3" -c "$4"
+  PGPASSWORD=$2 psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$1" -U ravenxcope -d "$3" "${@:5}" -c "$4"
 }
 
 # A random secret of letters and digits.

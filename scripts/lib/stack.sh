@@ -1,0 +1,140 @@
+# The local stack of scripts/up.sh and scripts/down.sh: where things live and how they start and stop.
+# Source after common.sh. Defines variables and functions only.
+# shellcheck shell=bash
+
+RXC_DATA="$root/.data"
+RXC_RUN="$RXC_DATA/run"
+RXC_LOGS="$RXC_DATA/logs"
+RXC_BIN="$RXC_DATA/bin"
+RXC_PG_PORT=${RXC_PG_PORT:-55432}
+RXC_GATEWAY_PORT=${RXC_GATEWAY_PORT:-8080}
+RXC_SILO_HTTP_PORT=${RXC_SILO_HTTP_PORT:-8090}
+RXC_SILO_PORT=${RXC_SILO_PORT:-11111}
+RXC_SILO_GATEWAY_PORT=${RXC_SILO_GATEWAY_PORT:-30000}
+
+# PostgreSQL's data directory: inside .data/ when the server's user can reach it; otherwise (a
+# checkout under /root, say, run as root) a directory of its own under /var/lib/ravenxcope.
+rxc_stack_pg_data() {
+  if [ -f "$RXC_DATA/pg-data-path" ]; then
+    cat "$RXC_DATA/pg-data-path"
+    return
+  fi
+  local dir="$RXC_DATA/pg"
+  if [ "$(id -u)" -eq 0 ] && ! runuser -u "$(rxc_pg_user)" -- test -x "$RXC_DATA" 2>/dev/null; then
+    dir="/var/lib/ravenxcope/pg-$(printf '%s' "$root" | sha256sum | cut -c1-12)"
+    mkdir -p "$(dirname "$dir")"
+  fi
+  printf '%s\n' "$dir" >"$RXC_DATA/pg-data-path"
+  printf '%s\n' "$dir"
+}
+
+# Secrets made once and kept (mode 0600), so that re-running keeps the data and the credentials.
+rxc_stack_load_secrets() {
+  local file="$RXC_DATA/secrets.env"
+  if [ ! -f "$file" ]; then
+    umask 077
+    {
+      printf 'RXC_PG_PASSWORD=%s\n' "$(rxc_secret 32)"
+      printf 'RXC_DASHBOARD_USER=%s\n' "sre"
+      printf 'RXC_DASHBOARD_PASSWORD=%s\n' "$(rxc_secret 24)"
+    } >"$file"
+    umask 022
+  fi
+  chmod 600 "$file"
+  # shellcheck disable=SC1090
+  . "$file"
+  RXC_PG_DATA=$(rxc_stack_pg_data)
+  RXC_PG_DSN="postgres://ravenxcope:$RXC_PG_PASSWORD@127.0.0.1:$RXC_PG_PORT/ravenxcope?sslmode=disable"
+}
+
+rxc_stack_publish() {
+  local project
+  for project in silo:src/Silo/Silo.csproj gateway:src/Gateway/Gateway.csproj; do
+    dotnet publish "${project#*:}" -c Release -o "$RXC_BIN/${project%%:*}" -nologo -v quiet -clp:ErrorsOnly >&2 \
+      || rxc_die "building ${project#*:} failed"
+  done
+}
+
+# The stack's configuration, as NAME=value words for env(1).
+rxc_stack_environment() {
+  RXC_ENV=(
+    "PG_DSN=$RXC_PG_DSN"
+    CLUSTER_ID=ravenxcope SERVICE_ID=ravenxcope
+    "SILO_PORT=$RXC_SILO_PORT" "SILO_GATEWAY_PORT=$RXC_SILO_GATEWAY_PORT" ADVERTISED_IP=127.0.0.1
+    "DASHBOARD_USER=$RXC_DASHBOARD_USER" "DASHBOARD_PASSWORD=$RXC_DASHBOARD_PASSWORD"
+    DOTNET_CLI_TELEMETRY_OPTOUT=1
+  )
+}
+
+# rxc_stack_start NAME PROGRAM URL: starts a service in its own session, logging to .data/logs/NAME.log.
+# env and setsid exec in place, so $! is the service's own process id.
+rxc_stack_start() {
+  local name=$1 program=$2 url=$3
+  rxc_stack_environment
+  env "${RXC_ENV[@]}" "ASPNETCORE_URLS=$url" setsid "$program" >>"$RXC_LOGS/$name.log" 2>&1 </dev/null &
+  printf '%s\n' "$!" >"$RXC_RUN/$name.pid"
+}
+
+rxc_pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+
+rxc_stack_pg_running() {
+  local data
+  data=$(rxc_stack_pg_data)
+  [ -f "$data/postmaster.pid" ] && rxc_pid_alive "$(head -n 1 "$data/postmaster.pid")"
+}
+
+rxc_stack_running() {
+  [ -f "$RXC_RUN/silo.pid" ] && rxc_pid_alive "$(cat "$RXC_RUN/silo.pid")"
+}
+
+# Stops the gateway, then the silo (SIGTERM: a graceful leave of the cluster), then PostgreSQL.
+rxc_stack_stop() {
+  local name pid deadline
+  for name in gateway silo; do
+    [ -f "$RXC_RUN/$name.pid" ] || continue
+    pid=$(cat "$RXC_RUN/$name.pid")
+    if rxc_pid_alive "$pid"; then
+      kill -TERM "$pid" 2>/dev/null || true
+      deadline=$((SECONDS + 40))
+      while rxc_pid_alive "$pid" && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+      if rxc_pid_alive "$pid"; then
+        rxc_log "$name did not stop within 40 s; killing it"
+        kill -KILL "$pid" 2>/dev/null || true
+      fi
+    fi
+    rm -f "$RXC_RUN/$name.pid"
+  done
+  if [ -f "$RXC_DATA/pg-data-path" ] && [ -n "${RXC_PG_BIN:-}" ]; then
+    rxc_pg_stop "$(cat "$RXC_DATA/pg-data-path")"
+  fi
+}
+
+rxc_stack_write_env() {
+  umask 077
+  cat >"$RXC_DATA/up.env" <<ENV
+GATEWAY_URL=http://127.0.0.1:$RXC_GATEWAY_PORT
+DASHBOARD_URL=http://127.0.0.1:$RXC_SILO_HTTP_PORT/dashboard/
+DASHBOARD_USER=$RXC_DASHBOARD_USER
+DASHBOARD_PASSWORD=$RXC_DASHBOARD_PASSWORD
+SILO_HEALTH_URL=http://127.0.0.1:$RXC_SILO_HTTP_PORT/healthz
+GATEWAY_HEALTH_URL=http://127.0.0.1:$RXC_GATEWAY_PORT/healthz
+PG_DSN=$RXC_PG_DSN
+ENV
+  umask 022
+  chmod 600 "$RXC_DATA/up.env"
+}
+
+rxc_stack_print_summary() {
+  cat <<SUMMARY
+
+RavenXcope is running on 127.0.0.1:
+  gateway          http://127.0.0.1:$RXC_GATEWAY_PORT   (health: /healthz)
+  Orleans dashboard http://127.0.0.1:$RXC_SILO_HTTP_PORT/dashboard/
+                   user: $RXC_DASHBOARD_USER   password: $RXC_DASHBOARD_PASSWORD
+  silo health      http://127.0.0.1:$RXC_SILO_HTTP_PORT/healthz
+  PostgreSQL       127.0.0.1:$RXC_PG_PORT, database ravenxcope (PG_DSN in .data/up.env)
+  logs             $RXC_LOGS/
+
+These values are also in .data/up.env (KEY=value). Stop with scripts/down.sh.
+SUMMARY
+}
