@@ -49,17 +49,21 @@ rxc_log "building"
 dotnet build RavenXcope.sln -c Release -nologo -v quiet -clp:ErrorsOnly >&2 || rxc_die "build failed"
 
 rxc_log "running tests"
-log="$work/test.log"
-set +e
-dotnet test RavenXcope.sln -c Release --no-build --nologo -v quiet --logger "console;verbosity=normal" \
-  --results-directory "$work/results" "$@" 2>&1 | tee "$log"
-test_status=${PIPESTATUS[0]}
-set -e
+# One run per test project, each with its own results folder, so no report can overwrite another.
+test_status=0
+projects=$(grep -l '<IsTestProject>true</IsTestProject>' tests/*/*.csproj)
+for project in $projects; do
+  name=$(basename "$project" .csproj)
+  dotnet test "$project" -c Release --no-build --nologo -v quiet --logger "console;verbosity=normal" \
+    --logger trx --results-directory "$work/results/$name" "$@" || test_status=$?
+  [ -n "$(ls "$work/results/$name"/*.trx 2>/dev/null)" ] || { rxc_log "$name produced no test report"; test_status=1; }
+done
 
-# One closing line for the whole run, summed over the test assemblies.
+# One closing line for the whole run, summed over the test projects' TRX counters.
 read -r passed failed skipped < <(
-  sed -nE 's/.*(Passed|Failed)!.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\3 \2 \4/p' "$log" \
-    | awk '{p+=$1; f+=$2; s+=$3} END {printf "%d %d %d\n", p, f, s}')
+  cat "$work"/results/*/*.trx 2>/dev/null | grep -o '<Counters [^>]*>' \
+    | sed -E 's/.* total="([0-9]+)" executed="([0-9]+)" passed="([0-9]+)" failed="([0-9]+)" error="([0-9]+)".*/\3 \4 \5 \1 \2/' \
+    | awk '{p+=$1; f+=$2+$3; s+=$4-$5} END {printf "%d %d %d\n", p, f, s}')
 echo
 echo "Tests: $passed passed, $failed failed, $skipped skipped"
 if [ "$test_status" -ne 0 ]; then
