@@ -20,6 +20,14 @@ public static class ConfigurationAliases
         ["ADVERTISED_IP"] = "Cluster:AdvertisedIPAddress",
         ["DASHBOARD_USER"] = "Dashboard:Username",
         ["DASHBOARD_PASSWORD"] = "Dashboard:Password",
+        ["CA_CERT_FILE"] = "CertificateAuthority:CertificatePath",
+        ["CA_KEY_FILE"] = "CertificateAuthority:KeyPath",
+        ["GATEWAY_TLS_CERT_FILE"] = "Gateway:TlsCertificatePath",
+        ["GATEWAY_TLS_KEY_FILE"] = "Gateway:TlsKeyPath",
+        ["GATEWAY_HTTP_PORT"] = "Gateway:HttpPort",
+        ["GATEWAY_ENROLL_PORT"] = "Gateway:EnrollPort",
+        ["GATEWAY_MTLS_PORT"] = "Gateway:MtlsPort",
+        ["GATEWAY_BIND_ADDRESS"] = "Gateway:BindAddress",
     };
 
     /// <summary>Adds the flat environment names that are set as configuration keys.</summary>

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using RavenXcope.ServiceDefaults;
+using RavenXcope.ServiceDefaults.ApiKeys;
+using RavenXcope.Silo.Trust;
 using RavenXcope.Silo.Database;
 using RavenXcope.Silo.Hosting;
 
@@ -21,6 +23,19 @@ root.Subcommands.Add(migrate);
 var checkSchema = new Command("check-schema", "Exit 0 when the database schema is current, 3 when it is behind.") { dsnOption };
 checkSchema.SetAction((result, cancellationToken) => CheckSchema(result.GetValue(dsnOption), cancellationToken));
 root.Subcommands.Add(checkSchema);
+
+var caDirOption = new Option<string>("--dir") { Description = "Directory for ca.cert.pem, ca.key.pem (0600), gateway.cert.pem and gateway.key.pem (0600).", Required = true };
+var serverNameOption = new Option<string[]>("--server-name") { Description = "DNS name in the gateway certificate (repeatable; default: localhost).", AllowMultipleArgumentsPerToken = false };
+var serverIpOption = new Option<string[]>("--server-ip") { Description = "IP address in the gateway certificate (repeatable; default: 127.0.0.1).", AllowMultipleArgumentsPerToken = false };
+var initCa = new Command("init-ca", "Create the certificate authority and the gateway's TLS certificate (keeps existing files).") { caDirOption, serverNameOption, serverIpOption };
+initCa.SetAction(result => InitCaCommand(result.GetValue(caDirOption)!, result.GetValue(serverNameOption) ?? [], result.GetValue(serverIpOption) ?? []));
+root.Subcommands.Add(initCa);
+
+var roleOption = new Option<string>("--role") { Description = "admin, operator or reader.", Required = true };
+var tenantOption = new Option<string?>("--tenant") { Description = "Scope the key to one tenant (default: global)." };
+var createKey = new Command("create-api-key", "Create an operator API key and print it (shown once).") { roleOption, tenantOption, dsnOption };
+createKey.SetAction((result, cancellationToken) => CreateApiKey(result.GetValue(roleOption)!, result.GetValue(tenantOption), result.GetValue(dsnOption), cancellationToken));
+root.Subcommands.Add(createKey);
 
 root.TreatUnmatchedTokensAsErrors = false;
 root.SetAction((result, cancellationToken) => Serve(result.UnmatchedTokens.ToArray(), cancellationToken));
@@ -101,6 +116,61 @@ static async Task<int> CheckSchema(string? connectionString, CancellationToken c
         await Console.Error.WriteLineAsync($"ravenxcope-silo check-schema: {e.Message}");
         return 1;
     }
+}
+
+static int InitCaCommand(string directory, string[] names, string[] addresses)
+{
+    var parsed = new List<System.Net.IPAddress>();
+    foreach (var address in addresses.Length == 0 ? ["127.0.0.1"] : addresses)
+    {
+        if (!System.Net.IPAddress.TryParse(address, out var ip))
+        {
+            Console.Error.WriteLine($"ravenxcope-silo init-ca: '{address}' is not an IP address");
+            return 2;
+        }
+
+        parsed.Add(ip);
+    }
+
+    try
+    {
+        foreach (var line in InitCa.Run(directory, names.Length == 0 ? ["localhost"] : names, parsed, DateTimeOffset.UtcNow))
+        {
+            Console.WriteLine(line);
+        }
+
+        return 0;
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException or RavenXcope.Grains.Certificates.InsecureKeyFileException)
+    {
+        Console.Error.WriteLine($"ravenxcope-silo init-ca: {e.Message}");
+        return 1;
+    }
+}
+
+static async Task<int> CreateApiKey(string role, string? tenantId, string? connectionString, CancellationToken cancellationToken)
+{
+    if (!Enum.TryParse<ApiKeyRole>(role, ignoreCase: true, out var parsedRole) || !Enum.IsDefined(parsedRole))
+    {
+        await Console.Error.WriteLineAsync("ravenxcope-silo create-api-key: --role must be admin, operator or reader");
+        return 2;
+    }
+
+    if (tenantId is not null && !RavenXcope.Grains.Model.Identifiers.IsValid(tenantId))
+    {
+        await Console.Error.WriteLineAsync("ravenxcope-silo create-api-key: --tenant is not a valid tenant id");
+        return 2;
+    }
+
+    if (ResolveConnectionString(connectionString) is not { } dsn)
+    {
+        return 2;
+    }
+
+    await using var dataSource = new Npgsql.NpgsqlDataSourceBuilder(PostgresConnectionString.ForSchema(dsn)).Build();
+    var (apiKey, _) = await new ApiKeyStore(dataSource, TimeProvider.System).CreateAsync(parsedRole, tenantId, cancellationToken);
+    Console.WriteLine(apiKey);
+    return 0;
 }
 
 static string? ResolveConnectionString(string? fromCommandLine)

@@ -2,11 +2,18 @@ using System.Net;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using Orleans.Serialization;
 using RavenXcope.Grains;
+using RavenXcope.Grains.Certificates;
 using RavenXcope.ServiceDefaults;
 using RavenXcope.Silo.Dashboard;
 using RavenXcope.Silo.Database;
 using RavenXcope.Silo.Health;
+using RavenXcope.Silo.ReadModel;
+using RavenXcope.Silo.Trust;
 
 namespace RavenXcope.Silo.Hosting;
 
@@ -32,6 +39,8 @@ public static class SiloApplication
         var database = SettingsLoader.Load<DatabaseSettings>(builder.Configuration, DatabaseSettings.SectionName);
         var cluster = SettingsLoader.Load<ClusterSettings>(builder.Configuration, ClusterSettings.SectionName);
         var dashboard = SettingsLoader.Load<DashboardSecurityOptions>(builder.Configuration, DashboardSecurityOptions.SectionName);
+        var trust = SettingsLoader.Load<TrustSettings>(builder.Configuration, TrustSettings.SectionName);
+        var authoritySettings = SettingsLoader.Load<AuthoritySettings>(builder.Configuration, AuthoritySettings.SectionName);
         var connectionString = ValidatedConnectionString(database);
         if (!IPAddress.TryParse(cluster.AdvertisedIPAddress, out var advertised))
         {
@@ -44,9 +53,18 @@ public static class SiloApplication
             throw new SchemaMismatchException(schema.Describe());
         }
 
+        var authority = LoadAuthority(authoritySettings);
+
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(cluster);
         builder.Services.AddSingleton(dashboard);
+        builder.Services.AddSingleton(authority);
+        builder.Services.AddSingleton(trust.ToPolicy());
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        builder.Services.AddSingleton<IFleetDirectory, PostgresFleetDirectory>();
+        builder.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o =>
+            o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
         builder.UseOrleans(silo =>
         {
@@ -91,6 +109,22 @@ public static class SiloApplication
         app.MapOrleansDashboard(dashboard.Path).RequireAuthorization("dashboard");
         app.MapGet("/", () => Results.Redirect(dashboard.Path + "/")).ExcludeFromDescription();
         return app;
+    }
+
+    private static CertificateAuthority LoadAuthority(AuthoritySettings settings)
+    {
+        try
+        {
+            return CertificateAuthority.Load(settings.CertificatePath, settings.KeyPath);
+        }
+        catch (InsecureKeyFileException e)
+        {
+            throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("CertificateAuthority:KeyPath")}: {e.Message}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            throw new InvalidConfigurationException($"the CA in {settings.CertificatePath} / {settings.KeyPath} cannot be loaded: {e.Message}");
+        }
     }
 
     private static string ValidatedConnectionString(DatabaseSettings database)

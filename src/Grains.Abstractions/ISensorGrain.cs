@@ -1,0 +1,41 @@
+using RavenXcope.Grains.Model;
+
+namespace RavenXcope.Grains;
+
+/// <summary>A sensor: lifecycle, certificates and trust. Key: <see cref="Identifiers.SensorKey"/>.</summary>
+[Alias("RavenXcope.ISensorGrain")]
+public interface ISensorGrain : IGrainWithStringKey
+{
+    /// <summary>Registers the sensor in its (existing) tenant; the same call again returns it unchanged.</summary>
+    Task<Result<SensorSnapshot>> RegisterAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>The sensor, or null when it does not exist.</summary>
+    Task<SensorSnapshot?> GetAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Issues a claim code bound to this sensor; the code is returned once and never stored.</summary>
+    Task<Result<IssuedClaimCode>> CreateClaimCodeAsync(TimeSpan? lifetime, CancellationToken cancellationToken = default);
+
+    /// <summary>Issues the first certificate; called by the claim-code grain after it recorded the redemption.</summary>
+    Task<Result<IssuedCertificate>> EnrollAsync(string csrPem, string claimCodeDigest, HostMetadata host, CancellationToken cancellationToken = default);
+
+    /// <summary>Suspends the sensor (reversible).</summary>
+    Task<Result<SensorSnapshot>> DisableAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Lifts a suspension.</summary>
+    Task<Result<SensorSnapshot>> EnableAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Revokes the sensor for good.</summary>
+    Task<Result<SensorSnapshot>> RevokeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Asks the agent to renew on its next heartbeat (bumps the renewal generation).</summary>
+    Task<Result<SensorSnapshot>> RequestRenewalAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Checks a certificate presented on the mTLS port. Never cached: a revoke applies to the next request.</summary>
+    Task<CertificateVerdict> CheckCertificateAsync(string serial, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a heartbeat (in memory) and answers with the trust state and renewal generation.</summary>
+    Task<Result<HeartbeatReply>> HeartbeatAsync(SensorHeartbeat heartbeat, CancellationToken cancellationToken = default);
+
+    /// <summary>Issues a new certificate for a new key; the previous one stays accepted for the overlap.</summary>
+    Task<Result<IssuedCertificate>> RenewAsync(string presentedSerial, string csrPem, CancellationToken cancellationToken = default);
+}

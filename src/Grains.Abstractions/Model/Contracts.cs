@@ -1,0 +1,105 @@
+namespace RavenXcope.Grains.Model;
+
+/// <summary>Outcome of a grain command: a value, or a refusal with a stable code.</summary>
+[GenerateSerializer, Immutable, Alias("RavenXcope.Result`1")]
+public sealed record Result<T>(
+    [property: Id(0)] T? Value,
+    [property: Id(1)] string? ErrorCode,
+    [property: Id(2)] string? ErrorDetail)
+{
+    /// <summary>True when the command succeeded.</summary>
+    public bool IsSuccess => ErrorCode is null;
+
+    /// <summary>A success.</summary>
+    public static Result<T> Ok(T value) => new(value, null, null);
+
+    /// <summary>A refusal.</summary>
+    public static Result<T> Fail(string code, string detail) => new(default, code, detail);
+}
+
+/// <summary>A tenant as the operator API shows it.</summary>
+[GenerateSerializer, Immutable, Alias("RavenXcope.TenantSnapshot")]
+public sealed record TenantSnapshot(
+    [property: Id(0)] string TenantId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] DateTimeOffset CreatedAt);
+
+/// <summary>A sensor as the operator API shows it (no certificate bodies, no secrets).</summary>
+[GenerateSerializer, Immutable, Alias("RavenXcope.SensorSnapshot")]
+public sealed record SensorSnapshot(
+    [property: Id(0)] string TenantId,
+    [property: Id(1)] string SensorId,
+    [property: Id(2)] string Name,
+    [property: Id(3)] SensorLifecycle Lifecycle,
+    [property: Id(4)] TrustState TrustState,
+    [property: Id(5)] string? CertificateSerial,
+    [property: Id(6)] DateTimeOffset? CertificateNotAfter,
+    [property: Id(7)] int RenewalGeneration,
+    [property: Id(8)] DateTimeOffset CreatedAt,
+    [property: Id(9)] DateTimeOffset UpdatedAt,
+    [property: Id(10)] HostMetadata? Host,
+    [property: Id(11)] DateTimeOffset? LastHeartbeatAt);
+
+/// <summary>What the agent reports about its host at enrollment (seed 002).</summary>
+[GenerateSerializer, Immutable, Alias("RavenXcope.HostMetadata")]
+public sealed record HostMetadata(
+    [property: Id(0)] string Hostname,
+    [property: Id(1)] string OsInfo,
+    [property: Id(2)] string Architecture,
+    [property: Id(3)] string AgentVersion,
+    [property: Id(4)] string? SensorIp,
+    [property: Id(5)] IReadOnlyList<NetworkInterfaceInfo> Interfaces);
+
+/// <summary>One network interface of a sensor host (seed 002).</summary>
+[GenerateSerializer, Immutable, Alias("RavenXcope.NetworkInterfaceInfo")]
+public sealed record NetworkInterfaceInfo(
+    [property: Id(0)] string Name,
+    [property: Id(1)] bool IsManagement,
+    [property: Id(2)] bool IsLoopback,
+    [property: Id(3)] bool IsVirtual,
+    [property: Id(4)] bool IsWireless,
+    [property: Id(5)] bool IsUp,
+    [property: Id(6)] long BytesSent,
+    [property: Id(7)] long BytesRecv);
+
+/// <summary>A claim code as handed out once to the operator.</summary>
+[GenerateSerializer, Immutable, Alias("RavenXcope.IssuedClaimCode")]
+public sealed record IssuedClaimCode(
+    [property: Id(0)] string ClaimCode,
+    [property: Id(1)] DateTimeOffset ExpiresAt);
+
+/// <summary>A certificate issued to a sensor, with what the agent needs to use it.</summary>
+[GenerateSerializer, Immutable, Alias("RavenXcope.IssuedCertificate")]
+public sealed record IssuedCertificate(
+    [property: Id(0)] string TenantId,
+    [property: Id(1)] string SensorId,
+    [property: Id(2)] string CertificatePem,
+    [property: Id(3)] string CaCertificatePem,
+    [property: Id(4)] DateTimeOffset NotAfter,
+    [property: Id(5)] string Serial,
+    [property: Id(6)] int HeartbeatIntervalSeconds);
+
+/// <summary>The verdict on a certificate presented on the mTLS port.</summary>
+[GenerateSerializer, Immutable, Alias("RavenXcope.CertificateVerdict")]
+public sealed record CertificateVerdict(
+    [property: Id(0)] bool Accepted,
+    [property: Id(1)] string? ErrorCode,
+    [property: Id(2)] string? ErrorDetail,
+    [property: Id(3)] bool IsPreviousCertificate);
+
+/// <summary>What the agent reports in a heartbeat.</summary>
+[GenerateSerializer, Immutable, Alias("RavenXcope.SensorHeartbeat")]
+public sealed record SensorHeartbeat(
+    [property: Id(0)] string CertificateSerial,
+    [property: Id(1)] string AgentState,
+    [property: Id(2)] string? ReportedTrustState,
+    [property: Id(3)] string? AgentVersion);
+
+/// <summary>What the control plane answers to a heartbeat.</summary>
+[GenerateSerializer, Immutable, Alias("RavenXcope.HeartbeatReply")]
+public sealed record HeartbeatReply(
+    [property: Id(0)] TrustState TrustState,
+    [property: Id(1)] int RenewalGeneration,
+    [property: Id(2)] int HeartbeatIntervalSeconds,
+    [property: Id(3)] DateTimeOffset CertificateNotAfter,
+    [property: Id(4)] bool RenewNow);

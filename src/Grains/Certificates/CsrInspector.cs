@@ -1,0 +1,136 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using RavenXcope.Grains.Domain;
+
+namespace RavenXcope.Grains.Certificates;
+
+/// <summary>A CSR that passed every check: its public key is what the server will certify.</summary>
+public sealed record ValidCsr(PublicKey PublicKey, string KeyFingerprint, string KeyDescription);
+
+/// <summary>
+/// Validates a PKCS#10 CSR before anything is issued: size, encoding, key type and size, signature,
+/// and that it asks for nothing the server decides (identity attributes, SANs, CA:true). Pure.
+/// </summary>
+public static class CsrInspector
+{
+    /// <summary>Largest CSR accepted, in characters of PEM.</summary>
+    public const int MaxPemLength = 16 * 1024;
+
+    /// <summary>The key types a CSR may carry, as told to a client whose key is refused.</summary>
+    public const string AllowedKeys = "ECDSA P-256, ECDSA P-384, RSA 2048 to 4096 bits";
+
+    private const string EcOid = "1.2.840.10045.2.1";
+    private const string RsaOid = "1.2.840.113549.1.1.1";
+    private const string P256Oid = "1.2.840.10045.3.1.7";
+    private const string P384Oid = "1.3.132.0.34";
+    private const string CommonNameOid = "2.5.4.3";
+    private const string SubjectAltNameOid = "2.5.29.17";
+    private const string BasicConstraintsOid = "2.5.29.19";
+
+    /// <summary>Inspects <paramref name="pem"/>; returns the CSR or the refusal.</summary>
+    public static (ValidCsr? Csr, Refusal? Refusal) Inspect(string? pem)
+    {
+        if (string.IsNullOrWhiteSpace(pem))
+        {
+            return Refuse(CsrCodes.Malformed, "csrPem is required");
+        }
+
+        if (pem.Length > MaxPemLength)
+        {
+            return Refuse(CsrCodes.TooLarge, $"the CSR is larger than {MaxPemLength} characters");
+        }
+
+        CertificateRequest request;
+        try
+        {
+            request = CertificateRequest.LoadSigningRequestPem(
+                pem, HashAlgorithmName.SHA256,
+                CertificateRequestLoadOptions.SkipSignatureValidation | CertificateRequestLoadOptions.UnsafeLoadCertificateExtensions);
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException or AsnContentException)
+        {
+            return Refuse(CsrCodes.Malformed, "csrPem is not a PEM-encoded PKCS#10 certificate request");
+        }
+
+        var keyDescription = DescribeAllowedKey(request.PublicKey);
+        if (keyDescription is null)
+        {
+            return Refuse(CsrCodes.KeyNotAllowed, $"the CSR's key type is not accepted; allowed: {AllowedKeys}");
+        }
+
+        try
+        {
+            CertificateRequest.LoadSigningRequestPem(pem, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default);
+        }
+        catch (CryptographicException)
+        {
+            return Refuse(CsrCodes.SignatureInvalid, "the CSR's signature does not verify with its own key");
+        }
+
+        foreach (var extension in request.CertificateExtensions)
+        {
+            if (extension.Oid?.Value == BasicConstraintsOid && new X509BasicConstraintsExtension(new AsnEncodedData(extension.Oid, extension.RawData), extension.Critical).CertificateAuthority)
+            {
+                return Refuse(CsrCodes.CaNotAllowed, "a sensor certificate is never a CA: the CSR asks for CA:true");
+            }
+
+            if (extension.Oid?.Value == SubjectAltNameOid)
+            {
+                return Refuse(CsrCodes.IdentityNotAllowed, "the server decides a sensor's identity: the CSR may not ask for subject alternative names");
+            }
+        }
+
+        foreach (var rdn in request.SubjectName.EnumerateRelativeDistinguishedNames())
+        {
+            if (rdn.HasMultipleElements || rdn.GetSingleElementType().Value != CommonNameOid)
+            {
+                return Refuse(CsrCodes.IdentityNotAllowed, "the server decides a sensor's identity: the CSR's subject may hold a common name only");
+            }
+        }
+
+        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(request.PublicKey.ExportSubjectPublicKeyInfo()));
+        return (new ValidCsr(request.PublicKey, fingerprint, keyDescription), null);
+    }
+
+    private static string? DescribeAllowedKey(PublicKey key)
+    {
+        try
+        {
+            switch (key.Oid.Value)
+            {
+                case EcOid:
+                    using (var ec = key.GetECDsaPublicKey())
+                    {
+                        var curve = ec?.ExportParameters(false).Curve.Oid;
+                        return curve?.Value switch
+                        {
+                            P256Oid => "ECDSA P-256",
+                            P384Oid => "ECDSA P-384",
+                            _ => curve?.FriendlyName switch
+                            {
+                                "nistP256" or "ECDSA_P256" => "ECDSA P-256",
+                                "nistP384" or "ECDSA_P384" => "ECDSA P-384",
+                                _ => null,
+                            },
+                        };
+                    }
+
+                case RsaOid:
+                    using (var rsa = key.GetRSAPublicKey())
+                    {
+                        return rsa is { KeySize: >= 2048 and <= 4096 } ? $"RSA {rsa.KeySize}" : null;
+                    }
+
+                default:
+                    return null;
+            }
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
+
+    private static (ValidCsr?, Refusal?) Refuse(string code, string detail) => (null, new Refusal(code, detail));
+}

@@ -1,0 +1,101 @@
+using RavenXcope.Grains.Certificates;
+using RavenXcope.Grains.Domain;
+using RavenXcope.Grains.Model;
+using Orleans.Storage;
+using RavenXcope.Grains.State;
+
+namespace RavenXcope.Grains.Claims;
+
+/// <inheritdoc cref="IClaimCodeGrain"/>
+[GrainType("claim-code")]
+public sealed partial class ClaimCodeGrain(
+    [PersistentState("claimCode", StorageNames.Default)] IPersistentState<ClaimCodeState> state,
+    TrustPolicy policy,
+    TimeProvider time,
+    ILogger<ClaimCodeGrain> logger) : Grain, IClaimCodeGrain
+{
+    private static readonly Result<IssuedCertificate> Refused =
+        Result<IssuedCertificate>.Fail(RefusalCodes.EnrollmentRefused, "the claim code is not valid");
+
+    /// <inheritdoc />
+    public async Task IssueAsync(string tenantId, string sensorId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    {
+        if (state.State.Status != ClaimCodeStatus.None)
+        {
+            // 160 random bits do not collide; a second issue of one digest is a bug, never a reissue.
+            throw new InvalidOperationException("this claim code was issued before");
+        }
+
+        state.State.Status = ClaimCodeStatus.Issued;
+        state.State.TenantId = tenantId;
+        state.State.SensorId = sensorId;
+        state.State.IssuedAt = time.GetUtcNow();
+        state.State.ExpiresAt = expiresAt;
+        await state.WriteStateAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<Result<IssuedCertificate>> RedeemAsync(string csrPem, HostMetadata host, CancellationToken cancellationToken = default)
+    {
+        var (csr, csrRefusal) = CsrInspector.Inspect(csrPem);
+        if (state.State.Status == ClaimCodeStatus.None || csr is null)
+        {
+            LogRefused(logger, csrRefusal?.Code ?? "unknown_code");
+            return Refused;
+        }
+
+        var now = time.GetUtcNow();
+        var outcome = ClaimCodeMachine.Redeem(state.State.Status, state.State.ExpiresAt, state.State.RedeemedKeyFingerprint, state.State.RedeemedAt, csr.KeyFingerprint, now, policy);
+        if (outcome.Changed)
+        {
+            state.State.Status = outcome.State;
+            if (outcome.State == ClaimCodeStatus.Redeemed)
+            {
+                state.State.RedeemedAt = now;
+                state.State.RedeemedKeyFingerprint = csr.KeyFingerprint;
+            }
+
+            try
+            {
+                // Persisted before anything is issued: if two activations race, one write wins.
+                await state.WriteStateAsync(cancellationToken);
+            }
+            catch (InconsistentStateException)
+            {
+                LogRefused(logger, "lost_race");
+                DeactivateOnIdle();
+                return Refused;
+            }
+        }
+
+        if (outcome.IsRefused)
+        {
+            LogRefused(logger, state.State.Status.ToString());
+            return Refused;
+        }
+
+        var sensor = GrainFactory.GetGrain<ISensorGrain>(Identifiers.SensorKey(state.State.TenantId, state.State.SensorId));
+        var issued = await sensor.EnrollAsync(csrPem, this.GetPrimaryKeyString()[2..], host, cancellationToken);
+        if (!issued.IsSuccess)
+        {
+            LogRefused(logger, issued.ErrorCode!);
+            return Refused;
+        }
+
+        return issued;
+    }
+
+    /// <inheritdoc />
+    public async Task WithdrawAsync(CancellationToken cancellationToken = default)
+    {
+        var outcome = ClaimCodeMachine.Withdraw(state.State.Status);
+        if (outcome.Changed)
+        {
+            state.State.Status = outcome.State;
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Enrollment refused ({Reason})")]
+    private static partial void LogRefused(ILogger logger, string reason);
+}

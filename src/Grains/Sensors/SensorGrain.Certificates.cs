@@ -1,0 +1,146 @@
+using RavenXcope.Grains.Certificates;
+using RavenXcope.Grains.Domain;
+using RavenXcope.Grains.Model;
+using RavenXcope.Grains.State;
+
+namespace RavenXcope.Grains.Sensors;
+
+/// <summary>Enrollment, renewal and the per-request certificate check.</summary>
+public sealed partial class SensorGrain
+{
+    /// <inheritdoc />
+    public async Task<Result<IssuedCertificate>> EnrollAsync(string csrPem, string claimCodeDigest, HostMetadata host, CancellationToken cancellationToken = default)
+    {
+        var (csr, csrRefusal) = CsrInspector.Inspect(csrPem);
+        if (csr is null)
+        {
+            return Result<IssuedCertificate>.Fail(csrRefusal!.Code, csrRefusal.Detail);
+        }
+
+        // A retry of the enrollment that already succeeded (same code, same key) gets the same certificate.
+        if (S.Lifecycle == SensorLifecycle.Enrolled && S.Current is { } current
+            && current.ClaimCodeDigest == claimCodeDigest && current.KeyFingerprint == csr.KeyFingerprint)
+        {
+            return Result<IssuedCertificate>.Ok(ToIssued(current));
+        }
+
+        if (!S.Exists || S.PendingClaimCodeDigest != claimCodeDigest)
+        {
+            return Result<IssuedCertificate>.Fail(RefusalCodes.EnrollmentRefused, "the claim code is not this sensor's current code");
+        }
+
+        var outcome = SensorLifecycleMachine.Enroll(S.Lifecycle);
+        if (outcome.Refusal is { } refusal)
+        {
+            return Result<IssuedCertificate>.Fail(refusal.Code, refusal.Detail);
+        }
+
+        var now = time.GetUtcNow();
+        var record = Issue(csr, now);
+        record.ClaimCodeDigest = claimCodeDigest;
+        S.Current = record;
+        S.Lifecycle = outcome.State;
+        S.PendingClaimCodeDigest = null;
+        S.Host = host;
+        S.UpdatedAt = now;
+        await PersistAsync(cancellationToken);
+        LogEnrolled(logger, S.TenantId, S.SensorId, record.Serial, record.NotAfter);
+        return Result<IssuedCertificate>.Ok(ToIssued(record));
+    }
+
+    /// <inheritdoc />
+    public Task<CertificateVerdict> CheckCertificateAsync(string serial, CancellationToken cancellationToken = default)
+    {
+        if (!S.Exists)
+        {
+            return Task.FromResult(new CertificateVerdict(false, RefusalCodes.CertificateNotCurrent, "no such sensor", false));
+        }
+
+        var refusal = CertificateGate.Check(S, serial, time.GetUtcNow(), out var isPrevious);
+        return Task.FromResult(refusal is null
+            ? new CertificateVerdict(true, null, null, isPrevious)
+            : new CertificateVerdict(false, refusal.Code, refusal.Detail, false));
+    }
+
+    /// <inheritdoc />
+    public async Task<Result<HeartbeatReply>> HeartbeatAsync(SensorHeartbeat heartbeat, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        var refusal = S.Exists
+            ? CertificateGate.Check(S, heartbeat.CertificateSerial, now, out _)
+            : new Refusal(RefusalCodes.CertificateNotCurrent, "no such sensor");
+        if (refusal is not null)
+        {
+            return Result<HeartbeatReply>.Fail(refusal.Code, refusal.Detail);
+        }
+
+        _lastHeartbeatAt = now;
+
+        // The reminder moves trust at its thresholds; a heartbeat that arrives first persists the
+        // change itself (a transition, not traffic: at most a few writes per certificate).
+        var trust = TrustEvaluator.Evaluate(S.Lifecycle, S.Current?.NotAfter, now, policy);
+        if (trust != S.TrustState)
+        {
+            await PersistAsync(cancellationToken);
+        }
+
+        return Result<HeartbeatReply>.Ok(new HeartbeatReply(
+            S.TrustState,
+            S.RenewalGeneration,
+            (int)policy.HeartbeatInterval.TotalSeconds,
+            S.Current!.NotAfter,
+            RenewNow: S.TrustState is TrustState.RenewalDue or TrustState.Expired));
+    }
+
+    /// <inheritdoc />
+    public async Task<Result<IssuedCertificate>> RenewAsync(string presentedSerial, string csrPem, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        var refusal = S.Exists
+            ? CertificateGate.Check(S, presentedSerial, now, out _)
+            : new Refusal(RefusalCodes.CertificateNotCurrent, "no such sensor");
+        refusal ??= SensorLifecycleMachine.Renew(S.Lifecycle).Refusal;
+        if (refusal is not null)
+        {
+            return Result<IssuedCertificate>.Fail(refusal.Code, refusal.Detail);
+        }
+
+        var (csr, csrRefusal) = CsrInspector.Inspect(csrPem);
+        if (csr is null)
+        {
+            return Result<IssuedCertificate>.Fail(csrRefusal!.Code, csrRefusal.Detail);
+        }
+
+        if (csr.KeyFingerprint == S.Current!.KeyFingerprint || csr.KeyFingerprint == S.Previous?.KeyFingerprint)
+        {
+            return Result<IssuedCertificate>.Fail("csr_key_reused", "a renewal needs a new key pair");
+        }
+
+        var record = Issue(csr, now);
+        S.Previous = S.Current;
+        S.PreviousAcceptedUntil = now + policy.RenewalOverlap;
+        S.Current = record;
+        S.UpdatedAt = now;
+        await PersistAsync(cancellationToken);
+        LogRenewed(logger, S.TenantId, S.SensorId, record.Serial, record.NotAfter);
+        return Result<IssuedCertificate>.Ok(ToIssued(record));
+    }
+
+    private CertificateRecord Issue(ValidCsr csr, DateTimeOffset now)
+    {
+        var issued = authority.IssueSensorCertificate(csr.PublicKey, S.TenantId, S.SensorId, now, policy.CertificateLifetime);
+        return new CertificateRecord
+        {
+            Serial = issued.Serial,
+            Fingerprint = issued.Fingerprint,
+            KeyFingerprint = csr.KeyFingerprint,
+            NotBefore = issued.NotBefore,
+            NotAfter = issued.NotAfter,
+            CertificatePem = issued.CertificatePem,
+        };
+    }
+
+    private IssuedCertificate ToIssued(CertificateRecord record) => new(
+        S.TenantId, S.SensorId, record.CertificatePem, authority.CertificatePem, record.NotAfter, record.Serial,
+        (int)policy.HeartbeatInterval.TotalSeconds);
+}

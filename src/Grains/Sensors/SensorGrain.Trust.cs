@@ -1,0 +1,50 @@
+using RavenXcope.Grains.Domain;
+
+namespace RavenXcope.Grains.Sensors;
+
+/// <summary>The trust reminder: due at the next threshold (renewal recommended, due, expiry), not polling.</summary>
+public sealed partial class SensorGrain
+{
+    /// <summary>Name of the reminder that moves the trust state at its thresholds.</summary>
+    public const string TrustReminder = "trust";
+
+    // After a threshold has passed and before the reminder is moved to the next one, it ticks at this
+    // period; Orleans' floor for reminders is one minute.
+    private static readonly TimeSpan TrustReminderPeriod = TimeSpan.FromHours(1);
+
+    /// <inheritdoc />
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != TrustReminder || !S.Exists)
+        {
+            return;
+        }
+
+        var trust = TrustEvaluator.Evaluate(S.Lifecycle, S.Current?.NotAfter, time.GetUtcNow(), policy);
+        if (trust != S.TrustState)
+        {
+            LogTrustMoved(logger, S.TenantId, S.SensorId, S.TrustState, trust);
+            S.UpdatedAt = time.GetUtcNow();
+            await PersistAsync(CancellationToken.None);
+        }
+        else
+        {
+            await ScheduleTrustReminderAsync();
+        }
+    }
+
+    private async Task ScheduleTrustReminderAsync()
+    {
+        var now = time.GetUtcNow();
+        var next = TrustEvaluator.NextChange(S.Lifecycle, S.Current?.NotAfter, now, policy);
+        if (next is { } due)
+        {
+            var wait = due - now;
+            await this.RegisterOrUpdateReminder(TrustReminder, wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait, TrustReminderPeriod);
+        }
+        else if (await this.GetReminder(TrustReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+}

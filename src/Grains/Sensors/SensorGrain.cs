@@ -1,0 +1,173 @@
+using RavenXcope.Grains.Certificates;
+using RavenXcope.Grains.Domain;
+using RavenXcope.Grains.Model;
+using RavenXcope.Grains.State;
+
+namespace RavenXcope.Grains.Sensors;
+
+/// <summary>
+/// A sensor: lifecycle, certificates and trust. Every command validates, transitions (pure state
+/// machines in <see cref="Domain"/>), persists, and only then has side effects (read model, reminders,
+/// claim codes). Heartbeats are kept in memory and never written.
+/// </summary>
+[GrainType("sensor")]
+public sealed partial class SensorGrain(
+    [PersistentState("sensor", StorageNames.Default)] IPersistentState<SensorState> state,
+    CertificateAuthority authority,
+    IFleetDirectory directory,
+    TrustPolicy policy,
+    TimeProvider time,
+    ILogger<SensorGrain> logger) : Grain, ISensorGrain, IRemindable
+{
+    private DateTimeOffset? _lastHeartbeatAt;
+
+    private SensorState S => state.State;
+
+    /// <inheritdoc />
+    public async Task<Result<SensorSnapshot>> RegisterAsync(string name, CancellationToken cancellationToken = default)
+    {
+        if (S.Exists)
+        {
+            return S.Name == name
+                ? Result<SensorSnapshot>.Ok(Snapshot())
+                : Result<SensorSnapshot>.Fail(RefusalCodes.SensorExists, $"sensor {S.SensorId} already exists with another name");
+        }
+
+        var (tenantId, sensorId) = Identifiers.ParseSensorKey(this.GetPrimaryKeyString());
+        if (await GrainFactory.GetGrain<ITenantGrain>(Identifiers.TenantKey(tenantId)).GetAsync(cancellationToken) is null)
+        {
+            return Result<SensorSnapshot>.Fail(RefusalCodes.TenantNotFound, $"tenant {tenantId} does not exist");
+        }
+
+        var now = time.GetUtcNow();
+        S.Exists = true;
+        S.TenantId = tenantId;
+        S.SensorId = sensorId;
+        S.Name = name;
+        S.Lifecycle = SensorLifecycle.Registered;
+        S.TrustState = TrustState.None;
+        S.CreatedAt = now;
+        S.UpdatedAt = now;
+        await PersistAsync(cancellationToken);
+        return Result<SensorSnapshot>.Ok(Snapshot());
+    }
+
+    /// <inheritdoc />
+    public Task<SensorSnapshot?> GetAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(S.Exists ? Snapshot() : null);
+
+    /// <inheritdoc />
+    public async Task<Result<IssuedClaimCode>> CreateClaimCodeAsync(TimeSpan? lifetime, CancellationToken cancellationToken = default)
+    {
+        if (!S.Exists)
+        {
+            return Result<IssuedClaimCode>.Fail(RefusalCodes.SensorNotFound, "no such sensor");
+        }
+
+        var outcome = SensorLifecycleMachine.IssueClaimCode(S.Lifecycle);
+        if (outcome.Refusal is { } refusal)
+        {
+            return Result<IssuedClaimCode>.Fail(refusal.Code, refusal.Detail);
+        }
+
+        var validity = lifetime ?? policy.DefaultClaimCodeLifetime;
+        if (validity < TimeSpan.FromMinutes(1) || validity > policy.MaxClaimCodeLifetime)
+        {
+            return Result<IssuedClaimCode>.Fail("claim_code_lifetime_invalid", $"a claim code lives between 60 and {(int)policy.MaxClaimCodeLifetime.TotalSeconds} seconds");
+        }
+
+        // A newer code replaces the one before it.
+        if (S.PendingClaimCodeDigest is { } previous)
+        {
+            await GrainFactory.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(previous)).WithdrawAsync(cancellationToken);
+        }
+
+        var code = ClaimCodes.NewCode();
+        var digest = ClaimCodes.Digest(code);
+        var expiresAt = time.GetUtcNow() + validity;
+        await GrainFactory.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(digest)).IssueAsync(S.TenantId, S.SensorId, expiresAt, cancellationToken);
+        S.PendingClaimCodeDigest = digest;
+        S.UpdatedAt = time.GetUtcNow();
+        await state.WriteStateAsync(cancellationToken);
+        LogClaimCodeIssued(logger, S.TenantId, S.SensorId, expiresAt);
+        return Result<IssuedClaimCode>.Ok(new IssuedClaimCode(code, expiresAt));
+    }
+
+    /// <inheritdoc />
+    public Task<Result<SensorSnapshot>> DisableAsync(CancellationToken cancellationToken = default) =>
+        ApplyAsync(SensorLifecycleMachine.Disable(S.Lifecycle), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<Result<SensorSnapshot>> EnableAsync(CancellationToken cancellationToken = default) =>
+        ApplyAsync(SensorLifecycleMachine.Enable(S.Lifecycle, S.Current is not null), cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<Result<SensorSnapshot>> RevokeAsync(CancellationToken cancellationToken = default)
+    {
+        var result = await ApplyAsync(SensorLifecycleMachine.Revoke(S.Lifecycle), cancellationToken);
+        if (result.IsSuccess && S.PendingClaimCodeDigest is { } pending)
+        {
+            await GrainFactory.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(pending)).WithdrawAsync(cancellationToken);
+            S.PendingClaimCodeDigest = null;
+            await state.WriteStateAsync(cancellationToken);
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task<Result<SensorSnapshot>> RequestRenewalAsync(CancellationToken cancellationToken = default)
+    {
+        if (!S.Exists)
+        {
+            return Result<SensorSnapshot>.Fail(RefusalCodes.SensorNotFound, "no such sensor");
+        }
+
+        var outcome = SensorLifecycleMachine.Renew(S.Lifecycle);
+        if (outcome.Refusal is { } refusal)
+        {
+            return Result<SensorSnapshot>.Fail(refusal.Code, refusal.Detail);
+        }
+
+        S.RenewalGeneration++;
+        S.UpdatedAt = time.GetUtcNow();
+        await PersistAsync(cancellationToken);
+        return Result<SensorSnapshot>.Ok(Snapshot());
+    }
+
+    private async Task<Result<SensorSnapshot>> ApplyAsync(Outcome<SensorLifecycle> outcome, CancellationToken cancellationToken)
+    {
+        if (!S.Exists)
+        {
+            return Result<SensorSnapshot>.Fail(RefusalCodes.SensorNotFound, "no such sensor");
+        }
+
+        if (outcome.Refusal is { } refusal)
+        {
+            return Result<SensorSnapshot>.Fail(refusal.Code, refusal.Detail);
+        }
+
+        if (outcome.Changed)
+        {
+            LogTransition(logger, S.TenantId, S.SensorId, S.Lifecycle, outcome.State);
+            S.Lifecycle = outcome.State;
+            S.UpdatedAt = time.GetUtcNow();
+            await PersistAsync(cancellationToken);
+        }
+
+        return Result<SensorSnapshot>.Ok(Snapshot());
+    }
+
+    /// <summary>Re-evaluates trust, writes the state, updates the read model and the trust reminder.</summary>
+    private async Task PersistAsync(CancellationToken cancellationToken)
+    {
+        S.TrustState = TrustEvaluator.Evaluate(S.Lifecycle, S.Current?.NotAfter, time.GetUtcNow(), policy);
+        await state.WriteStateAsync(cancellationToken);
+        await directory.UpsertSensorAsync(Snapshot(), cancellationToken);
+        await ScheduleTrustReminderAsync();
+    }
+
+    private SensorSnapshot Snapshot() => new(
+        S.TenantId, S.SensorId, S.Name, S.Lifecycle, S.TrustState, S.Current?.Serial, S.Current?.NotAfter,
+        S.RenewalGeneration, S.CreatedAt, S.UpdatedAt, S.Host, _lastHeartbeatAt);
+}

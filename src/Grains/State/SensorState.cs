@@ -1,0 +1,50 @@
+using RavenXcope.Grains.Model;
+
+namespace RavenXcope.Grains.State;
+
+/// <summary>Persisted state of a sensor grain. Members are stored by name: never rename one.</summary>
+[GenerateSerializer, Alias("RavenXcope.SensorState")]
+public sealed class SensorState
+{
+    /// <summary>False until an operator registered the sensor.</summary>
+    [Id(0)] public bool Exists { get; set; }
+
+    /// <summary>Tenant id.</summary>
+    [Id(1)] public string TenantId { get; set; } = string.Empty;
+
+    /// <summary>Sensor id.</summary>
+    [Id(2)] public string SensorId { get; set; } = string.Empty;
+
+    /// <summary>Display name.</summary>
+    [Id(3)] public string Name { get; set; } = string.Empty;
+
+    /// <summary>Lifecycle.</summary>
+    [Id(4)] public SensorLifecycle Lifecycle { get; set; }
+
+    /// <summary>Trust state as last evaluated on a transition.</summary>
+    [Id(5)] public TrustState TrustState { get; set; }
+
+    /// <summary>The current certificate.</summary>
+    [Id(6)] public CertificateRecord? Current { get; set; }
+
+    /// <summary>The certificate before the last renewal.</summary>
+    [Id(7)] public CertificateRecord? Previous { get; set; }
+
+    /// <summary>Until when the previous certificate is accepted.</summary>
+    [Id(8)] public DateTimeOffset? PreviousAcceptedUntil { get; set; }
+
+    /// <summary>Bumped by an operator to make the agent renew.</summary>
+    [Id(9)] public int RenewalGeneration { get; set; }
+
+    /// <summary>Digest of the claim code that may enroll the sensor now.</summary>
+    [Id(10)] public string? PendingClaimCodeDigest { get; set; }
+
+    /// <summary>What the agent reported about its host at enrollment.</summary>
+    [Id(11)] public HostMetadata? Host { get; set; }
+
+    /// <summary>Creation time.</summary>
+    [Id(12)] public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Last transition.</summary>
+    [Id(13)] public DateTimeOffset UpdatedAt { get; set; }
+}
