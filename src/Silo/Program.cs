@@ -141,7 +141,7 @@ static int InitCaCommand(string directory, string[] names, string[] addresses)
 
         return 0;
     }
-    catch (Exception e) when (e is IOException or UnauthorizedAccessException or RavenXcope.Grains.Certificates.InsecureKeyFileException)
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException or RavenXcope.Common.InsecureKeyFileException)
     {
         Console.Error.WriteLine($"ravenxcope-silo init-ca: {e.Message}");
         return 1;

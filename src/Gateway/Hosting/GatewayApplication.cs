@@ -1,4 +1,16 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using RavenXcope.Gateway.Api;
+using RavenXcope.Gateway.ReadModel;
+using RavenXcope.Gateway.Sensors;
+using RavenXcope.Grains.Certificates;
+using RavenXcope.Common;
+using RavenXcope.ServiceDefaults.ApiKeys;
 using Orleans.Configuration;
 using RavenXcope.Gateway.Health;
 using RavenXcope.ServiceDefaults;
@@ -21,6 +33,30 @@ public static partial class GatewayApplication
 
         var database = SettingsLoader.Load<DatabaseSettings>(builder.Configuration, DatabaseSettings.SectionName);
         var cluster = SettingsLoader.Load<ClusterSettings>(builder.Configuration, ClusterSettings.SectionName);
+        var gateway = SettingsLoader.Load<GatewaySettings>(builder.Configuration, GatewaySettings.SectionName);
+        var caPath = builder.Configuration["CertificateAuthority:CertificatePath"];
+        if (string.IsNullOrWhiteSpace(caPath))
+        {
+            throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("CertificateAuthority:CertificatePath")}: is required (the ca.cert.pem made by 'ravenxcope-silo init-ca')");
+        }
+
+        var (serverCertificate, caTrust) = LoadTls(gateway, caPath);
+        if (!IPAddress.TryParse(gateway.BindAddress, out var bindAddress))
+        {
+            throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("Gateway:BindAddress")}: not an IP address");
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(bindAddress, gateway.HttpPort);
+            kestrel.Listen(bindAddress, gateway.EnrollPort, listen => listen.UseHttps(serverCertificate));
+            kestrel.Listen(bindAddress, gateway.MtlsPort, listen => listen.UseHttps(https =>
+            {
+                https.ServerCertificate = serverCertificate;
+                https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                https.ClientCertificateValidation = (certificate, _, _) => caTrust.IsValidClientCertificate(certificate);
+            }));
+        });
         string connectionString;
         try
         {
@@ -46,6 +82,12 @@ public static partial class GatewayApplication
             client.UseConnectionRetryFilter<RetryUntilStopped>();
         });
 
+        builder.Services.AddSingleton(gateway);
+        builder.Services.AddSingleton(caTrust);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        builder.Services.AddSingleton<ApiKeyStore>();
+        builder.Services.AddSingleton<FleetQueries>();
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
 
@@ -53,7 +95,28 @@ public static partial class GatewayApplication
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+        app.MapOperatorApi();
+        app.MapSensorApi(gateway.EnrollPort, gateway.MtlsPort);
         return app;
+    }
+
+    private static (X509Certificate2 Server, CaTrust Ca) LoadTls(GatewaySettings gateway, string caPath)
+    {
+        try
+        {
+            SecretFiles.RequireOwnerOnly(gateway.TlsKeyPath);
+            var server = X509Certificate2.CreateFromPemFile(gateway.TlsCertificatePath, gateway.TlsKeyPath);
+            var ca = X509Certificate2.CreateFromPem(File.ReadAllText(caPath));
+            return (server, new CaTrust(ca));
+        }
+        catch (InsecureKeyFileException e)
+        {
+            throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("Gateway:TlsKeyPath")}: {e.Message}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        {
+            throw new InvalidConfigurationException($"the gateway's TLS files cannot be loaded ({gateway.TlsCertificatePath}, {gateway.TlsKeyPath}, {caPath}): {e.Message}");
+        }
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using RavenXcope.Common;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 

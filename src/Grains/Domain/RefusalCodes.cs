@@ -1,3 +1,5 @@
+using RavenXcope.Grains.Model;
+
 namespace RavenXcope.Grains.Domain;
 
 /// <summary>Stable problem codes of refused transitions; the gateway maps them to HTTP statuses.</summary>

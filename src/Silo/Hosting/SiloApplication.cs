@@ -8,6 +8,7 @@ using Npgsql;
 using Orleans.Serialization;
 using RavenXcope.Grains;
 using RavenXcope.Grains.Certificates;
+using RavenXcope.Common;
 using RavenXcope.ServiceDefaults;
 using RavenXcope.Silo.Dashboard;
 using RavenXcope.Silo.Database;

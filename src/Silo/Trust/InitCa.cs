@@ -1,5 +1,6 @@
 using System.Net;
 using RavenXcope.Grains.Certificates;
+using RavenXcope.Common;
 
 namespace RavenXcope.Silo.Trust;
 

@@ -2,10 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using RavenXcope.Gateway.Hosting;
 using RavenXcope.Silo.Database;
 
 namespace RavenXcope.Tests.Integration;
@@ -64,18 +60,8 @@ public sealed class HttpEndpointTests
         await using var db = await PostgresDatabase.CreateAsync("gateway");
         await new SchemaMigrator(db.ConnectionString).MigrateAsync();
         var silo = await TestSilo.StartAsync(db.ConnectionString, "silo-for-gateway");
-        var port = FreePort.Next();
-        await using var gateway = GatewayApplication.Build([], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Database:ConnectionString"] = db.ConnectionString,
-                ["Logging:LogLevel:Default"] = "Warning",
-            });
-            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        });
-        await gateway.StartAsync();
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await using var gateway = await TestGateway.StartAsync(db.ConnectionString);
+        using var http = new HttpClient { BaseAddress = gateway.HttpBase };
 
         using (var healthy = await http.GetAsync(new Uri("/healthz", UriKind.Relative)))
         {
@@ -87,7 +73,6 @@ public sealed class HttpEndpointTests
         await Eventually.WaitAsync(
             async () => (await http.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode == HttpStatusCode.ServiceUnavailable,
             "gateway health to report the cluster gone");
-        await gateway.StopAsync();
     }
 
     private static async Task<HttpStatusCode> GetStatusAsync(HttpClient http, string path, string user, string password)

@@ -67,6 +67,8 @@ public sealed class MigrationTests
                 ["Database:ConnectionString"] = db.ConnectionString,
                 ["Dashboard:Username"] = TestSilo.DashboardUser,
                 ["Dashboard:Password"] = TestSilo.DashboardPassword,
+                ["CertificateAuthority:CertificatePath"] = TestPki.CaCertificate,
+                ["CertificateAuthority:KeyPath"] = TestPki.CaKey,
             })));
         Assert.Contains("ravenxcope-silo migrate", refusal.Message, StringComparison.Ordinal);
         Assert.Contains("version 0", refusal.Message, StringComparison.Ordinal);

@@ -54,6 +54,8 @@ public sealed class TestSilo : IAsyncDisposable
             ["Cluster:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Dashboard:Username"] = DashboardUser,
             ["Dashboard:Password"] = DashboardPassword,
+            ["CertificateAuthority:CertificatePath"] = TestPki.CaCertificate,
+            ["CertificateAuthority:KeyPath"] = TestPki.CaKey,
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -1,7 +1,7 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using RavenXcope.Grains.Domain;
+using RavenXcope.Grains.Model;
 
 namespace RavenXcope.Grains.Certificates;
 

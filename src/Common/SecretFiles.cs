@@ -1,4 +1,4 @@
-namespace RavenXcope.Grains.Certificates;
+namespace RavenXcope.Common;
 
 /// <summary>A secret file whose mode lets group or others read it.</summary>
 public sealed class InsecureKeyFileException(string message) : Exception(message);

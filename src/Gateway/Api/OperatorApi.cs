@@ -1,0 +1,244 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using RavenXcope.Gateway.ReadModel;
+using RavenXcope.Gateway.Security;
+using RavenXcope.Grains;
+using RavenXcope.Grains.Model;
+using RavenXcope.ServiceDefaults.ApiKeys;
+
+namespace RavenXcope.Gateway.Api;
+
+/// <summary>The operator API under <c>/api/v1</c>: API keys, tenants, sensors, claim codes, fleet trust.</summary>
+public static class OperatorApi
+{
+    private const int MaxNameLength = 200;
+
+    /// <summary>Maps the routes.</summary>
+    public static IEndpointRouteBuilder MapOperatorApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/v1").WithTags("operator");
+        api.MapPost("/api-keys", CreateApiKey).RequireApiKey(ApiKeyRole.Admin).WithName("CreateApiKey");
+        api.MapPost("/tenants", CreateTenant).RequireApiKey(ApiKeyRole.Admin).WithName("CreateTenant");
+        api.MapGet("/tenants/{tenantId}", GetTenant).RequireApiKey(ApiKeyRole.Reader).WithName("GetTenant");
+
+        var sensors = api.MapGroup("/tenants/{tenantId}/sensors");
+        sensors.MapPost("/", CreateSensor).RequireApiKey(ApiKeyRole.Operator).WithName("CreateSensor");
+        sensors.MapGet("/", ListSensors).RequireApiKey(ApiKeyRole.Reader).WithName("ListSensors");
+        sensors.MapGet("/{sensorId}", GetSensor).RequireApiKey(ApiKeyRole.Reader).WithName("GetSensor");
+        sensors.MapPost("/{sensorId}/claim-codes", CreateClaimCode).RequireApiKey(ApiKeyRole.Operator).WithName("CreateClaimCode");
+        sensors.MapPost("/{sensorId}/disable", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.DisableAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("DisableSensor");
+        sensors.MapPost("/{sensorId}/enable", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.EnableAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("EnableSensor");
+        sensors.MapPost("/{sensorId}/revoke", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.RevokeAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("RevokeSensor");
+        sensors.MapPost("/{sensorId}/renew", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.RequestRenewalAsync(ct))).RequireApiKey(ApiKeyRole.Operator).WithName("RequestRenewal");
+
+        var fleet = api.MapGroup("/tenants/{tenantId}/fleet");
+        fleet.MapGet("/trust-summary", TrustSummary).RequireApiKey(ApiKeyRole.Reader).WithName("TrustSummary");
+        fleet.MapGet("/trust-alerts", TrustAlerts).RequireApiKey(ApiKeyRole.Reader).WithName("TrustAlerts");
+        return routes;
+    }
+
+    private static async Task<Results<Created<CreatedApiKey>, ProblemHttpResult>> CreateApiKey(HttpContext http, ApiKeyStore store, IClusterClient cluster, CancellationToken cancellationToken)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<CreateApiKeyRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!Enum.TryParse<ApiKeyRole>(request!.Role, ignoreCase: true, out var role) || !Enum.IsDefined(role) || int.TryParse(request.Role, out _))
+        {
+            return Problems.Of(400, "invalid_role", "role must be admin, operator or reader");
+        }
+
+        var caller = http.Caller();
+        var tenantId = request.TenantId ?? caller.TenantId;
+        if (caller.TenantId is not null && tenantId != caller.TenantId)
+        {
+            return Problems.Of(404, "tenant_not_found", $"tenant {tenantId} does not exist");
+        }
+
+        if (tenantId is not null && (!Identifiers.IsValid(tenantId) || await cluster.GetGrain<ITenantGrain>(Identifiers.TenantKey(tenantId)).GetAsync(cancellationToken) is null))
+        {
+            return Problems.Of(404, "tenant_not_found", $"tenant {tenantId} does not exist");
+        }
+
+        var (apiKey, identity) = await store.CreateAsync(role, tenantId, cancellationToken);
+        return TypedResults.Created($"/api/v1/api-keys/{identity.KeyId}", new CreatedApiKey(apiKey, identity.KeyId, role.ToString().ToLowerInvariant(), tenantId));
+    }
+
+    private static async Task<Results<Created<TenantResponse>, Ok<TenantResponse>, ProblemHttpResult>> CreateTenant(HttpContext http, IClusterClient cluster, CancellationToken cancellationToken)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<CreateTenantRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!Identifiers.IsValid(request!.TenantId))
+        {
+            return Problems.Of(400, "invalid_tenant_id", "tenantId must be 2 to 63 lower-case letters, digits or inner hyphens");
+        }
+
+        if (InvalidName(request.Name) is { } nameProblem)
+        {
+            return nameProblem;
+        }
+
+        if (http.Caller().TenantId is not null)
+        {
+            return Problems.Of(403, "forbidden", "only a global admin key creates tenants");
+        }
+
+        var grain = cluster.GetGrain<ITenantGrain>(Identifiers.TenantKey(request.TenantId!));
+        var existed = await grain.GetAsync(cancellationToken) is not null;
+        var result = await grain.CreateAsync(request.Name!.Trim(), cancellationToken);
+        if (!result.IsSuccess)
+        {
+            return Problems.FromRefusal(result.ErrorCode!, result.ErrorDetail!);
+        }
+
+        var body = TenantResponse.From(result.Value!);
+        return existed ? TypedResults.Ok(body) : TypedResults.Created($"/api/v1/tenants/{body.TenantId}", body);
+    }
+
+    private static async Task<Results<Ok<TenantResponse>, ProblemHttpResult>> GetTenant(string tenantId, IClusterClient cluster, CancellationToken cancellationToken)
+    {
+        var tenant = Identifiers.IsValid(tenantId) ? await cluster.GetGrain<ITenantGrain>(Identifiers.TenantKey(tenantId)).GetAsync(cancellationToken) : null;
+        return tenant is null ? Problems.Of(404, "tenant_not_found", $"tenant {tenantId} does not exist") : TypedResults.Ok(TenantResponse.From(tenant));
+    }
+
+    private static async Task<Results<Created<SensorResponse>, Ok<SensorResponse>, ProblemHttpResult>> CreateSensor(string tenantId, HttpContext http, IClusterClient cluster, CancellationToken cancellationToken)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<CreateSensorRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!Identifiers.IsValid(tenantId))
+        {
+            return Problems.Of(404, "tenant_not_found", $"tenant {tenantId} does not exist");
+        }
+
+        if (!Identifiers.IsValid(request!.SensorId))
+        {
+            return Problems.Of(400, "invalid_sensor_id", "sensorId must be 2 to 63 lower-case letters, digits or inner hyphens");
+        }
+
+        if (InvalidName(request.Name) is { } nameProblem)
+        {
+            return nameProblem;
+        }
+
+        var grain = cluster.GetGrain<ISensorGrain>(Identifiers.SensorKey(tenantId, request.SensorId!));
+        var existed = await grain.GetAsync(cancellationToken) is not null;
+        var result = await grain.RegisterAsync(request.Name!.Trim(), cancellationToken);
+        if (!result.IsSuccess)
+        {
+            return Problems.FromRefusal(result.ErrorCode!, result.ErrorDetail!);
+        }
+
+        var body = SensorResponse.From(result.Value!);
+        return existed ? TypedResults.Ok(body) : TypedResults.Created($"/api/v1/tenants/{tenantId}/sensors/{body.SensorId}", body);
+    }
+
+    private static async Task<Results<Ok<SensorPage>, ProblemHttpResult>> ListSensors(
+        string tenantId, string? lifecycle, string? trustState, string? after, int? limit, IClusterClient cluster, FleetQueries queries, CancellationToken cancellationToken)
+    {
+        if (await TenantMissing(tenantId, cluster, cancellationToken) is { } missing)
+        {
+            return missing;
+        }
+
+        if (lifecycle is not null && WireNames.ParseLifecycle(lifecycle) is null)
+        {
+            return Problems.Of(400, "invalid_filter", "lifecycle must be registered, enrolled, disabled or revoked");
+        }
+
+        if (trustState is not null && WireNames.ParseTrustState(trustState) is null)
+        {
+            return Problems.Of(400, "invalid_filter", "trustState must be none, trusted, renewal_recommended, renewal_due, expired or trust_revoked");
+        }
+
+        if (limit is < 1 or > 500)
+        {
+            return Problems.Of(400, "invalid_limit", "limit must be between 1 and 500");
+        }
+
+        return TypedResults.Ok(await queries.ListSensorsAsync(tenantId, lifecycle, trustState, after, limit ?? 100, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<SensorResponse>, ProblemHttpResult>> GetSensor(string tenantId, string sensorId, IClusterClient cluster, CancellationToken cancellationToken)
+    {
+        var sensor = Identifiers.IsValid(tenantId) && Identifiers.IsValid(sensorId)
+            ? await cluster.GetGrain<ISensorGrain>(Identifiers.SensorKey(tenantId, sensorId)).GetAsync(cancellationToken)
+            : null;
+        return sensor is null ? SensorNotFound(sensorId) : TypedResults.Ok(SensorResponse.From(sensor));
+    }
+
+    private static async Task<Results<Created<ClaimCodeResponse>, ProblemHttpResult>> CreateClaimCode(string tenantId, string sensorId, HttpContext http, IClusterClient cluster, CancellationToken cancellationToken)
+    {
+        TimeSpan? lifetime = null;
+        if (http.Request.ContentLength is > 0 || http.Request.ContentType is not null)
+        {
+            var (request, problem) = await JsonBody.ReadAsync<CreateClaimCodeRequest>(http.Request, cancellationToken);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            if (request!.TtlSeconds is { } ttl)
+            {
+                if (ttl is < 60 or > 604800)
+                {
+                    return Problems.Of(400, "claim_code_lifetime_invalid", "ttlSeconds must be between 60 and 604800");
+                }
+
+                lifetime = TimeSpan.FromSeconds(ttl);
+            }
+        }
+
+        if (!Identifiers.IsValid(tenantId) || !Identifiers.IsValid(sensorId))
+        {
+            return SensorNotFound(sensorId);
+        }
+
+        var result = await cluster.GetGrain<ISensorGrain>(Identifiers.SensorKey(tenantId, sensorId)).CreateClaimCodeAsync(lifetime, cancellationToken);
+        if (!result.IsSuccess)
+        {
+            return Problems.FromRefusal(result.ErrorCode!, result.ErrorDetail!);
+        }
+
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Created((string?)null, new ClaimCodeResponse(result.Value!.ClaimCode, result.Value.ExpiresAt));
+    }
+
+    private static async Task<Results<Ok<SensorResponse>, ProblemHttpResult>> Transition(
+        string tenantId, string sensorId, IClusterClient cluster, Func<ISensorGrain, Task<Result<SensorSnapshot>>> command)
+    {
+        if (!Identifiers.IsValid(tenantId) || !Identifiers.IsValid(sensorId))
+        {
+            return SensorNotFound(sensorId);
+        }
+
+        var result = await command(cluster.GetGrain<ISensorGrain>(Identifiers.SensorKey(tenantId, sensorId)));
+        return result.IsSuccess ? TypedResults.Ok(SensorResponse.From(result.Value!)) : Problems.FromRefusal(result.ErrorCode!, result.ErrorDetail!);
+    }
+
+    private static async Task<Results<Ok<TrustSummary>, ProblemHttpResult>> TrustSummary(string tenantId, IClusterClient cluster, FleetQueries queries, CancellationToken cancellationToken) =>
+        await TenantMissing(tenantId, cluster, cancellationToken) is { } missing ? missing : TypedResults.Ok(await queries.SummaryAsync(tenantId, cancellationToken));
+
+    private static async Task<Results<Ok<TrustAlerts>, ProblemHttpResult>> TrustAlerts(string tenantId, IClusterClient cluster, FleetQueries queries, CancellationToken cancellationToken) =>
+        await TenantMissing(tenantId, cluster, cancellationToken) is { } missing ? missing : TypedResults.Ok(await queries.AlertsAsync(tenantId, cancellationToken));
+
+    private static async Task<ProblemHttpResult?> TenantMissing(string tenantId, IClusterClient cluster, CancellationToken cancellationToken) =>
+        Identifiers.IsValid(tenantId) && await cluster.GetGrain<ITenantGrain>(Identifiers.TenantKey(tenantId)).GetAsync(cancellationToken) is not null
+            ? null
+            : Problems.Of(404, "tenant_not_found", $"tenant {tenantId} does not exist");
+
+    private static ProblemHttpResult SensorNotFound(string sensorId) => Problems.Of(404, "sensor_not_found", $"sensor {sensorId} does not exist");
+
+    private static ProblemHttpResult? InvalidName(string? name) =>
+        string.IsNullOrWhiteSpace(name) || name.Trim().Length > MaxNameLength || name.Any(char.IsControl)
+            ? Problems.Of(400, "invalid_name", $"name must be 1 to {MaxNameLength} printable characters")
+            : null;
+}

@@ -1,0 +1,68 @@
+using RavenXcope.Grains.Model;
+
+namespace RavenXcope.Gateway.Api;
+
+/// <summary>POST /api/v1/api-keys.</summary>
+public sealed record CreateApiKeyRequest(string? Role, string? TenantId);
+
+/// <summary>The new key, shown once.</summary>
+public sealed record CreatedApiKey(string ApiKey, string KeyId, string Role, string? TenantId);
+
+/// <summary>POST /api/v1/tenants.</summary>
+public sealed record CreateTenantRequest(string? TenantId, string? Name);
+
+/// <summary>A tenant.</summary>
+public sealed record TenantResponse(string TenantId, string Name, DateTimeOffset CreatedAt)
+{
+    /// <summary>Maps the grain's snapshot.</summary>
+    public static TenantResponse From(TenantSnapshot t) => new(t.TenantId, t.Name, t.CreatedAt);
+}
+
+/// <summary>POST /api/v1/tenants/{tenantId}/sensors.</summary>
+public sealed record CreateSensorRequest(string? SensorId, string? Name);
+
+/// <summary>A sensor's detail.</summary>
+public sealed record SensorResponse(
+    string TenantId,
+    string SensorId,
+    string Name,
+    string Lifecycle,
+    string TrustState,
+    string? CertificateSerial,
+    DateTimeOffset? CertificateExpiresAt,
+    int RenewalGeneration,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? LastHeartbeatAt,
+    HostResponse? Host)
+{
+    /// <summary>Maps the grain's snapshot.</summary>
+    public static SensorResponse From(SensorSnapshot s) => new(
+        s.TenantId, s.SensorId, s.Name, WireNames.Of(s.Lifecycle), WireNames.Of(s.TrustState), s.CertificateSerial,
+        s.CertificateNotAfter, s.RenewalGeneration, s.CreatedAt, s.UpdatedAt, s.LastHeartbeatAt,
+        s.Host is { } h ? new HostResponse(h.Hostname, h.OsInfo, h.Architecture, h.AgentVersion, h.SensorIp, h.Interfaces.Count) : null);
+}
+
+/// <summary>What the agent reported about its host.</summary>
+public sealed record HostResponse(string Hostname, string OsInfo, string Architecture, string AgentVersion, string? SensorIp, int InterfaceCount);
+
+/// <summary>A row of the sensor list.</summary>
+public sealed record SensorListItem(string SensorId, string Name, string Lifecycle, string TrustState, string? CertificateSerial, DateTimeOffset? CertificateExpiresAt, DateTimeOffset UpdatedAt);
+
+/// <summary>A page of sensors; <c>nextCursor</c> goes into <c>after</c> for the next page.</summary>
+public sealed record SensorPage(IReadOnlyList<SensorListItem> Items, string? NextCursor);
+
+/// <summary>POST …/claim-codes.</summary>
+public sealed record CreateClaimCodeRequest(int? TtlSeconds);
+
+/// <summary>The claim code, shown once.</summary>
+public sealed record ClaimCodeResponse(string ClaimCode, DateTimeOffset ExpiresAt);
+
+/// <summary>Counts of a tenant's sensors.</summary>
+public sealed record TrustSummary(int Total, IReadOnlyDictionary<string, int> ByTrustState, IReadOnlyDictionary<string, int> ByLifecycle);
+
+/// <summary>A sensor whose trust needs attention.</summary>
+public sealed record TrustAlert(string SensorId, string Name, string TrustState, string Severity, DateTimeOffset? CertificateExpiresAt);
+
+/// <summary>The active trust alerts of a tenant.</summary>
+public sealed record TrustAlerts(IReadOnlyList<TrustAlert> Items);

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using RavenXcope.Gateway.Api;
+using RavenXcope.ServiceDefaults.ApiKeys;
+
+namespace RavenXcope.Gateway.Security;
+
+/// <summary>
+/// Operator API authentication: <c>Authorization: Bearer &lt;api key&gt;</c>, checked on every request,
+/// with a minimum role per route. A key scoped to another tenant sees 404, as if the tenant did not exist.
+/// </summary>
+public static class ApiKeyAuthentication
+{
+    private const string ItemKey = "rxc.apikey";
+
+    /// <summary>The verified key of the current request.</summary>
+    public static ApiKeyIdentity Caller(this HttpContext context) => (ApiKeyIdentity)context.Items[ItemKey]!;
+
+    /// <summary>Requires a valid key with at least <paramref name="role"/>; with a {tenantId} route value, access to that tenant.</summary>
+    public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder, ApiKeyRole role)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var header = http.Request.Headers.Authorization.ToString();
+            ApiKeyIdentity? identity = null;
+            if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                var store = http.RequestServices.GetRequiredService<ApiKeyStore>();
+                identity = await store.VerifyAsync(header["Bearer ".Length..].Trim(), http.RequestAborted);
+            }
+
+            if (identity is null)
+            {
+                http.Response.Headers.WWWAuthenticate = "Bearer";
+                return Problems.Of(StatusCodes.Status401Unauthorized, "unauthenticated", "send a valid API key as 'Authorization: Bearer <key>'");
+            }
+
+            if (http.Request.RouteValues.TryGetValue("tenantId", out var tenant) && tenant is string tenantId && !identity.CanAccessTenant(tenantId))
+            {
+                return Problems.Of(StatusCodes.Status404NotFound, "tenant_not_found", $"tenant {tenantId} does not exist");
+            }
+
+            if (!identity.HasRole(role))
+            {
+                return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", $"this route needs the {role.ToString().ToLowerInvariant()} role");
+            }
+
+            http.Items[ItemKey] = identity;
+            return await next(context);
+        });
+        return builder;
+    }
+}

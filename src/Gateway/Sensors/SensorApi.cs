@@ -1,0 +1,176 @@
+using System.Net;
+using Microsoft.AspNetCore.Http.HttpResults;
+using RavenXcope.Gateway.Api;
+using RavenXcope.Grains;
+using RavenXcope.Grains.Certificates;
+using RavenXcope.Grains.Model;
+
+namespace RavenXcope.Gateway.Sensors;
+
+/// <summary>
+/// The sensor side: enrollment on the HTTPS port, and heartbeat and renewal on the mTLS port. Every
+/// mTLS request asks the sensor's grain whether the certificate is still trusted: no cache, so a revoke
+/// applies to the next request.
+/// </summary>
+public static class SensorApi
+{
+    /// <summary>Maps enrollment (served only on <paramref name="enrollPort"/>) and the mTLS routes (only on <paramref name="mtlsPort"/>).</summary>
+    public static IEndpointRouteBuilder MapSensorApi(this IEndpointRouteBuilder routes, int enrollPort, int mtlsPort)
+    {
+        routes.MapPost("/api/v1/enroll", Enroll).OnlyOnPort(enrollPort).WithTags("sensor").WithName("Enroll");
+        var mtls = routes.MapGroup("/sensor/v1").OnlyOnPort(mtlsPort).WithTags("sensor");
+        mtls.MapPost("/heartbeat", Heartbeat).WithName("Heartbeat");
+        mtls.MapPost("/renew", Renew).WithName("Renew");
+        return routes;
+    }
+
+    private static TBuilder OnlyOnPort<TBuilder>(this TBuilder builder, int port)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        // The Host header is the client's to choose; the connection's local port is not.
+        builder.AddEndpointFilter((context, next) => context.HttpContext.Connection.LocalPort == port
+            ? next(context)
+            : ValueTask.FromResult<object?>(Problems.Of(404, "not_found", "no such route on this port")));
+        return builder;
+    }
+
+    private static async Task<Results<Ok<EnrollResponse>, ProblemHttpResult>> Enroll(HttpContext http, IClusterClient cluster, CancellationToken cancellationToken)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<EnrollRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (ValidateHost(request!) is { } hostProblem)
+        {
+            return hostProblem;
+        }
+
+        // The CSR is judged before the code is looked at, so its answer says nothing about the code.
+        var (_, enrollCsrRefusal) = CsrInspector.Inspect(request!.CsrPem);
+        if (enrollCsrRefusal is not null)
+        {
+            return Problems.Of(400, enrollCsrRefusal.Code, enrollCsrRefusal.Detail);
+        }
+
+        if (!ClaimCodes.IsWellFormed(request.ClaimCode?.Trim()))
+        {
+            return EnrollmentRefused();
+        }
+
+        var host = new HostMetadata(
+            request.Hostname!.Trim(), request.OsInfo!.Trim(), request.Architecture!.Trim(), request.AgentVersion!.Trim(), request.SensorIp,
+            (request.Interfaces ?? []).Select(i => new NetworkInterfaceInfo(i.Name!, i.IsManagement, i.IsLoopback, i.IsVirtual, i.IsWireless, i.IsUp, i.BytesSent, i.BytesRecv)).ToList());
+        var digest = ClaimCodes.Digest(request.ClaimCode!.Trim());
+        var result = await cluster.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(digest)).RedeemAsync(request.CsrPem!, host, cancellationToken);
+        http.Response.Headers.CacheControl = "no-store";
+        return result.IsSuccess ? TypedResults.Ok(EnrollResponse.From(result.Value!)) : EnrollmentRefused();
+    }
+
+    private static async Task<Results<Ok<HeartbeatResponse>, ProblemHttpResult>> Heartbeat(HttpContext http, IClusterClient cluster, CancellationToken cancellationToken)
+    {
+        if (Caller(http) is not { } caller)
+        {
+            return ClientCertificateInvalid();
+        }
+
+        var (grain, serial) = caller;
+
+        var (request, problem) = await JsonBody.ReadAsync<HeartbeatRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (string.IsNullOrWhiteSpace(request!.AgentState) || request.AgentState.Length > 64 || request.TrustState?.Length > 64 || request.AgentVersion?.Length > 64)
+        {
+            return Problems.Of(400, "invalid_heartbeat", "agentState is required; agentState, trustState and agentVersion are at most 64 characters");
+        }
+
+        var result = await cluster.GetGrain<ISensorGrain>(grain).HeartbeatAsync(new SensorHeartbeat(serial, request.AgentState, request.TrustState, request.AgentVersion), cancellationToken);
+        if (!result.IsSuccess)
+        {
+            return Problems.Of(403, result.ErrorCode!, result.ErrorDetail!);
+        }
+
+        var reply = result.Value!;
+        return TypedResults.Ok(new HeartbeatResponse(WireNames.Of(reply.TrustState), reply.RenewalGeneration, reply.HeartbeatIntervalSeconds, reply.CertificateNotAfter, reply.RenewNow));
+    }
+
+    private static async Task<Results<Ok<RenewResponse>, ProblemHttpResult>> Renew(HttpContext http, IClusterClient cluster, CancellationToken cancellationToken)
+    {
+        if (Caller(http) is not { } caller)
+        {
+            return ClientCertificateInvalid();
+        }
+
+        var (grain, serial) = caller;
+
+        var sensor = cluster.GetGrain<ISensorGrain>(grain);
+        var verdict = await sensor.CheckCertificateAsync(serial, cancellationToken);
+        if (!verdict.Accepted)
+        {
+            return Problems.Of(403, verdict.ErrorCode!, verdict.ErrorDetail!);
+        }
+
+        var (request, problem) = await JsonBody.ReadAsync<RenewRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (_, csrRefusal) = CsrInspector.Inspect(request!.CsrPem);
+        if (csrRefusal is not null)
+        {
+            return Problems.Of(400, csrRefusal.Code, csrRefusal.Detail);
+        }
+
+        var result = await sensor.RenewAsync(serial, request.CsrPem!, cancellationToken);
+        if (!result.IsSuccess)
+        {
+            return Problems.Of(result.ErrorCode!.StartsWith("csr_", StringComparison.Ordinal) ? 400 : 403, result.ErrorCode, result.ErrorDetail!);
+        }
+
+        return TypedResults.Ok(new RenewResponse(result.Value!.CertificatePem, result.Value.CaCertificatePem, result.Value.NotAfter));
+    }
+
+    private static (string Grain, string Serial)? Caller(HttpContext http)
+    {
+        var certificate = http.Connection.ClientCertificate;
+        if (certificate is null || SensorIdentity.Read(certificate) is not var (tenantId, sensorId))
+        {
+            return null;
+        }
+
+        return (Identifiers.SensorKey(tenantId, sensorId), certificate.SerialNumber);
+    }
+
+    private static ProblemHttpResult? ValidateHost(EnrollRequest request)
+    {
+        static bool Text(string? value, int max) => !string.IsNullOrWhiteSpace(value) && value.Length <= max && !value.Any(char.IsControl);
+
+        if (!Text(request.Hostname, 253) || !Text(request.OsInfo, 200) || !Text(request.Architecture, 32) || !Text(request.AgentVersion, 64))
+        {
+            return Problems.Of(400, "invalid_enrollment", "hostname (≤ 253), osInfo (≤ 200), architecture (≤ 32) and agentVersion (≤ 64) are required printable text");
+        }
+
+        if (request.SensorIp is not null && !IPAddress.TryParse(request.SensorIp, out _))
+        {
+            return Problems.Of(400, "invalid_enrollment", "sensorIp must be an IP address");
+        }
+
+        if (request.Interfaces is { } interfaces && (interfaces.Count > 256 || interfaces.Any(i => i is null || !Text(i.Name, 64))))
+        {
+            return Problems.Of(400, "invalid_enrollment", "at most 256 interfaces, each with a name of at most 64 characters");
+        }
+
+        return null;
+    }
+
+    private static ProblemHttpResult EnrollmentRefused() =>
+        Problems.Of(403, "enrollment_refused", "the claim code is not valid; ask the operator for a new one");
+
+    private static ProblemHttpResult ClientCertificateInvalid() =>
+        Problems.Of(401, "client_certificate_invalid", "present the client certificate issued to this sensor at enrollment");
+}

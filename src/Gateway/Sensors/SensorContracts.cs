@@ -1,0 +1,42 @@
+using RavenXcope.Grains.Model;
+
+namespace RavenXcope.Gateway.Sensors;
+
+/// <summary>POST /api/v1/enroll (fields as in seed 002, with the claim code and CSR).</summary>
+public sealed record EnrollRequest(
+    string? ClaimCode,
+    string? CsrPem,
+    string? Hostname,
+    string? OsInfo,
+    string? Architecture,
+    string? AgentVersion,
+    string? SensorIp,
+    IReadOnlyList<InterfaceRequest>? Interfaces);
+
+/// <summary>One interface of the enrolling host.</summary>
+public sealed record InterfaceRequest(string? Name, bool IsManagement, bool IsLoopback, bool IsVirtual, bool IsWireless, bool IsUp, long BytesSent, long BytesRecv);
+
+/// <summary>What a successful enrollment returns.</summary>
+public sealed record EnrollResponse(
+    string TenantId,
+    string SensorId,
+    string CertificatePem,
+    string CaCertificatePem,
+    DateTimeOffset CertificateExpiresAt,
+    int HeartbeatIntervalSeconds)
+{
+    /// <summary>Maps the grain's record.</summary>
+    public static EnrollResponse From(IssuedCertificate c) => new(c.TenantId, c.SensorId, c.CertificatePem, c.CaCertificatePem, c.NotAfter, c.HeartbeatIntervalSeconds);
+}
+
+/// <summary>POST /sensor/v1/heartbeat.</summary>
+public sealed record HeartbeatRequest(string? AgentState, string? TrustState, string? AgentVersion);
+
+/// <summary>The answer to a heartbeat.</summary>
+public sealed record HeartbeatResponse(string TrustState, int RenewalGeneration, int HeartbeatIntervalSeconds, DateTimeOffset CertificateExpiresAt, bool RenewNow);
+
+/// <summary>POST /sensor/v1/renew.</summary>
+public sealed record RenewRequest(string? CsrPem);
+
+/// <summary>The renewed certificate.</summary>
+public sealed record RenewResponse(string CertificatePem, string CaCertificatePem, DateTimeOffset CertificateExpiresAt);

@@ -1,0 +1,56 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using RavenXcope.Gateway.Hosting;
+
+namespace RavenXcope.Tests.Integration;
+
+/// <summary>A real gateway, built as ravenxcope-gateway builds it, in the test process on free loopback ports.</summary>
+public sealed class TestGateway : IAsyncDisposable
+{
+    private TestGateway(WebApplication app, int httpPort, int enrollPort, int mtlsPort)
+    {
+        App = app;
+        HttpBase = new Uri($"http://127.0.0.1:{httpPort}");
+        EnrollBase = new Uri($"https://127.0.0.1:{enrollPort}");
+        MtlsBase = new Uri($"https://127.0.0.1:{mtlsPort}");
+    }
+
+    /// <summary>The gateway's host.</summary>
+    public WebApplication App { get; }
+
+    /// <summary>Operator API and health.</summary>
+    public Uri HttpBase { get; }
+
+    /// <summary>Enrollment (HTTPS).</summary>
+    public Uri EnrollBase { get; }
+
+    /// <summary>Sensor API (mTLS).</summary>
+    public Uri MtlsBase { get; }
+
+    /// <summary>Builds and starts a gateway against <paramref name="connectionString"/>.</summary>
+    public static async Task<TestGateway> StartAsync(string connectionString)
+    {
+        int http = FreePort.Next(), enroll = FreePort.Next(), mtls = FreePort.Next();
+        var app = GatewayApplication.Build([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:ConnectionString"] = connectionString,
+            ["Gateway:HttpPort"] = http.ToString(CultureInfo.InvariantCulture),
+            ["Gateway:EnrollPort"] = enroll.ToString(CultureInfo.InvariantCulture),
+            ["Gateway:MtlsPort"] = mtls.ToString(CultureInfo.InvariantCulture),
+            ["Gateway:TlsCertificatePath"] = TestPki.GatewayCertificate,
+            ["Gateway:TlsKeyPath"] = TestPki.GatewayKey,
+            ["CertificateAuthority:CertificatePath"] = TestPki.CaCertificate,
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+        await app.StartAsync();
+        return new TestGateway(app, http, enroll, mtls);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
