@@ -1,0 +1,114 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using RavenXcope.Common;
+using RavenXcope.Grains.Certificates;
+
+namespace RavenXcope.Tests.Unit;
+
+public sealed class CertificateAuthorityTests
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
+
+    [Fact]
+    public void Accepted_keys_are_P256_P384_and_RSA_2048_to_4096()
+    {
+        Assert.Equal("ECDSA P-256", CsrInspector.Inspect(Csrs.EcP256().Pem).Csr!.KeyDescription);
+        Assert.Equal("ECDSA P-384", CsrInspector.Inspect(Csrs.Ec(ECCurve.NamedCurves.nistP384)).Csr!.KeyDescription);
+        Assert.Equal("RSA 2048", CsrInspector.Inspect(Csrs.Rsa(2048)).Csr!.KeyDescription);
+    }
+
+    [Fact]
+    public void Other_keys_are_refused_with_the_allowed_list()
+    {
+        foreach (var pem in new[] { Csrs.Ec(ECCurve.NamedCurves.nistP521), Csrs.Rsa(1024) })
+        {
+            var refusal = CsrInspector.Inspect(pem).Refusal!;
+            Assert.Equal(CsrCodes.KeyNotAllowed, refusal.Code);
+            Assert.Contains(CsrInspector.AllowedKeys, refusal.Detail, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData(null, CsrCodes.Malformed)]
+    [InlineData("", CsrCodes.Malformed)]
+    [InlineData("-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----", CsrCodes.Malformed)]
+    [InlineData("not a csr at all", CsrCodes.Malformed)]
+    public void Malformed_CSRs_are_refused(string? pem, string code) => Assert.Equal(code, CsrInspector.Inspect(pem).Refusal!.Code);
+
+    [Fact]
+    public void Oversized_broken_CA_and_identity_asking_CSRs_are_refused_each_with_its_code()
+    {
+        Assert.Equal(CsrCodes.TooLarge, CsrInspector.Inspect(new string('A', CsrInspector.MaxPemLength + 1)).Refusal!.Code);
+        Assert.Equal(CsrCodes.SignatureInvalid, CsrInspector.Inspect(Csrs.WithBrokenSignature()).Refusal!.Code);
+        Assert.Equal(CsrCodes.CaNotAllowed, CsrInspector.Inspect(Csrs.AskingForCa()).Refusal!.Code);
+        Assert.Equal(CsrCodes.IdentityNotAllowed, CsrInspector.Inspect(Csrs.AskingForSan()).Refusal!.Code);
+        Assert.Equal(CsrCodes.IdentityNotAllowed, CsrInspector.Inspect(Csrs.EcP256("CN=x, OU=tenant:other, O=RavenXcope").Pem).Refusal!.Code);
+    }
+
+    [Fact]
+    public void Issued_certificates_follow_the_servers_profile_whatever_the_CSR_asked()
+    {
+        using var ca = CertificateAuthority.CreateNew("Test CA", Now);
+        var (key, pem) = Csrs.EcP256("CN=i-would-like-to-be-admin");
+        using (key)
+        {
+            var csr = CsrInspector.Inspect(pem).Csr!;
+            var issued = ca.IssueSensorCertificate(csr.PublicKey, "acme", "edge-1", Now, TimeSpan.FromHours(720));
+            using var certificate = X509Certificate2.CreateFromPem(issued.CertificatePem);
+
+            Assert.Equal(("acme", "edge-1"), SensorIdentity.Read(certificate));
+            Assert.DoesNotContain("admin", certificate.Subject, StringComparison.Ordinal);
+            Assert.False(certificate.Extensions.OfType<X509BasicConstraintsExtension>().Single().CertificateAuthority);
+            var usages = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single().EnhancedKeyUsages;
+            Assert.Equal(["1.3.6.1.5.5.7.3.2"], usages.Cast<Oid>().Select(o => o.Value));
+            Assert.InRange(issued.NotAfter - Now, TimeSpan.FromHours(720) - TimeSpan.FromSeconds(2), TimeSpan.FromHours(720) + TimeSpan.FromSeconds(2));
+            Assert.True(certificate.GetSerialNumber().Length >= 16, "the serial carries at least 128 bits");
+            Assert.Equal(csr.PublicKey.ExportSubjectPublicKeyInfo(), certificate.PublicKey.ExportSubjectPublicKeyInfo());
+
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(ca.Certificate);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            Assert.True(chain.Build(certificate), string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation)));
+        }
+    }
+
+    [Fact]
+    public void Serials_differ_between_certificates()
+    {
+        using var ca = CertificateAuthority.CreateNew("Test CA", Now);
+        var csr = CsrInspector.Inspect(Csrs.EcP256().Pem).Csr!;
+        var serials = Enumerable.Range(0, 50).Select(_ => ca.IssueSensorCertificate(csr.PublicKey, "acme", "edge-1", Now, TimeSpan.FromHours(1)).Serial).ToHashSet();
+        Assert.Equal(50, serials.Count);
+    }
+
+    [Fact]
+    public void The_CA_key_file_is_written_0600_and_a_readable_key_is_refused_naming_the_file()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"rxc-ca-{Guid.NewGuid():N}");
+        try
+        {
+            RavenXcope.Silo.Trust.InitCa.Run(directory, ["localhost"], [System.Net.IPAddress.Loopback], Now);
+            var keyPath = Path.Combine(directory, "ca.key.pem");
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyPath));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(directory, "gateway.key.pem")));
+            using (CertificateAuthority.Load(Path.Combine(directory, "ca.cert.pem"), keyPath))
+            {
+            }
+
+            // Running init-ca again keeps the CA.
+            var before = File.ReadAllText(keyPath);
+            RavenXcope.Silo.Trust.InitCa.Run(directory, ["localhost"], [System.Net.IPAddress.Loopback], Now);
+            Assert.Equal(before, File.ReadAllText(keyPath));
+
+            File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+            var error = Assert.Throws<InsecureKeyFileException>(() => CertificateAuthority.Load(Path.Combine(directory, "ca.cert.pem"), keyPath));
+            Assert.Contains(keyPath, error.Message, StringComparison.Ordinal);
+            Assert.Contains("chmod 600", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}
