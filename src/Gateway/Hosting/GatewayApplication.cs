@@ -48,6 +48,7 @@ public static partial class GatewayApplication
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
             kestrel.Listen(bindAddress, gateway.HttpPort);
             kestrel.Listen(bindAddress, gateway.EnrollPort, listen => listen.UseHttps(serverCertificate));
             kestrel.Listen(bindAddress, gateway.MtlsPort, listen => listen.UseHttps(https =>
@@ -96,7 +97,7 @@ public static partial class GatewayApplication
         app.UseStatusCodePages();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
         app.MapOperatorApi();
-        app.MapSensorApi(gateway.EnrollPort, gateway.MtlsPort);
+        app.MapSensorApi(gateway.EnrollPort, gateway.MtlsPort, gateway.MaxSensorRequestBytes);
         return app;
     }
 

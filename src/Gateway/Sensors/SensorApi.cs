@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RavenXcope.Gateway.Api;
 using RavenXcope.Grains;
@@ -15,22 +16,33 @@ namespace RavenXcope.Gateway.Sensors;
 public static class SensorApi
 {
     /// <summary>Maps enrollment (served only on <paramref name="enrollPort"/>) and the mTLS routes (only on <paramref name="mtlsPort"/>).</summary>
-    public static IEndpointRouteBuilder MapSensorApi(this IEndpointRouteBuilder routes, int enrollPort, int mtlsPort)
+    public static IEndpointRouteBuilder MapSensorApi(this IEndpointRouteBuilder routes, int enrollPort, int mtlsPort, int maxBodyBytes)
     {
-        routes.MapPost("/api/v1/enroll", Enroll).OnlyOnPort(enrollPort).WithTags("sensor").WithName("Enroll");
-        var mtls = routes.MapGroup("/sensor/v1").OnlyOnPort(mtlsPort).WithTags("sensor");
+        routes.MapPost("/api/v1/enroll", Enroll).OnlyOnPort(enrollPort, maxBodyBytes).WithTags("sensor").WithName("Enroll");
+        var mtls = routes.MapGroup("/sensor/v1").OnlyOnPort(mtlsPort, maxBodyBytes).WithTags("sensor");
         mtls.MapPost("/heartbeat", Heartbeat).WithName("Heartbeat");
         mtls.MapPost("/renew", Renew).WithName("Renew");
         return routes;
     }
 
-    private static TBuilder OnlyOnPort<TBuilder>(this TBuilder builder, int port)
+    private static TBuilder OnlyOnPort<TBuilder>(this TBuilder builder, int port, int maxBodyBytes)
         where TBuilder : IEndpointConventionBuilder
     {
-        // The Host header is the client's to choose; the connection's local port is not.
-        builder.AddEndpointFilter((context, next) => context.HttpContext.Connection.LocalPort == port
-            ? next(context)
-            : ValueTask.FromResult<object?>(Problems.Of(404, "not_found", "no such route on this port")));
+        builder.AddEndpointFilter((context, next) =>
+        {
+            // The Host header is the client's to choose; the connection's local port is not.
+            if (context.HttpContext.Connection.LocalPort != port)
+            {
+                return ValueTask.FromResult<object?>(Problems.Of(404, "not_found", "no such route on this port"));
+            }
+
+            if (context.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = maxBodyBytes;
+            }
+
+            return next(context);
+        });
         return builder;
     }
 

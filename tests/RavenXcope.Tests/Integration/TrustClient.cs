@@ -1,0 +1,87 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Npgsql;
+using RavenXcope.ServiceDefaults;
+using RavenXcope.ServiceDefaults.ApiKeys;
+
+namespace RavenXcope.Tests.Integration;
+
+/// <summary>HTTP clients for the three listeners of a test gateway, trusting only our CA.</summary>
+public static class TrustClient
+{
+    /// <summary>A client for the operator API with <paramref name="apiKey"/>.</summary>
+    public static HttpClient Operator(TestGateway gateway, string? apiKey)
+    {
+        var client = new HttpClient { BaseAddress = gateway.HttpBase };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
+        return client;
+    }
+
+    /// <summary>A client for the enrollment port, verifying the gateway against our CA.</summary>
+    public static HttpClient Enrollment(TestGateway gateway) =>
+        new(new SocketsHttpHandler { SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, c, _, _) => ChainsToCa(c) } })
+        {
+            BaseAddress = gateway.EnrollBase,
+        };
+
+    /// <summary>A client for the mTLS port presenting <paramref name="certificatePem"/> with <paramref name="key"/>.</summary>
+    public static HttpClient Sensor(TestGateway gateway, string certificatePem, ECDsa key)
+    {
+        using var publicOnly = X509Certificate2.CreateFromPem(certificatePem);
+        var withKey = publicOnly.CopyWithPrivateKey(key);
+        return new HttpClient(new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                ClientCertificates = [withKey],
+                RemoteCertificateValidationCallback = (_, c, _, _) => ChainsToCa(c),
+            },
+        })
+        {
+            BaseAddress = gateway.MtlsBase,
+        };
+    }
+
+    /// <summary>Creates an API key straight in the database, as <c>ravenxcope-silo create-api-key</c> does.</summary>
+    public static async Task<string> CreateKeyAsync(string connectionString, ApiKeyRole role, string? tenantId = null)
+    {
+        await using var dataSource = new NpgsqlDataSourceBuilder(PostgresConnectionString.ForSchema(connectionString)).Build();
+        return (await new ApiKeyStore(dataSource, TimeProvider.System).CreateAsync(role, tenantId)).ApiKey;
+    }
+
+    /// <summary>The JSON body of a response.</summary>
+    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+
+    /// <summary>The problem code of a response.</summary>
+    public static async Task<string?> ProblemCodeAsync(this HttpResponseMessage response) =>
+        (await response.JsonAsync()).TryGetProperty("code", out var code) ? code.GetString() : null;
+
+    /// <summary>Posts JSON.</summary>
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string path, object body) =>
+        client.PostAsJsonAsync(path, body);
+
+    private static bool ChainsToCa(X509Certificate? certificate)
+    {
+        if (certificate is null)
+        {
+            return false;
+        }
+
+        using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(TestPki.CaCertificate));
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return chain.Build(leaf);
+    }
+}
