@@ -5,8 +5,8 @@
 #   scripts/up.sh            foreground: Ctrl-C stops everything
 #   scripts/up.sh --detach   returns once everything is healthy; stop it with scripts/down.sh
 #
-# Ports (override with the environment): RXC_PG_PORT=55432 RXC_GATEWAY_PORT=8080
-# RXC_SILO_HTTP_PORT=8090 RXC_SILO_PORT=11111 RXC_SILO_GATEWAY_PORT=30000.
+# Ports (override with the environment): RXC_PG_PORT=55432 RXC_GATEWAY_PORT=8080 RXC_ENROLL_PORT=8443
+# RXC_MTLS_PORT=8444 RXC_SILO_HTTP_PORT=8090 RXC_SILO_PORT=11111 RXC_SILO_GATEWAY_PORT=30000.
 # Data lives in .data/ and survives re-runs; delete .data/ (after scripts/down.sh) to start afresh.
 set -euo pipefail
 RXC_SCRIPT=up
@@ -21,7 +21,7 @@ detach=false
 for arg in "$@"; do
   case "$arg" in
     --detach|-d) detach=true ;;
-    --help|-h) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --help|-h) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) rxc_die "unknown argument '$arg' (try --help)" ;;
   esac
 done
@@ -39,7 +39,7 @@ if rxc_stack_running; then
   exit 0
 fi
 
-for port in "$RXC_GATEWAY_PORT" "$RXC_SILO_HTTP_PORT" "$RXC_SILO_PORT" "$RXC_SILO_GATEWAY_PORT"; do
+for port in "$RXC_GATEWAY_PORT" "$RXC_ENROLL_PORT" "$RXC_MTLS_PORT" "$RXC_SILO_HTTP_PORT" "$RXC_SILO_PORT" "$RXC_SILO_GATEWAY_PORT"; do
   rxc_port_in_use "$port" && rxc_die "port $port on 127.0.0.1 is in use; free it or choose others (see scripts/up.sh --help)"
 done
 
@@ -67,6 +67,15 @@ fi
 rxc_log "applying the database schema"
 rxc_stack_environment
 env "${RXC_ENV[@]}" "$RXC_BIN/silo/ravenxcope-silo" migrate >&2
+
+rxc_log "creating the certificate authority (kept when it exists)"
+"$RXC_BIN/silo/ravenxcope-silo" init-ca --dir "$RXC_PKI" --server-name localhost --server-ip 127.0.0.1 >&2
+
+if [ -z "${RXC_ADMIN_API_KEY:-}" ]; then
+  rxc_log "creating the admin API key"
+  RXC_ADMIN_API_KEY=$(env "${RXC_ENV[@]}" "$RXC_BIN/silo/ravenxcope-silo" create-api-key --role admin)
+  printf 'RXC_ADMIN_API_KEY=%s\n' "$RXC_ADMIN_API_KEY" >>"$RXC_DATA/secrets.env"
+fi
 
 rxc_log "starting the silo"
 rxc_stack_start silo "$RXC_BIN/silo/ravenxcope-silo" "http://127.0.0.1:$RXC_SILO_HTTP_PORT"

@@ -8,6 +8,9 @@ RXC_LOGS="$RXC_DATA/logs"
 RXC_BIN="$RXC_DATA/bin"
 RXC_PG_PORT=${RXC_PG_PORT:-55432}
 RXC_GATEWAY_PORT=${RXC_GATEWAY_PORT:-8080}
+RXC_ENROLL_PORT=${RXC_ENROLL_PORT:-8443}
+RXC_MTLS_PORT=${RXC_MTLS_PORT:-8444}
+RXC_PKI="$RXC_DATA/pki"
 RXC_SILO_HTTP_PORT=${RXC_SILO_HTTP_PORT:-8090}
 RXC_SILO_PORT=${RXC_SILO_PORT:-11111}
 RXC_SILO_GATEWAY_PORT=${RXC_SILO_GATEWAY_PORT:-30000}
@@ -49,7 +52,7 @@ rxc_stack_load_secrets() {
 
 rxc_stack_publish() {
   local project
-  for project in silo:src/Silo/Silo.csproj gateway:src/Gateway/Gateway.csproj; do
+  for project in silo:src/Silo/Silo.csproj gateway:src/Gateway/Gateway.csproj sensor:src/SensorAgent/SensorAgent.csproj; do
     dotnet publish "${project#*:}" -c Release -o "$RXC_BIN/${project%%:*}" -nologo -v quiet -clp:ErrorsOnly >&2 \
       || rxc_die "building ${project#*:} failed"
   done
@@ -62,6 +65,9 @@ rxc_stack_environment() {
     CLUSTER_ID=ravenxcope SERVICE_ID=ravenxcope
     "SILO_PORT=$RXC_SILO_PORT" "SILO_GATEWAY_PORT=$RXC_SILO_GATEWAY_PORT" ADVERTISED_IP=127.0.0.1
     "DASHBOARD_USER=$RXC_DASHBOARD_USER" "DASHBOARD_PASSWORD=$RXC_DASHBOARD_PASSWORD"
+    "CA_CERT_FILE=$RXC_PKI/ca.cert.pem" "CA_KEY_FILE=$RXC_PKI/ca.key.pem"
+    "GATEWAY_TLS_CERT_FILE=$RXC_PKI/gateway.cert.pem" "GATEWAY_TLS_KEY_FILE=$RXC_PKI/gateway.key.pem"
+    "GATEWAY_HTTP_PORT=$RXC_GATEWAY_PORT" "GATEWAY_ENROLL_PORT=$RXC_ENROLL_PORT" "GATEWAY_MTLS_PORT=$RXC_MTLS_PORT"
     DOTNET_CLI_TELEMETRY_OPTOUT=1
   )
 }
@@ -119,6 +125,11 @@ DASHBOARD_PASSWORD=$RXC_DASHBOARD_PASSWORD
 SILO_HEALTH_URL=http://127.0.0.1:$RXC_SILO_HTTP_PORT/healthz
 GATEWAY_HEALTH_URL=http://127.0.0.1:$RXC_GATEWAY_PORT/healthz
 PG_DSN=$RXC_PG_DSN
+ADMIN_API_KEY=$RXC_ADMIN_API_KEY
+ENROLL_URL=https://127.0.0.1:$RXC_ENROLL_PORT
+SENSOR_MTLS_URL=https://127.0.0.1:$RXC_MTLS_PORT
+CA_FILE=$RXC_PKI/ca.cert.pem
+SENSOR_BIN=$RXC_BIN/sensor/ravenxcope-sensor
 ENV
   umask 022
   chmod 600 "$RXC_DATA/up.env"
@@ -128,13 +139,25 @@ rxc_stack_print_summary() {
   cat <<SUMMARY
 
 RavenXcope is running on 127.0.0.1:
-  gateway          http://127.0.0.1:$RXC_GATEWAY_PORT   (health: /healthz)
+  operator API     http://127.0.0.1:$RXC_GATEWAY_PORT/api/v1   (health: /healthz)
+                   admin API key: $RXC_ADMIN_API_KEY
+  enrollment       https://127.0.0.1:$RXC_ENROLL_PORT/api/v1/enroll   (CA: $RXC_PKI/ca.cert.pem)
+  sensor mTLS API  https://127.0.0.1:$RXC_MTLS_PORT/sensor/v1
   Orleans dashboard http://127.0.0.1:$RXC_SILO_HTTP_PORT/dashboard/
                    user: $RXC_DASHBOARD_USER   password: $RXC_DASHBOARD_PASSWORD
   silo health      http://127.0.0.1:$RXC_SILO_HTTP_PORT/healthz
   PostgreSQL       127.0.0.1:$RXC_PG_PORT, database ravenxcope (PG_DSN in .data/up.env)
   logs             $RXC_LOGS/
 
-These values are also in .data/up.env (KEY=value). Stop with scripts/down.sh.
+These values are also in .data/up.env (KEY=value). Onboard a sensor host:
+  . .data/up.env
+  curl -H "Authorization: Bearer \$ADMIN_API_KEY" -H 'Content-Type: application/json' \
+       -d '{"tenantId":"acme","name":"Acme"}' \$GATEWAY_URL/api/v1/tenants
+  curl -H "Authorization: Bearer \$ADMIN_API_KEY" -H 'Content-Type: application/json' \
+       -d '{"sensorId":"edge-1","name":"Edge 1"}' \$GATEWAY_URL/api/v1/tenants/acme/sensors
+  curl -H "Authorization: Bearer \$ADMIN_API_KEY" -X POST \$GATEWAY_URL/api/v1/tenants/acme/sensors/edge-1/claim-codes
+  \$SENSOR_BIN enroll --code <claimCode> --url \$ENROLL_URL --ca-file \$CA_FILE --state-dir .data/sensors/edge-1
+  \$SENSOR_BIN run --state-dir .data/sensors/edge-1
+Stop with scripts/down.sh.
 SUMMARY
 }

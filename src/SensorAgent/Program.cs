@@ -1,15 +1,78 @@
 using System.CommandLine;
-using System.Reflection;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using RavenXcope.SensorAgent;
 
-// The agent's enroll, run and status commands arrive with the trust and control-bus work; this build
-// only identifies itself.
-var root = new RootCommand("RavenXcope sensor agent: enrolls this host and supervises Suricata.");
+using var loggerFactory = LoggerFactory.Create(logging => logging
+    .AddSimpleConsole(o =>
+    {
+        o.SingleLine = true;
+        o.TimestampFormat = "yyyy-MM-ddTHH:mm:ssZ ";
+        o.UseUtcTimestamp = true;
+    })
+    .SetMinimumLevel(LogLevel.Information));
+
+var stateDirOption = new Option<string>("--state-dir")
+{
+    Description = "Where the key, certificates and trust record live (env RXC_STATE_DIR).",
+    DefaultValueFactory = _ => Environment.GetEnvironmentVariable("RXC_STATE_DIR") is { Length: > 0 } fromEnv ? fromEnv : "/var/lib/ravenxcope-sensor",
+};
+
+var codeOption = new Option<string>("--code") { Description = "The claim code the operator handed out.", Required = true };
+var urlOption = new Option<string>("--url") { Description = "Enrollment URL of the gateway, e.g. https://control.example:8443.", Required = true };
+var caFileOption = new Option<string?>("--ca-file") { Description = "PEM file of the control plane's CA, to verify the gateway." };
+var enroll = new Command("enroll", "Enroll this host with a claim code: the key is made here and never leaves it.") { codeOption, urlOption, caFileOption, stateDirOption };
+enroll.SetAction((result, cancellationToken) =>
+{
+    if (!Uri.TryCreate(result.GetValue(urlOption), UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttps)
+    {
+        Console.Error.WriteLine("ravenxcope-sensor enroll: --url must be an https:// URL");
+        return Task.FromResult(ExitCodes.Usage);
+    }
+
+    return new EnrollCommand(loggerFactory.CreateLogger<EnrollCommand>())
+        .RunAsync(result.GetValue(codeOption)!, url, result.GetValue(caFileOption), new StateDirectory(result.GetValue(stateDirOption)!), cancellationToken);
+});
+
+var sensorUrlOption = new Option<string?>("--sensor-url") { Description = "Override the mTLS sensor API URL recorded at enrollment." };
+var run = new Command("run", "Heartbeat and renew over mTLS until stopped (SIGTERM) or revoked.") { stateDirOption, sensorUrlOption };
+run.SetAction((result, cancellationToken) =>
+{
+    Uri? sensorUrl = null;
+    if (result.GetValue(sensorUrlOption) is { } given && (!Uri.TryCreate(given, UriKind.Absolute, out sensorUrl) || sensorUrl.Scheme != Uri.UriSchemeHttps))
+    {
+        Console.Error.WriteLine("ravenxcope-sensor run: --sensor-url must be an https:// URL");
+        return Task.FromResult(ExitCodes.Usage);
+    }
+
+    return new RunCommand(loggerFactory.CreateLogger<RunCommand>(), TimeProvider.System)
+        .RunAsync(new StateDirectory(result.GetValue(stateDirOption)!), sensorUrl, "idle", cancellationToken);
+});
+
+var status = new Command("status", "Print the local trust record (sensor-state.json).") { stateDirOption };
+status.SetAction(result =>
+{
+    var directory = new StateDirectory(result.GetValue(stateDirOption)!);
+    var state = EnrollCommand.SafeLoad(directory);
+    if (state is null)
+    {
+        Console.Error.WriteLine($"not enrolled: no complete trust record in {directory.Path}");
+        return ExitCodes.NotEnrolled;
+    }
+
+    Console.WriteLine(JsonSerializer.Serialize(state, new JsonSerializerOptions { WriteIndented = true }));
+    return state.TrustState == "trust_revoked" ? ExitCodes.Revoked : ExitCodes.Ok;
+});
+
 var version = new Command("version", "Print the agent version.");
 version.SetAction(_ =>
 {
-    var informational = typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-    Console.WriteLine($"ravenxcope-sensor {informational}");
-    return 0;
+    Console.WriteLine($"ravenxcope-sensor {HostInfo.Version}");
+    return ExitCodes.Ok;
 });
-root.Subcommands.Add(version);
+
+var root = new RootCommand("RavenXcope sensor agent: enrolls this host and keeps its trust with the control plane.")
+{
+    enroll, run, status, version,
+};
 return await root.Parse(args).InvokeAsync();

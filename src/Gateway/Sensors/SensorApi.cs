@@ -46,7 +46,7 @@ public static class SensorApi
         return builder;
     }
 
-    private static async Task<Results<Ok<EnrollResponse>, ProblemHttpResult>> Enroll(HttpContext http, IClusterClient cluster, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<EnrollResponse>, ProblemHttpResult>> Enroll(HttpContext http, IClusterClient cluster, Hosting.GatewaySettings settings, CancellationToken cancellationToken)
     {
         var (request, problem) = await JsonBody.ReadAsync<EnrollRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -77,7 +77,9 @@ public static class SensorApi
         var digest = ClaimCodes.Digest(request.ClaimCode!.Trim());
         var result = await cluster.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(digest)).RedeemAsync(request.CsrPem!, host, cancellationToken);
         http.Response.Headers.CacheControl = "no-store";
-        return result.IsSuccess ? TypedResults.Ok(EnrollResponse.From(result.Value!)) : EnrollmentRefused();
+        // The sensor API is on the same host name the agent reached, on the mTLS port.
+        var sensorApiUrl = $"https://{http.Request.Host.Host}:{settings.MtlsPort}";
+        return result.IsSuccess ? TypedResults.Ok(EnrollResponse.From(result.Value!, sensorApiUrl)) : EnrollmentRefused();
     }
 
     private static async Task<Results<Ok<HeartbeatResponse>, ProblemHttpResult>> Heartbeat(HttpContext http, IClusterClient cluster, CancellationToken cancellationToken)

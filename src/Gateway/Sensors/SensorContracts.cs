@@ -23,10 +23,12 @@ public sealed record EnrollResponse(
     string CertificatePem,
     string CaCertificatePem,
     DateTimeOffset CertificateExpiresAt,
-    int HeartbeatIntervalSeconds)
+    int HeartbeatIntervalSeconds,
+    string SensorApiUrl)
 {
     /// <summary>Maps the grain's record.</summary>
-    public static EnrollResponse From(IssuedCertificate c) => new(c.TenantId, c.SensorId, c.CertificatePem, c.CaCertificatePem, c.NotAfter, c.HeartbeatIntervalSeconds);
+    public static EnrollResponse From(IssuedCertificate c, string sensorApiUrl) =>
+        new(c.TenantId, c.SensorId, c.CertificatePem, c.CaCertificatePem, c.NotAfter, c.HeartbeatIntervalSeconds, sensorApiUrl);
 }
 
 /// <summary>POST /sensor/v1/heartbeat.</summary>

@@ -1,0 +1,101 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using RavenXcope.Common;
+
+namespace RavenXcope.SensorAgent;
+
+/// <summary>The local trust record, <c>sensor-state.json</c> (seed 004's fields, plus what the agent needs to run).</summary>
+public sealed record AgentState
+{
+    /// <summary>Sensor id.</summary>
+    [JsonPropertyName("sensor_id")] public string SensorId { get; init; } = string.Empty;
+
+    /// <summary>Tenant id.</summary>
+    [JsonPropertyName("tenant_id")] public string TenantId { get; init; } = string.Empty;
+
+    /// <summary>Trust state as the control plane last reported it.</summary>
+    [JsonPropertyName("trust_state")] public string TrustState { get; init; } = "trusted";
+
+    /// <summary>End of the current certificate's validity.</summary>
+    [JsonPropertyName("certificate_expires_at")] public DateTimeOffset CertificateExpiresAt { get; init; }
+
+    /// <summary><c>ok</c>, <c>renewing</c> or <c>failed: …</c>.</summary>
+    [JsonPropertyName("renewal_status")] public string RenewalStatus { get; init; } = "ok";
+
+    /// <summary>The operator's renewal generation this certificate answers.</summary>
+    [JsonPropertyName("renewal_generation")] public int RenewalGeneration { get; init; }
+
+    /// <summary>Base URL of the mTLS sensor API.</summary>
+    [JsonPropertyName("sensor_api_url")] public string SensorApiUrl { get; init; } = string.Empty;
+
+    /// <summary>Heartbeat interval the control plane asked for.</summary>
+    [JsonPropertyName("heartbeat_interval_seconds")] public int HeartbeatIntervalSeconds { get; init; } = 30;
+
+    /// <summary>When the agent enrolled.</summary>
+    [JsonPropertyName("enrolled_at")] public DateTimeOffset EnrolledAt { get; init; }
+}
+
+/// <summary>The state directory: key, certificates and the trust record, each written atomically with mode 0600.</summary>
+public sealed class StateDirectory(string path)
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    /// <summary>The directory.</summary>
+    public string Path { get; } = path;
+
+    /// <summary>Client private key.</summary>
+    public string KeyFile => System.IO.Path.Combine(Path, "client.key.pem");
+
+    /// <summary>Client certificate.</summary>
+    public string CertificateFile => System.IO.Path.Combine(Path, "client.cert.pem");
+
+    /// <summary>Previous key, kept for the overlap.</summary>
+    public string PreviousKeyFile => System.IO.Path.Combine(Path, "client.prev.key.pem");
+
+    /// <summary>Previous certificate, kept for the overlap.</summary>
+    public string PreviousCertificateFile => System.IO.Path.Combine(Path, "client.prev.cert.pem");
+
+    /// <summary>The control plane's CA.</summary>
+    public string CaFile => System.IO.Path.Combine(Path, "ca.cert.pem");
+
+    /// <summary>The trust record.</summary>
+    public string StateFile => System.IO.Path.Combine(Path, "sensor-state.json");
+
+    /// <summary>
+    /// The trust record, or null when the agent is not (completely) enrolled: the record is written last,
+    /// so a crash between writes reads as "not enrolled" and leads to a new enrollment.
+    /// </summary>
+    public AgentState? Load()
+    {
+        if (!File.Exists(StateFile) || !File.Exists(KeyFile) || !File.Exists(CertificateFile))
+        {
+            return null;
+        }
+
+        return JsonSerializer.Deserialize<AgentState>(File.ReadAllText(StateFile), Json);
+    }
+
+    /// <summary>Writes the trust record.</summary>
+    public void Save(AgentState state) => SecretFiles.WriteAtomically(StateFile, JsonSerializer.Serialize(state, Json), secret: true);
+
+    /// <summary>Writes a new identity in the order that keeps a crash harmless: key, certificate, CA.</summary>
+    public void SaveIdentity(string keyPem, string certificatePem, string caPem)
+    {
+        Directory.CreateDirectory(Path);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        SecretFiles.WriteAtomically(KeyFile, keyPem, secret: true);
+        SecretFiles.WriteAtomically(CertificateFile, certificatePem, secret: true);
+        SecretFiles.WriteAtomically(CaFile, caPem, secret: true);
+    }
+
+    /// <summary>Keeps the current key and certificate as the previous ones (for the overlap).</summary>
+    public void KeepPrevious()
+    {
+        SecretFiles.WriteAtomically(PreviousKeyFile, File.ReadAllText(KeyFile), secret: true);
+        SecretFiles.WriteAtomically(PreviousCertificateFile, File.ReadAllText(CertificateFile), secret: true);
+    }
+}

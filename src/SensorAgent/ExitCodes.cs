@@ -1,0 +1,29 @@
+namespace RavenXcope.SensorAgent;
+
+/// <summary>The agent's exit codes, one per failure mode (documented in the README).</summary>
+public static class ExitCodes
+{
+    /// <summary>Done.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Not enrolled (status), or stopped by a signal after a clean shutdown is not an error.</summary>
+    public const int NotEnrolled = 1;
+
+    /// <summary>Bad arguments or configuration.</summary>
+    public const int Usage = 2;
+
+    /// <summary>The control plane refused: invalid claim code, revoked or disabled sensor.</summary>
+    public const int Refused = 3;
+
+    /// <summary>The control plane could not be reached, or its certificate is not trusted.</summary>
+    public const int Unreachable = 4;
+
+    /// <summary>The control plane answered with an unexpected error.</summary>
+    public const int ServerError = 5;
+
+    /// <summary>The state directory could not be written or read.</summary>
+    public const int LocalError = 6;
+
+    /// <summary>The sensor was revoked: the agent stops; enroll again with a new claim code.</summary>
+    public const int Revoked = 7;
+}
