@@ -83,7 +83,7 @@ rxc_wait_http "http://127.0.0.1:$RXC_SILO_HTTP_PORT/healthz" 120 \
   || { tail -n 40 "$RXC_LOGS/silo.log" >&2; rxc_die "the silo did not become healthy (log: $RXC_LOGS/silo.log)"; }
 
 rxc_log "starting the gateway"
-rxc_stack_start gateway "$RXC_BIN/gateway/ravenxcope-gateway" "http://127.0.0.1:$RXC_GATEWAY_PORT"
+rxc_stack_start gateway "$RXC_BIN/gateway/ravenxcope-gateway"
 rxc_wait_http "http://127.0.0.1:$RXC_GATEWAY_PORT/healthz" 120 \
   || { tail -n 40 "$RXC_LOGS/gateway.log" >&2; rxc_die "the gateway did not become healthy (log: $RXC_LOGS/gateway.log)"; }
 

@@ -72,12 +72,13 @@ rxc_stack_environment() {
   )
 }
 
-# rxc_stack_start NAME PROGRAM URL: starts a service in its own session, logging to .data/logs/NAME.log.
+# rxc_stack_start NAME PROGRAM [URL]: starts a service in its own session, logging to .data/logs/NAME.log.
 # env and setsid exec in place, so $! is the service's own process id.
 rxc_stack_start() {
-  local name=$1 program=$2 url=$3
+  local name=$1 program=$2 url=${3:-}
   rxc_stack_environment
-  env "${RXC_ENV[@]}" "ASPNETCORE_URLS=$url" setsid "$program" >>"$RXC_LOGS/$name.log" 2>&1 </dev/null &
+  [ -n "$url" ] && RXC_ENV+=("ASPNETCORE_URLS=$url")
+  env "${RXC_ENV[@]}" setsid "$program" >>"$RXC_LOGS/$name.log" 2>&1 </dev/null &
   printf '%s\n' "$!" >"$RXC_RUN/$name.pid"
 }
 
@@ -150,12 +151,10 @@ RavenXcope is running on 127.0.0.1:
   logs             $RXC_LOGS/
 
 These values are also in .data/up.env (KEY=value). Onboard a sensor host:
-  . .data/up.env
-  curl -H "Authorization: Bearer \$ADMIN_API_KEY" -H 'Content-Type: application/json' \
-       -d '{"tenantId":"acme","name":"Acme"}' \$GATEWAY_URL/api/v1/tenants
-  curl -H "Authorization: Bearer \$ADMIN_API_KEY" -H 'Content-Type: application/json' \
-       -d '{"sensorId":"edge-1","name":"Edge 1"}' \$GATEWAY_URL/api/v1/tenants/acme/sensors
-  curl -H "Authorization: Bearer \$ADMIN_API_KEY" -X POST \$GATEWAY_URL/api/v1/tenants/acme/sensors/edge-1/claim-codes
+  . .data/up.env; AUTH="Authorization: Bearer \$ADMIN_API_KEY"; JSON='Content-Type: application/json'
+  curl -H "\$AUTH" -H "\$JSON" -d '{"tenantId":"acme","name":"Acme"}' \$GATEWAY_URL/api/v1/tenants
+  curl -H "\$AUTH" -H "\$JSON" -d '{"sensorId":"edge-1","name":"Edge 1"}' \$GATEWAY_URL/api/v1/tenants/acme/sensors
+  curl -H "\$AUTH" -X POST \$GATEWAY_URL/api/v1/tenants/acme/sensors/edge-1/claim-codes
   \$SENSOR_BIN enroll --code <claimCode> --url \$ENROLL_URL --ca-file \$CA_FILE --state-dir .data/sensors/edge-1
   \$SENSOR_BIN run --state-dir .data/sensors/edge-1
 Stop with scripts/down.sh.

@@ -24,6 +24,9 @@ namespace RavenXcope.Silo.Hosting;
 /// </summary>
 public static class SiloApplication
 {
+    /// <summary>Where the silo's HTTP port (health, dashboard) listens unless <c>Urls</c> / <c>ASPNETCORE_URLS</c> says otherwise.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:8090";
+
     /// <summary>
     /// Builds the silo after checking that the database schema is current: a silo never joins the
     /// cluster against a schema that is behind this build. <paramref name="configure"/> lets tests add
@@ -36,6 +39,10 @@ public static class SiloApplication
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddEnvironmentAliases();
         configure?.Invoke(builder);
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
 
         var database = SettingsLoader.Load<DatabaseSettings>(builder.Configuration, DatabaseSettings.SectionName);
         var cluster = SettingsLoader.Load<ClusterSettings>(builder.Configuration, ClusterSettings.SectionName);
