@@ -41,6 +41,7 @@ public sealed class ProcessEndToEndTests
             ["Trust__HeartbeatIntervalSeconds"] = "1",
         };
 
+        ServiceProcess? gateway = null;
         try
         {
             Assert.Equal(0, (await ServiceProcess.RunAsync(silo, ["migrate"], environment)).ExitCode);
@@ -51,7 +52,7 @@ public sealed class ProcessEndToEndTests
 
             await using var siloProcess = ServiceProcess.Start("silo", silo, [], environment);
             await WaitHealthyAsync($"http://127.0.0.1:{siloHttp}/healthz", siloProcess);
-            await using var gateway = ServiceProcess.Start("gateway", gatewayProgram, [], environment);
+            gateway = ServiceProcess.Start("gateway", gatewayProgram, [], environment);
             await WaitHealthyAsync($"http://127.0.0.1:{http}/healthz", gateway);
 
             using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
@@ -91,6 +92,15 @@ public sealed class ProcessEndToEndTests
             var enabledAt = DateTimeOffset.UtcNow;
             await SensorAsync(api, s => s.GetProperty("lastHeartbeatAt").GetDateTimeOffset() > enabledAt, "heartbeats after enable", running, TimeSpan.FromSeconds(90));
 
+            // A gateway outage: the agent keeps running and heartbeats again once the gateway is back.
+            await gateway.DisposeAsync();
+            await Eventually.WaitAsync(() => Task.FromResult(running.Output.Contains("unreachable", StringComparison.Ordinal)), "the agent to notice the outage");
+            Assert.False(running.HasExited, running.Output);
+            gateway = ServiceProcess.Start("gateway", gatewayProgram, [], environment);
+            await WaitHealthyAsync($"http://127.0.0.1:{http}/healthz", gateway);
+            var backAt = DateTimeOffset.UtcNow;
+            await SensorAsync(api, s => s.GetProperty("lastHeartbeatAt").GetDateTimeOffset() > backAt, "heartbeats after the outage", running, TimeSpan.FromSeconds(90));
+
             Assert.Equal(HttpStatusCode.OK, (await api.PostAsync(new Uri("/api/v1/tenants/acme/sensors/edge-1/revoke", UriKind.Relative), null)).StatusCode);
             Assert.Equal(7, await running.WaitForExitAsync(TimeSpan.FromSeconds(90)));
             Assert.Contains("revoked", running.Output, StringComparison.Ordinal);
@@ -106,6 +116,11 @@ public sealed class ProcessEndToEndTests
         }
         finally
         {
+            if (gateway is not null)
+            {
+                await gateway.DisposeAsync();
+            }
+
             Directory.Delete(work, recursive: true);
         }
     }

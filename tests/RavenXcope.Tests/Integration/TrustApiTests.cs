@@ -249,6 +249,42 @@ public sealed class TrustApiTests(TrustStackFixture stack) : IClassFixture<Trust
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => impostor.PostJsonAsync("/sensor/v1/heartbeat", new { agentState = "running" }));
     }
 
+    [Fact]
+    public async Task Listing_pages_by_cursor_and_alerts_come_from_the_read_model()
+    {
+        var (tenantId, firstSensor) = await TenantWithSensorAsync();
+        using var admin = TrustClient.Operator(stack.Gateway, stack.AdminKey);
+        foreach (var sensorId in new[] { "b-sensor", "c-sensor" })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await admin.PostJsonAsync($"/api/v1/tenants/{tenantId}/sensors", new { sensorId, name = sensorId })).StatusCode);
+        }
+
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var query = cursor is null ? "limit=2" : $"limit=2&after={cursor}";
+            using var page = await admin.GetAsync(new Uri($"/api/v1/tenants/{tenantId}/sensors?{query}", UriKind.Relative));
+            var body = await page.JsonAsync();
+            seen.AddRange(body.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("sensorId").GetString()!));
+            cursor = body.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+        Assert.Equal(new[] { "b-sensor", "c-sensor", firstSensor }.Order(StringComparer.Ordinal), seen);
+
+        // Alerts read rows; a row in renewal_due (as the trust reminder writes it) is a high alert.
+        await stack.Database.ExecuteAsync($"UPDATE ravenxcope.sensor_directory SET trust_state = 'renewal_due', cert_not_after = now() + interval '2 hours' WHERE tenant_id = '{tenantId}' AND sensor_id = 'b-sensor'");
+        using var alerts = await admin.GetAsync(new Uri($"/api/v1/tenants/{tenantId}/fleet/trust-alerts", UriKind.Relative));
+        var alert = Assert.Single((await alerts.JsonAsync()).GetProperty("items").EnumerateArray());
+        Assert.Equal("b-sensor", alert.GetProperty("sensorId").GetString());
+        Assert.Equal("high", alert.GetProperty("severity").GetString());
+
+        using var filtered = await admin.GetAsync(new Uri($"/api/v1/tenants/{tenantId}/sensors?trustState=renewal_due", UriKind.Relative));
+        Assert.Single((await filtered.JsonAsync()).GetProperty("items").EnumerateArray());
+        using var badFilter = await admin.GetAsync(new Uri($"/api/v1/tenants/{tenantId}/sensors?lifecycle=sleeping", UriKind.Relative));
+        Assert.Equal("invalid_filter", await badFilter.ProblemCodeAsync());
+    }
+
     private async Task<(string TenantId, string SensorId)> TenantWithSensorAsync()
     {
         var tenantId = $"t-{Guid.NewGuid():N}"[..16];
