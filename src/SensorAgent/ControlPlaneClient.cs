@@ -89,21 +89,9 @@ public sealed class ControlPlaneClient : IDisposable
             ? $"the TLS handshake failed ({e.InnerException.Message}); check --ca-file and the clock (timedatectl status)"
             : e.Message;
 
-    private static bool ChainsTo(X509Certificate2 ca, X509Certificate certificate, SslPolicyErrors errors)
-    {
-        // The name is still checked: only chain errors are for our own CA to settle.
-        if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return chain.Build(leaf);
-    }
+    // The name is still checked: only chain errors are for our own CA to settle.
+    private static bool ChainsTo(X509Certificate2 ca, X509Certificate certificate, SslPolicyErrors errors) =>
+        (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0 && RavenXcope.Common.PrivateCa.Issued(ca, certificate);
 }
 
 /// <summary>Key and CSR generation, on the host: the private key never leaves it.</summary>

@@ -12,18 +12,6 @@ public sealed class CaTrust(X509Certificate2 caCertificate)
     public X509Certificate2 Certificate { get; } = caCertificate;
 
     /// <summary>True when <paramref name="certificate"/> chains to our CA and is for client authentication.</summary>
-    public bool IsValidClientCertificate(X509Certificate2 certificate)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(Certificate);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.2"));
-        if (!chain.Build(certificate))
-        {
-            return false;
-        }
-
-        return chain.ChainElements[^1].Certificate.RawData.AsSpan().SequenceEqual(Certificate.RawData);
-    }
+    public bool IsValidClientCertificate(X509Certificate2 certificate) =>
+        RavenXcope.Common.PrivateCa.Issued(Certificate, certificate, RavenXcope.Common.PrivateCa.ClientAuthentication);
 }

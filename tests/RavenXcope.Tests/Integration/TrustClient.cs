@@ -71,17 +71,7 @@ public static class TrustClient
 
     private static bool ChainsToCa(X509Certificate? certificate)
     {
-        if (certificate is null)
-        {
-            return false;
-        }
-
         using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(TestPki.CaCertificate));
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return chain.Build(leaf);
+        return certificate is not null && RavenXcope.Common.PrivateCa.Issued(ca, certificate);
     }
 }
