@@ -28,6 +28,12 @@ public static class ConfigurationAliases
         ["GATEWAY_ENROLL_PORT"] = "Gateway:EnrollPort",
         ["GATEWAY_MTLS_PORT"] = "Gateway:MtlsPort",
         ["GATEWAY_BIND_ADDRESS"] = "Gateway:BindAddress",
+        ["NATS_URL"] = "Nats:Url",
+        ["OPERATOR_SEED_PATH"] = "Nats:OperatorSeedPath",
+        ["NATS_SYSTEM_CREDS_PATH"] = "Nats:SystemUserCredsPath",
+        ["NATS_SYSTEM_ACCOUNT_JWT_PATH"] = "Nats:SystemAccountJwtPath",
+        ["ACCOUNT_SEED_ENCRYPTION_KEY"] = "Nats:AccountSeedEncryptionKey",
+        ["COMMAND_STREAM_NAME"] = "Nats:CommandStreamName",
     };
 
     /// <summary>Adds the flat environment names that are set as configuration keys.</summary>

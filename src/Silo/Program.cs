@@ -37,6 +37,28 @@ var createKey = new Command("create-api-key", "Create an operator API key and pr
 createKey.SetAction((result, cancellationToken) => CreateApiKey(result.GetValue(roleOption)!, result.GetValue(tenantOption), result.GetValue(dsnOption), cancellationToken));
 root.Subcommands.Add(createKey);
 
+var operatorDirOption = new Option<string>("--dir") { Description = "Directory for the operator seed (0600), JWTs, SYS user creds (0600) and the nats-server fragment.", Required = true };
+var resolverOption = new Option<string>("--resolver-url") { Description = "The gateway's account resolver, e.g. http://127.0.0.1:8080/jwt/v1/accounts/", Required = true };
+var initOperator = new Command("init-operator", "Create the NATS operator, the SYS account and user, and the nats-server config fragment (keeps existing seeds).") { operatorDirOption, resolverOption };
+initOperator.SetAction(result =>
+{
+    try
+    {
+        foreach (var line in RavenXcope.Grains.Nats.OperatorFiles.Create(result.GetValue(operatorDirOption)!, result.GetValue(resolverOption)!, DateTimeOffset.UtcNow))
+        {
+            Console.WriteLine(line);
+        }
+
+        return 0;
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException or RavenXcope.Common.InsecureKeyFileException or NATS.NKeys.NKeysException)
+    {
+        Console.Error.WriteLine($"ravenxcope-silo init-operator: {e.Message}");
+        return 1;
+    }
+});
+root.Subcommands.Add(initOperator);
+
 root.TreatUnmatchedTokensAsErrors = false;
 root.SetAction((result, cancellationToken) => Serve(result.UnmatchedTokens.ToArray(), cancellationToken));
 

@@ -11,12 +11,16 @@ public sealed record CreatedApiKey(string ApiKey, string KeyId, string Role, str
 /// <summary>POST /api/v1/tenants.</summary>
 public sealed record CreateTenantRequest(string? TenantId, string? Name);
 
-/// <summary>A tenant.</summary>
-public sealed record TenantResponse(string TenantId, string Name, DateTimeOffset CreatedAt)
+/// <summary>A tenant, with the state of its NATS account.</summary>
+public sealed record TenantResponse(string TenantId, string Name, DateTimeOffset CreatedAt, NatsAccountResponse NatsAccount)
 {
     /// <summary>Maps the grain's snapshot.</summary>
-    public static TenantResponse From(TenantSnapshot t) => new(t.TenantId, t.Name, t.CreatedAt);
+    public static TenantResponse From(TenantSnapshot t) =>
+        new(t.TenantId, t.Name, t.CreatedAt, new NatsAccountResponse(t.AccountStatus == NatsAccountStatus.Provisioned ? "provisioned" : "pending", t.AccountPublicKey, t.AccountError));
 }
+
+/// <summary>A tenant's NATS account: <c>pending</c> until reconciled, then <c>provisioned</c>.</summary>
+public sealed record NatsAccountResponse(string Status, string? PublicKey, string? LastError);
 
 /// <summary>POST /api/v1/tenants/{tenantId}/sensors.</summary>
 public sealed record CreateSensorRequest(string? SensorId, string? Name);

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using RavenXcope.Gateway.Api;
+using RavenXcope.Gateway.Nats;
 using RavenXcope.Gateway.ReadModel;
 using RavenXcope.Gateway.Sensors;
 using RavenXcope.Grains.Certificates;
@@ -97,6 +98,7 @@ public static partial class GatewayApplication
         app.UseStatusCodePages();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
         app.MapOperatorApi();
+        app.MapAccountResolver();
         app.MapSensorApi(gateway.EnrollPort, gateway.MtlsPort, gateway.MaxSensorRequestBytes);
         return app;
     }

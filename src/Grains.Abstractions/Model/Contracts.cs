@@ -22,7 +22,10 @@ public sealed record Result<T>(
 public sealed record TenantSnapshot(
     [property: Id(0)] string TenantId,
     [property: Id(1)] string Name,
-    [property: Id(2)] DateTimeOffset CreatedAt);
+    [property: Id(2)] DateTimeOffset CreatedAt,
+    [property: Id(3)] NatsAccountStatus AccountStatus = NatsAccountStatus.Pending,
+    [property: Id(4)] string? AccountPublicKey = null,
+    [property: Id(5)] string? AccountError = null);
 
 /// <summary>A sensor as the operator API shows it (no certificate bodies, no secrets).</summary>
 [GenerateSerializer, Immutable, Alias("RavenXcope.SensorSnapshot")]

@@ -1,38 +1,51 @@
-using RavenXcope.Grains.Domain;
 using RavenXcope.Grains.Model;
+using RavenXcope.Grains.Nats;
 using RavenXcope.Grains.State;
 
 namespace RavenXcope.Grains.Tenants;
 
-/// <inheritdoc cref="ITenantGrain"/>
+/// <summary>
+/// A tenant, and its NATS account: created <c>Pending</c>, moved to <c>Provisioned</c> by a reminder that
+/// reconciles (create-or-return) until it succeeds, and keeps checking after that. A failed step is
+/// retried on the next tick, so an outage of NATS or the database heals by itself.
+/// </summary>
 [GrainType("tenant")]
-public sealed class TenantGrain(
+public sealed partial class TenantGrain(
     [PersistentState("tenant", StorageNames.Default)] IPersistentState<TenantState> state,
     IFleetDirectory directory,
-    TimeProvider time) : Grain, ITenantGrain
+    INatsAccountDirectory accounts,
+    NatsRuntime nats,
+    TimeProvider time,
+    ILogger<TenantGrain> logger) : Grain, ITenantGrain, IRemindable
 {
+    private string? _lastError;
+
+    private TenantState S => state.State;
+
     /// <inheritdoc />
     public async Task<Result<TenantSnapshot>> CreateAsync(string name, CancellationToken cancellationToken = default)
     {
-        if (state.State.Exists)
+        if (S.Exists)
         {
-            return state.State.Name == name
+            return S.Name == name
                 ? Result<TenantSnapshot>.Ok(Snapshot())
-                : Result<TenantSnapshot>.Fail(RefusalCodes.TenantExists, $"tenant {state.State.TenantId} already exists with another name");
+                : Result<TenantSnapshot>.Fail(RavenXcope.Grains.Domain.RefusalCodes.TenantExists, $"tenant {S.TenantId} already exists with another name");
         }
 
-        state.State.Exists = true;
-        state.State.TenantId = this.GetPrimaryKeyString()[2..];
-        state.State.Name = name;
-        state.State.CreatedAt = time.GetUtcNow();
+        S.Exists = true;
+        S.TenantId = this.GetPrimaryKeyString()[2..];
+        S.Name = name;
+        S.CreatedAt = time.GetUtcNow();
+        S.AccountStatus = NatsAccountStatus.Pending;
         await state.WriteStateAsync(cancellationToken);
         await directory.UpsertTenantAsync(Snapshot(), cancellationToken);
+        await this.RegisterOrUpdateReminder(ReconcileReminder, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(Math.Max(1, nats.Settings.ReconcileSeconds)));
         return Result<TenantSnapshot>.Ok(Snapshot());
     }
 
     /// <inheritdoc />
     public Task<TenantSnapshot?> GetAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult(state.State.Exists ? Snapshot() : null);
+        Task.FromResult(S.Exists ? Snapshot() : null);
 
-    private TenantSnapshot Snapshot() => new(state.State.TenantId, state.State.Name, state.State.CreatedAt);
+    private TenantSnapshot Snapshot() => new(S.TenantId, S.Name, S.CreatedAt, S.AccountStatus, S.AccountPublicKey, _lastError);
 }

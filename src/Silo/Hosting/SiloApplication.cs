@@ -8,11 +8,13 @@ using Npgsql;
 using Orleans.Serialization;
 using RavenXcope.Grains;
 using RavenXcope.Grains.Certificates;
+using RavenXcope.Grains.Nats;
 using RavenXcope.Common;
 using RavenXcope.ServiceDefaults;
 using RavenXcope.Silo.Dashboard;
 using RavenXcope.Silo.Database;
 using RavenXcope.Silo.Health;
+using RavenXcope.Silo.Nats;
 using RavenXcope.Silo.ReadModel;
 using RavenXcope.Silo.Trust;
 
@@ -62,6 +64,8 @@ public static class SiloApplication
         }
 
         var authority = LoadAuthority(authoritySettings);
+        var natsSettings = SettingsLoader.Load<NatsSettings>(builder.Configuration, NatsSettings.SectionName);
+        var (operatorKey, vault) = NatsSetup.Load(natsSettings);
 
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(cluster);
@@ -71,6 +75,11 @@ public static class SiloApplication
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         builder.Services.AddSingleton<IFleetDirectory, PostgresFleetDirectory>();
+        builder.Services.AddSingleton(natsSettings);
+        builder.Services.AddSingleton<NatsControlBus>();
+        builder.Services.AddSingleton(sp => new NatsRuntime(natsSettings, operatorKey, vault, sp.GetRequiredService<NatsControlBus>()));
+        builder.Services.AddSingleton<INatsAccountDirectory, PostgresNatsAccountDirectory>();
+        builder.Services.AddHostedService<SystemAccountPublisher>();
         builder.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o =>
             o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 

@@ -4,6 +4,7 @@ using Orleans.TestingHost;
 using RavenXcope.Grains;
 using RavenXcope.Grains.Certificates;
 using RavenXcope.Grains.Domain;
+using RavenXcope.Grains.Nats;
 
 namespace RavenXcope.Tests.Grains;
 
@@ -52,9 +53,22 @@ public sealed class InMemoryClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton(authority);
             silo.Services.AddSingleton(directory);
             silo.Services.AddSingleton(new TrustPolicy());
+
+            // The control bus is off in grain tests; tenants stay pending and say why.
+            var nats = new NatsSettings();
+            silo.Services.AddSingleton(nats);
+            silo.Services.AddSingleton<NatsControlBus>();
+            silo.Services.AddSingleton(sp => new NatsRuntime(nats, null, null, sp.GetRequiredService<NatsControlBus>()));
+            silo.Services.AddSingleton<INatsAccountDirectory, NoNatsAccounts>();
         });
         return builder.Build();
     }
+}
+
+/// <summary>Grain tests run without NATS: nothing is published.</summary>
+internal sealed class NoNatsAccounts : INatsAccountDirectory
+{
+    public Task UpsertAsync(string publicKey, string? tenantId, bool isSystem, string jwt, CancellationToken cancellationToken = default) => Task.CompletedTask;
 }
 
 /// <summary>Shares one in-memory cluster among the grain test classes.</summary>

@@ -79,10 +79,11 @@ public sealed class ProcessEndToEndTests
             // The operator asks for a renewal; the agent renews on its next heartbeat and keeps the previous files.
             Assert.Equal(HttpStatusCode.OK, (await api.PostAsync(new Uri("/api/v1/tenants/acme/sensors/edge-1/renew", UriKind.Relative), null)).StatusCode);
             await SensorAsync(api, s => s.GetProperty("certificateSerial").GetString() != firstSerial, "the renewed certificate", running);
-            Assert.True(File.Exists(Path.Combine(stateDir, "client.prev.cert.pem")));
+            // The server answers before the agent writes its files: wait for the agent's side too.
             await Eventually.WaitAsync(
-                () => Task.FromResult(File.ReadAllText(Path.Combine(stateDir, "sensor-state.json")).Contains("\"renewal_generation\": 1", StringComparison.Ordinal)),
-                "the agent to record the renewal generation");
+                () => Task.FromResult(File.Exists(Path.Combine(stateDir, "client.prev.cert.pem"))
+                    && File.ReadAllText(Path.Combine(stateDir, "sensor-state.json")).Contains("\"renewal_generation\": 1", StringComparison.Ordinal)),
+                "the agent to keep the previous certificate and record the renewal generation");
 
             Assert.Equal(HttpStatusCode.OK, (await api.PostAsync(new Uri("/api/v1/tenants/acme/sensors/edge-1/disable", UriKind.Relative), null)).StatusCode);
             await Eventually.WaitAsync(() => Task.FromResult(running.Output.Contains("sensor_disabled", StringComparison.Ordinal)), "the agent to be refused while disabled");

@@ -1,0 +1,116 @@
+using System.Security.Cryptography;
+using NATS.Client.Core;
+using NATS.Jwt;
+using NATS.NKeys;
+using RavenXcope.Grains.Model;
+using RavenXcope.Grains.Nats;
+
+namespace RavenXcope.Grains.Tenants;
+
+/// <summary>Reconciliation of the tenant's NATS account, control user and command stream.</summary>
+public sealed partial class TenantGrain
+{
+    /// <summary>Name of the reconcile reminder.</summary>
+    public const string ReconcileReminder = "nats-reconcile";
+
+    /// <inheritdoc />
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == ReconcileReminder && S.Exists)
+        {
+            await ReconcileAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>One reconcile pass: every step is create-or-return, so a pass can be repeated at any point.</summary>
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        if (!nats.Enabled)
+        {
+            _lastError = "the NATS control bus is not configured (OPERATOR_SEED_PATH)";
+            return;
+        }
+
+        try
+        {
+            if (EnsureKeysAndJwts())
+            {
+                // Keys are persisted before they are used anywhere, so a retry never mints a second account.
+                await state.WriteStateAsync(cancellationToken);
+            }
+
+            await accounts.UpsertAsync(S.AccountPublicKey!, S.TenantId, false, S.AccountJwt!, cancellationToken);
+            await nats.Bus.PushAccountAsync(S.AccountPublicKey!, S.AccountJwt!, cancellationToken);
+            await nats.Bus.EnsureCommandStreamAsync(S.TenantId, ControlCreds(), cancellationToken);
+            _lastError = null;
+            if (S.AccountStatus != NatsAccountStatus.Provisioned)
+            {
+                S.AccountStatus = NatsAccountStatus.Provisioned;
+                S.ProvisionedAt = time.GetUtcNow();
+                await state.WriteStateAsync(cancellationToken);
+                LogProvisioned(logger, S.TenantId, S.AccountPublicKey!);
+            }
+        }
+        catch (Exception e) when (e is NatsException or TimeoutException or IOException or Npgsql.NpgsqlException or OperationCanceledException)
+        {
+            _lastError = $"{e.GetType().Name}: {e.Message}";
+            LogReconcileFailed(logger, S.TenantId, _lastError);
+        }
+    }
+
+    /// <summary>Creates what is missing of the account and control user; true when the state changed.</summary>
+    private bool EnsureKeysAndJwts()
+    {
+        var changed = false;
+        var now = time.GetUtcNow();
+        if (S.AccountPublicKey is null)
+        {
+            using var created = KeyPair.CreatePair(PrefixByte.Account);
+            S.AccountPublicKey = created.GetPublicKey();
+            S.AccountSealedSeed = nats.Vault.Seal(created.GetSeed(), S.AccountPublicKey);
+            S.AccountJwt = null;
+            changed = true;
+        }
+
+        using var account = OpenAccount();
+        if (S.AccountJwt is null)
+        {
+            S.AccountJwt = NatsJwt.Encode(nats.Operator, S.AccountPublicKey, S.TenantId, "account", NatsClaims.Account(jetStream: true, S.Revocations), now);
+            changed = true;
+        }
+
+        if (S.ControlUserPublicKey is null)
+        {
+            using var user = KeyPair.CreatePair(PrefixByte.User);
+            S.ControlUserPublicKey = user.GetPublicKey();
+            S.ControlUserSealedSeed = nats.Vault.Seal(user.GetSeed(), S.ControlUserPublicKey);
+            S.ControlUserJwt = NatsJwt.Encode(
+                account, S.ControlUserPublicKey, $"{S.TenantId}-control", "user",
+                NatsClaims.User(NatsNames.ControlPublish(nats.Settings.CommandStreamName, S.TenantId), NatsNames.ControlSubscribe(S.TenantId)), now);
+            changed = true;
+        }
+
+        return changed;
+    }
+
+    private KeyPair OpenAccount()
+    {
+        try
+        {
+            return KeyPair.FromSeed(nats.Vault.Open(S.AccountSealedSeed!, S.AccountPublicKey!));
+        }
+        catch (CryptographicException)
+        {
+            throw new InvalidOperationException($"the sealed seed of account {S.AccountPublicKey} does not open: was ACCOUNT_SEED_ENCRYPTION_KEY changed?");
+        }
+    }
+
+    private string ControlCreds() =>
+        NatsJwt.FormatCreds(S.ControlUserJwt!, nats.Vault.Open(S.ControlUserSealedSeed!, S.ControlUserPublicKey!));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {TenantId}: NATS account {Account} provisioned")]
+    private static partial void LogProvisioned(ILogger logger, string tenantId, string account);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {TenantId}: NATS reconcile failed, retrying on the next tick: {Reason}")]
+    private static partial void LogReconcileFailed(ILogger logger, string tenantId, string reason);
+}
