@@ -34,3 +34,4 @@ public static class Eventually
     public static Task WaitAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null) =>
         WaitAsync(async () => await condition(), ok => ok, what, timeout);
 }
+

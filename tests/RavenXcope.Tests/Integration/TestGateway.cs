@@ -29,9 +29,10 @@ public sealed class TestGateway : IAsyncDisposable
     public Uri MtlsBase { get; }
 
     /// <summary>Builds and starts a gateway against <paramref name="connectionString"/>.</summary>
-    public static async Task<TestGateway> StartAsync(string connectionString)
+    /// <remarks>The gateway connects to the cluster before it serves: start a silo first.</remarks>
+    public static async Task<TestGateway> StartAsync(string connectionString, int? httpPort = null)
     {
-        int http = FreePort.Next(), enroll = FreePort.Next(), mtls = FreePort.Next();
+        int http = httpPort ?? FreePort.Next(), enroll = FreePort.Next(), mtls = FreePort.Next();
         var app = GatewayApplication.Build([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Database:ConnectionString"] = connectionString,

@@ -1,0 +1,43 @@
+using System.Net.Sockets;
+
+namespace RavenXcope.TestSupport;
+
+/// <summary>A real nats-server on 127.0.0.1, started by a test from a configuration it writes.</summary>
+public static class NatsServer
+{
+    /// <summary>The nats-server program; a missing one fails with how to get it.</summary>
+    public static string Program =>
+        new[] { "/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server" }.FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException("nats-server is not installed: run scripts/test.sh, which installs it (apt-get install nats-server)");
+
+    /// <summary>
+    /// Starts nats-server in operator mode: <paramref name="operatorFragment"/> is the file made by
+    /// <c>ravenxcope-silo init-operator</c>; JetStream stores under <paramref name="directory"/>.
+    /// </summary>
+    public static async Task<ServiceProcess> StartAsync(string directory, int port, string operatorFragment)
+    {
+        var config = Path.Combine(directory, $"nats-{port}.conf");
+        await File.WriteAllTextAsync(config, $$"""
+            listen: 127.0.0.1:{{port}}
+            server_name: rxc-test-{{port}}
+            jetstream { store_dir: "{{Path.Combine(directory, "js")}}" }
+            include "{{Path.GetRelativePath(directory, operatorFragment)}}"
+            """);
+        var process = ServiceProcess.Start("nats-server", Program, ["-c", config], new Dictionary<string, string>());
+        await Eventually.WaitAsync(
+            async () =>
+            {
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"nats-server exited: {process.Output}");
+                }
+
+                using var client = new TcpClient();
+                await client.ConnectAsync("127.0.0.1", port);
+                return true;
+            },
+            $"nats-server to listen on {port}",
+            TimeSpan.FromSeconds(30));
+        return process;
+    }
+}
