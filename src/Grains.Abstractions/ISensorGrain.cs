@@ -38,4 +38,7 @@ public interface ISensorGrain : IGrainWithStringKey
 
     /// <summary>Issues a new certificate for a new key; the previous one stays accepted for the overlap.</summary>
     Task<Result<IssuedCertificate>> RenewAsync(string presentedSerial, string csrPem, CancellationToken cancellationToken = default);
+
+    /// <summary>NATS credentials for the key the agent made, checked against the presented certificate.</summary>
+    Task<Result<SensorNatsCredentials>> IssueNatsCredentialsAsync(string presentedSerial, string userPublicKey, CancellationToken cancellationToken = default);
 }

@@ -11,4 +11,16 @@ public interface ITenantGrain : IGrainWithStringKey
 
     /// <summary>The tenant, or null when it does not exist.</summary>
     Task<TenantSnapshot?> GetAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Signs a user JWT for a sensor's own public key with exactly its own permissions, after making sure
+    /// its durable consumer exists. Refused with <c>nats_account_pending</c> until the account is provisioned.
+    /// </summary>
+    Task<Result<SensorNatsCredentials>> IssueSensorUserAsync(string sensorId, string userPublicKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Revokes a user key (JWTs issued until now), re-signs the account and pushes it: live connections drop.</summary>
+    Task RevokeUserAsync(string userPublicKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a sensor's command consumer (after a revoke).</summary>
+    Task RemoveSensorConsumerAsync(string sensorId, CancellationToken cancellationToken = default);
 }

@@ -22,6 +22,7 @@ public static class SensorApi
         var mtls = routes.MapGroup("/sensor/v1").OnlyOnPort(mtlsPort, maxBodyBytes).WithTags("sensor");
         mtls.MapPost("/heartbeat", Heartbeat).WithName("Heartbeat");
         mtls.MapPost("/renew", Renew).WithName("Renew");
+        mtls.MapPost("/nats-credentials", NatsCredentials).WithName("NatsCredentials");
         return routes;
     }
 
@@ -147,6 +148,41 @@ public static class SensorApi
         }
 
         return TypedResults.Ok(new RenewResponse(result.Value!.CertificatePem, result.Value.CaCertificatePem, result.Value.NotAfter));
+    }
+
+    private static async Task<Results<Ok<NatsCredentialsResponse>, Accepted<PendingResponse>, ProblemHttpResult>> NatsCredentials(HttpContext http, IClusterClient cluster, CancellationToken cancellationToken)
+    {
+        if (Caller(http) is not { } caller)
+        {
+            return ClientCertificateInvalid();
+        }
+
+        var (request, problem) = await JsonBody.ReadAsync<NatsCredentialsRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!NATS.NKeys.NKeys.IsValidPublicKey(request!.UserPublicKey, NATS.NKeys.PrefixByte.User))
+        {
+            return Problems.Of(400, "invalid_user_public_key", "userPublicKey must be a NATS user public key (U…) made on the sensor host");
+        }
+
+        var result = await cluster.GetGrain<ISensorGrain>(caller.Grain).IssueNatsCredentialsAsync(caller.Serial, request.UserPublicKey!, cancellationToken);
+        if (result.ErrorCode == "nats_account_pending")
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return TypedResults.Accepted((string?)null, new PendingResponse("pending", result.ErrorDetail!));
+        }
+
+        if (!result.IsSuccess)
+        {
+            return Problems.Of(result.ErrorCode!.StartsWith("invalid_", StringComparison.Ordinal) ? 400 : 403, result.ErrorCode, result.ErrorDetail!);
+        }
+
+        var c = result.Value!;
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(new NatsCredentialsResponse(c.Jwt, c.NatsUrl, c.InboxPrefix, c.Stream, c.Consumer, c.ExpiresAt));
     }
 
     private static (string Grain, string Serial)? Caller(HttpContext http)

@@ -42,3 +42,12 @@ public sealed record RenewRequest(string? CsrPem);
 
 /// <summary>The renewed certificate.</summary>
 public sealed record RenewResponse(string CertificatePem, string CaCertificatePem, DateTimeOffset CertificateExpiresAt);
+
+/// <summary>POST /sensor/v1/nats-credentials: the public key of the user nkey the agent made.</summary>
+public sealed record NatsCredentialsRequest(string? UserPublicKey);
+
+/// <summary>The sensor's NATS credentials (the agent adds its own seed to make nats.creds).</summary>
+public sealed record NatsCredentialsResponse(string Jwt, string NatsUrl, string InboxPrefix, string Stream, string Consumer, DateTimeOffset ExpiresAt);
+
+/// <summary>The answer while the tenant's account is not ready (202, with Retry-After).</summary>
+public sealed record PendingResponse(string Status, string Detail);

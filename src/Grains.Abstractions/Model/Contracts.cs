@@ -106,3 +106,13 @@ public sealed record HeartbeatReply(
     [property: Id(2)] int HeartbeatIntervalSeconds,
     [property: Id(3)] DateTimeOffset CertificateNotAfter,
     [property: Id(4)] bool RenewNow);
+
+/// <summary>NATS credentials for a sensor: a user JWT for the key the agent made (its seed never leaves the host).</summary>
+[GenerateSerializer, Immutable, Alias("RavenXcope.SensorNatsCredentials")]
+public sealed record SensorNatsCredentials(
+    [property: Id(0)] string Jwt,
+    [property: Id(1)] string NatsUrl,
+    [property: Id(2)] string InboxPrefix,
+    [property: Id(3)] string Stream,
+    [property: Id(4)] string Consumer,
+    [property: Id(5)] DateTimeOffset ExpiresAt);

@@ -13,6 +13,9 @@ public sealed class NatsSettings
     /// <summary>The NATS server the silo connects to.</summary>
     public string Url { get; set; } = "nats://127.0.0.1:4222";
 
+    /// <summary>The NATS URL handed to agents (defaults to <see cref="Url"/>).</summary>
+    public string? PublicUrl { get; set; }
+
     /// <summary>The operator's seed (made by <c>ravenxcope-silo init-operator</c>); mode 0600.</summary>
     public string OperatorSeedPath { get; set; } = string.Empty;
 

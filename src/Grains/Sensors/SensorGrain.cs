@@ -94,8 +94,17 @@ public sealed partial class SensorGrain(
     }
 
     /// <inheritdoc />
-    public Task<Result<SensorSnapshot>> DisableAsync(CancellationToken cancellationToken = default) =>
-        ApplyAsync(SensorLifecycleMachine.Disable(S.Lifecycle), cancellationToken);
+    public async Task<Result<SensorSnapshot>> DisableAsync(CancellationToken cancellationToken = default)
+    {
+        var result = await ApplyAsync(SensorLifecycleMachine.Disable(S.Lifecycle), cancellationToken);
+        if (result.IsSuccess)
+        {
+            // Reversible: a JWT issued after enable is valid again (revocation covers earlier JWTs only).
+            await CutNatsUserAsync(removeConsumer: false, cancellationToken);
+        }
+
+        return result;
+    }
 
     /// <inheritdoc />
     public Task<Result<SensorSnapshot>> EnableAsync(CancellationToken cancellationToken = default) =>
@@ -105,6 +114,11 @@ public sealed partial class SensorGrain(
     public async Task<Result<SensorSnapshot>> RevokeAsync(CancellationToken cancellationToken = default)
     {
         var result = await ApplyAsync(SensorLifecycleMachine.Revoke(S.Lifecycle), cancellationToken);
+        if (result.IsSuccess)
+        {
+            await CutNatsUserAsync(removeConsumer: true, cancellationToken);
+        }
+
         if (result.IsSuccess && S.PendingClaimCodeDigest is { } pending)
         {
             await GrainFactory.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(pending)).WithdrawAsync(cancellationToken);

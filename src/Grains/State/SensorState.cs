@@ -47,4 +47,10 @@ public sealed class SensorState
 
     /// <summary>Last transition.</summary>
     [Id(13)] public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>The NATS user key the agent made (public part only).</summary>
+    [Id(14)] public string? NatsUserPublicKey { get; set; }
+
+    /// <summary>When its last JWT was issued.</summary>
+    [Id(15)] public DateTimeOffset? NatsUserIssuedAt { get; set; }
 }

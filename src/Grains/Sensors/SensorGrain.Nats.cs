@@ -1,0 +1,46 @@
+using RavenXcope.Grains.Domain;
+using RavenXcope.Grains.Model;
+
+namespace RavenXcope.Grains.Sensors;
+
+/// <summary>The sensor's NATS user: issued over mTLS, revoked with the sensor, blocked while disabled.</summary>
+public sealed partial class SensorGrain
+{
+    /// <inheritdoc />
+    public async Task<Result<SensorNatsCredentials>> IssueNatsCredentialsAsync(string presentedSerial, string userPublicKey, CancellationToken cancellationToken = default)
+    {
+        var refusal = S.Exists
+            ? CertificateGate.Check(S, presentedSerial, time.GetUtcNow(), out _)
+            : new Refusal(RefusalCodes.CertificateNotCurrent, "no such sensor");
+        if (refusal is not null)
+        {
+            return Result<SensorNatsCredentials>.Fail(refusal.Code, refusal.Detail);
+        }
+
+        var issued = await Tenant.IssueSensorUserAsync(S.SensorId, userPublicKey, cancellationToken);
+        if (issued.IsSuccess && (S.NatsUserPublicKey != userPublicKey || S.NatsUserIssuedAt is null))
+        {
+            S.NatsUserPublicKey = userPublicKey;
+            S.NatsUserIssuedAt = time.GetUtcNow();
+            await state.WriteStateAsync(cancellationToken);
+        }
+
+        return issued;
+    }
+
+    private ITenantGrain Tenant => GrainFactory.GetGrain<ITenantGrain>(Identifiers.TenantKey(S.TenantId));
+
+    /// <summary>After revoke or disable: the user's JWTs stop working and its live connection drops.</summary>
+    private async Task CutNatsUserAsync(bool removeConsumer, CancellationToken cancellationToken)
+    {
+        if (S.NatsUserPublicKey is { } user)
+        {
+            await Tenant.RevokeUserAsync(user, cancellationToken);
+        }
+
+        if (removeConsumer)
+        {
+            await Tenant.RemoveSensorConsumerAsync(S.SensorId, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using NATS.Jwt;
+using NATS.NKeys;
+using RavenXcope.Grains.Model;
+using RavenXcope.Grains.Nats;
+
+namespace RavenXcope.Grains.Tenants;
+
+/// <summary>Sensor users of the tenant's account: issuing and revoking.</summary>
+public sealed partial class TenantGrain
+{
+    /// <inheritdoc />
+    public async Task<Result<SensorNatsCredentials>> IssueSensorUserAsync(string sensorId, string userPublicKey, CancellationToken cancellationToken = default)
+    {
+        if (!S.Exists || S.AccountStatus != NatsAccountStatus.Provisioned || !nats.Enabled)
+        {
+            return Result<SensorNatsCredentials>.Fail("nats_account_pending", "the tenant's NATS account is not provisioned yet; retry shortly");
+        }
+
+        if (!NKeys.IsValidPublicKey(userPublicKey, PrefixByte.User))
+        {
+            return Result<SensorNatsCredentials>.Fail("invalid_user_public_key", "userPublicKey must be a NATS user public key (U…)");
+        }
+
+        try
+        {
+            await nats.Bus.EnsureSensorConsumerAsync(S.TenantId, sensorId, ControlCreds(), cancellationToken);
+        }
+        catch (Exception e) when (e is NATS.Client.Core.NatsException or TimeoutException)
+        {
+            LogReconcileFailed(logger, S.TenantId, $"consumer for {sensorId}: {e.Message}");
+            return Result<SensorNatsCredentials>.Fail("nats_account_pending", "the command consumer could not be created yet; retry shortly");
+        }
+
+        var now = time.GetUtcNow();
+        var expires = now.AddHours(nats.Settings.SensorUserTtlHours);
+        var stream = nats.Settings.CommandStreamName;
+        using var account = OpenAccount();
+        var jwt = NatsJwt.Encode(
+            account, userPublicKey, $"{S.TenantId}-{sensorId}", "user",
+            NatsClaims.User(NatsNames.SensorPublish(stream, S.TenantId, sensorId), NatsNames.SensorSubscribe(S.TenantId, sensorId)),
+            now, expires);
+        return Result<SensorNatsCredentials>.Ok(new SensorNatsCredentials(
+            jwt, nats.Settings.PublicUrl ?? nats.Settings.Url, NatsNames.InboxPrefix(S.TenantId, sensorId), stream,
+            NatsNames.Consumer(S.TenantId, sensorId), expires));
+    }
+
+    /// <inheritdoc />
+    public async Task RevokeUserAsync(string userPublicKey, CancellationToken cancellationToken = default)
+    {
+        if (!S.Exists || S.AccountPublicKey is null || !nats.Enabled)
+        {
+            return;
+        }
+
+        S.Revocations[userPublicKey] = time.GetUtcNow().ToUnixTimeSeconds();
+        S.AccountJwt = NatsJwt.Encode(nats.Operator, S.AccountPublicKey, S.TenantId, "account", NatsClaims.Account(jetStream: true, S.Revocations), time.GetUtcNow());
+        await state.WriteStateAsync(cancellationToken);
+        try
+        {
+            await accounts.UpsertAsync(S.AccountPublicKey, S.TenantId, false, S.AccountJwt, cancellationToken);
+            await nats.Bus.PushAccountAsync(S.AccountPublicKey, S.AccountJwt, cancellationToken);
+        }
+        catch (Exception e) when (e is NATS.Client.Core.NatsException or TimeoutException or Npgsql.NpgsqlException)
+        {
+            // Persisted: the reconcile reminder serves and pushes it on its next tick.
+            _lastError = $"{e.GetType().Name}: {e.Message}";
+            LogReconcileFailed(logger, S.TenantId, _lastError);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task RemoveSensorConsumerAsync(string sensorId, CancellationToken cancellationToken = default)
+    {
+        if (S.AccountStatus == NatsAccountStatus.Provisioned && nats.Enabled)
+        {
+            try
+            {
+                await nats.Bus.DeleteSensorConsumerAsync(S.TenantId, sensorId, ControlCreds(), cancellationToken);
+            }
+            catch (Exception e) when (e is NATS.Client.Core.NatsException or TimeoutException)
+            {
+                LogReconcileFailed(logger, S.TenantId, $"deleting the consumer of {sensorId}: {e.Message}");
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NATS.Jwt;
+using NATS.NKeys;
+using RavenXcope.Grains;
+using RavenXcope.Grains.Model;
+using RavenXcope.Grains.Nats;
+using RavenXcope.Silo.Database;
+
+namespace RavenXcope.Tests.Integration;
+
+/// <summary>
+/// A sensor's NATS credentials, checked with the official JavaScript client against a real nats-server
+/// in operator mode: its own subjects, consumer and inbox work; another sensor's are all denied; a
+/// revoke drops the live connection.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class NatsIsolationTests
+{
+    [Fact]
+    public async Task A_sensor_reaches_only_its_own_subjects_consumer_and_inbox_and_a_revoke_drops_its_connection()
+    {
+        await using var db = await PostgresDatabase.CreateAsync("isolation");
+        await new SchemaMigrator(db.ConnectionString).MigrateAsync();
+        var work = Directory.CreateTempSubdirectory("rxc-iso-").FullName;
+        try
+        {
+            var gatewayPort = FreePort.Next();
+            var natsPort = FreePort.Next();
+            OperatorFiles.Create(work, $"http://127.0.0.1:{gatewayPort}/jwt/v1/accounts/", DateTimeOffset.UtcNow);
+            await using var silo = await TestSilo.StartAsync(db.ConnectionString, "silo-iso", new Dictionary<string, string?>
+            {
+                ["Nats:Url"] = $"nats://127.0.0.1:{natsPort}",
+                ["Nats:OperatorSeedPath"] = Path.Combine(work, OperatorFiles.OperatorSeed),
+                ["Nats:AccountSeedEncryptionKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+                ["Nats:ReconcileSeconds"] = "2",
+            });
+            await using var gateway = await TestGateway.StartAsync(db.ConnectionString, gatewayPort);
+            await using var nats = await NatsServer.StartAsync(work, natsPort, Path.Combine(work, OperatorFiles.ServerConfig));
+
+            var tenant = silo.Grains.GetGrain<ITenantGrain>(Identifiers.TenantKey("acme"));
+            await tenant.CreateAsync("Acme");
+            await Eventually.WaitAsync(() => tenant.GetAsync(), t => t?.AccountStatus == NatsAccountStatus.Provisioned, $"provisioning (nats-server:\n{nats.Output})", TimeSpan.FromSeconds(30));
+
+            var (ownKey, ownCert) = await EnrolledSensorAsync(silo, "edge-1");
+            var (otherKey, otherCert) = await EnrolledSensorAsync(silo, "edge-2");
+
+            // edge-1 asks through the gateway's mTLS API, as the agent does; the seed stays here.
+            using var ownUser = KeyPair.CreatePair(PrefixByte.User);
+            using var sensorHttp = TrustClient.Sensor(gateway, ownCert.ExportCertificatePem(), ownKey);
+            using var response = await sensorHttp.PostAsJsonAsync("/sensor/v1/nats-credentials", new { userPublicKey = ownUser.GetPublicKey() });
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var own = await response.JsonAsync();
+            Assert.Equal("cmd-acme-edge-1", own.GetProperty("consumer").GetString());
+            Assert.Equal("_INBOX.acme.edge-1", own.GetProperty("inboxPrefix").GetString());
+            var ownCreds = NatsJwt.FormatCreds(own.GetProperty("jwt").GetString()!, ownUser.GetSeed());
+
+            using var otherUser = KeyPair.CreatePair(PrefixByte.User);
+            var other = await silo.Grains.GetGrain<ISensorGrain>(Identifiers.SensorKey("acme", "edge-2")).IssueNatsCredentialsAsync(otherCert.SerialNumber, otherUser.GetPublicKey());
+            Assert.True(other.IsSuccess, other.ErrorDetail);
+
+            var input = Path.Combine(work, "isolation.json");
+            await File.WriteAllTextAsync(input, new JsonObject
+            {
+                ["natsUrl"] = $"nats://127.0.0.1:{natsPort}",
+                ["creds"] = ownCreds,
+                ["inboxPrefix"] = "_INBOX.acme.edge-1",
+                ["stream"] = "RXC_CMD",
+                ["ownConsumer"] = "cmd-acme-edge-1",
+                ["otherConsumer"] = other.Value!.Consumer,
+                ["ownStatus"] = "rxc.acme.edge-1.status",
+                ["otherStatus"] = "rxc.acme.edge-2.status",
+                ["otherInbox"] = other.Value.InboxPrefix,
+                ["otherCommands"] = "rxc.acme.edge-2.cmd",
+            }.ToJsonString());
+            var (exit, output) = await ServiceProcess.RunAsync("node", [Path.Combine(TestEnvironment.InteropDirectory, "isolation-check.mjs"), input], new Dictionary<string, string>());
+            Assert.True(exit == 0, output);
+            var verdict = JsonNode.Parse(output[output.IndexOf('{', StringComparison.Ordinal)..])!;
+            foreach (var (check, ok) in verdict["allowed"]!.AsObject())
+            {
+                Assert.True(ok!.GetValue<bool>(), $"edge-1 should be allowed: {check} ({output})");
+            }
+
+            foreach (var (check, ok) in verdict["denied"]!.AsObject())
+            {
+                Assert.True(ok!.GetValue<bool>(), $"edge-1 should be denied: {check} ({output})");
+            }
+
+            // A live connection with edge-1's credentials is dropped by the revoke.
+            await using var holder = ServiceProcess.Start("holder", "node", [Path.Combine(TestEnvironment.InteropDirectory, "hold-connection.mjs"), input], new Dictionary<string, string>());
+            await Eventually.WaitAsync(() => Task.FromResult(holder.Output.Contains("connected", StringComparison.Ordinal)), $"the JavaScript client to connect ({holder.Output})");
+            Assert.True((await silo.Grains.GetGrain<ISensorGrain>(Identifiers.SensorKey("acme", "edge-1")).RevokeAsync()).IsSuccess);
+            Assert.Equal(0, await holder.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            var ended = JsonNode.Parse(holder.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1])!;
+            Assert.True(ended["closed"]!.GetValue<bool>(), holder.Output);
+            Assert.Contains("revoked", holder.Output, StringComparison.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static async Task<(ECDsa Key, X509Certificate2 Certificate)> EnrolledSensorAsync(TestSilo silo, string sensorId)
+    {
+        var sensor = silo.Grains.GetGrain<ISensorGrain>(Identifiers.SensorKey("acme", sensorId));
+        Assert.True((await sensor.RegisterAsync(sensorId)).IsSuccess);
+        var code = (await sensor.CreateClaimCodeAsync(null)).Value!;
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var csr = new CertificateRequest("CN=host", key, HashAlgorithmName.SHA256).CreateSigningRequestPem();
+        var host = new HostMetadata("host", "Debian", "x86_64", "1.0.0", "127.0.0.1", []);
+        var issued = await silo.Grains.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(ClaimCodes.Digest(code.ClaimCode))).RedeemAsync(csr, host);
+        Assert.True(issued.IsSuccess, issued.ErrorDetail);
+        return (key, X509Certificate2.CreateFromPem(issued.Value!.CertificatePem));
+    }
+}
