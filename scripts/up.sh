@@ -6,7 +6,8 @@
 #   scripts/up.sh --detach   returns once everything is healthy; stop it with scripts/down.sh
 #
 # Ports (override with the environment): RXC_PG_PORT=55432 RXC_GATEWAY_PORT=8080 RXC_ENROLL_PORT=8443
-# RXC_MTLS_PORT=8444 RXC_SILO_HTTP_PORT=8090 RXC_SILO_PORT=11111 RXC_SILO_GATEWAY_PORT=30000.
+# RXC_MTLS_PORT=8444 RXC_NATS_PORT=4222 RXC_SILO_HTTP_PORT=8090 RXC_SILO_PORT=11111
+# RXC_SILO_GATEWAY_PORT=30000.
 # Data lives in .data/ and survives re-runs; delete .data/ (after scripts/down.sh) to start afresh.
 set -euo pipefail
 RXC_SCRIPT=up
@@ -21,13 +22,13 @@ detach=false
 for arg in "$@"; do
   case "$arg" in
     --detach|-d) detach=true ;;
-    --help|-h) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --help|-h) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) rxc_die "unknown argument '$arg' (try --help)" ;;
   esac
 done
 
 command -v dotnet >/dev/null || rxc_die "the .NET SDK 10 is required (dotnet not on PATH)"
-rxc_require_packages curl=curl
+rxc_require_packages curl=curl nats-server=nats-server
 rxc_require_postgres
 
 mkdir -p "$RXC_DATA" "$RXC_RUN" "$RXC_LOGS"
@@ -39,7 +40,7 @@ if rxc_stack_running; then
   exit 0
 fi
 
-for port in "$RXC_GATEWAY_PORT" "$RXC_ENROLL_PORT" "$RXC_MTLS_PORT" "$RXC_SILO_HTTP_PORT" "$RXC_SILO_PORT" "$RXC_SILO_GATEWAY_PORT"; do
+for port in "$RXC_GATEWAY_PORT" "$RXC_ENROLL_PORT" "$RXC_MTLS_PORT" "$RXC_NATS_PORT" "$RXC_SILO_HTTP_PORT" "$RXC_SILO_PORT" "$RXC_SILO_GATEWAY_PORT"; do
   rxc_port_in_use "$port" && rxc_die "port $port on 127.0.0.1 is in use; free it or choose others (see scripts/up.sh --help)"
 done
 
@@ -71,6 +72,10 @@ env "${RXC_ENV[@]}" "$RXC_BIN/silo/ravenxcope-silo" migrate >&2
 rxc_log "creating the certificate authority (kept when it exists)"
 "$RXC_BIN/silo/ravenxcope-silo" init-ca --dir "$RXC_PKI" --server-name localhost --server-ip 127.0.0.1 >&2
 
+rxc_log "creating the NATS operator (kept when it exists)"
+"$RXC_BIN/silo/ravenxcope-silo" init-operator --dir "$RXC_NATS_DIR" \
+  --resolver-url "http://127.0.0.1:$RXC_GATEWAY_PORT/jwt/v1/accounts/" >&2
+
 if [ -z "${RXC_ADMIN_API_KEY:-}" ]; then
   rxc_log "creating the admin API key"
   RXC_ADMIN_API_KEY=$(env "${RXC_ENV[@]}" "$RXC_BIN/silo/ravenxcope-silo" create-api-key --role admin)
@@ -87,6 +92,15 @@ rxc_stack_start gateway "$RXC_BIN/gateway/ravenxcope-gateway"
 rxc_wait_http "http://127.0.0.1:$RXC_GATEWAY_PORT/healthz" 120 \
   || { tail -n 40 "$RXC_LOGS/gateway.log" >&2; rxc_die "the gateway did not become healthy (log: $RXC_LOGS/gateway.log)"; }
 
+rxc_log "starting nats-server (operator mode, resolver on the gateway)"
+rxc_stack_start_nats
+deadline=$((SECONDS + 30))
+until rxc_port_in_use "$RXC_NATS_PORT"; do
+  rxc_pid_alive "$(cat "$RXC_RUN/nats.pid")" && [ $SECONDS -lt $deadline ] \
+    || { tail -n 20 "$RXC_LOGS/nats.log" >&2; rxc_die "nats-server did not start (log: $RXC_LOGS/nats.log)"; }
+  sleep 0.2
+done
+
 rxc_stack_write_env
 trap - EXIT
 rxc_stack_print_summary
@@ -98,7 +112,7 @@ fi
 rxc_log "running in the foreground; Ctrl-C stops everything"
 trap 'echo; rxc_log "stopping"; rxc_stack_stop; exit 0' INT TERM
 # Returns when either process exits on its own (a crash): then everything stops.
-wait -n "$(cat "$RXC_RUN/silo.pid")" "$(cat "$RXC_RUN/gateway.pid")" || true
+wait -n "$(cat "$RXC_RUN/silo.pid")" "$(cat "$RXC_RUN/gateway.pid")" "$(cat "$RXC_RUN/nats.pid")" || true
 rxc_log "a process exited unexpectedly (logs in $RXC_LOGS); stopping everything"
 rxc_stack_stop
 exit 1

@@ -10,7 +10,9 @@ RXC_PG_PORT=${RXC_PG_PORT:-55432}
 RXC_GATEWAY_PORT=${RXC_GATEWAY_PORT:-8080}
 RXC_ENROLL_PORT=${RXC_ENROLL_PORT:-8443}
 RXC_MTLS_PORT=${RXC_MTLS_PORT:-8444}
+RXC_NATS_PORT=${RXC_NATS_PORT:-4222}
 RXC_PKI="$RXC_DATA/pki"
+RXC_NATS_DIR="$RXC_DATA/nats"
 RXC_SILO_HTTP_PORT=${RXC_SILO_HTTP_PORT:-8090}
 RXC_SILO_PORT=${RXC_SILO_PORT:-11111}
 RXC_SILO_GATEWAY_PORT=${RXC_SILO_GATEWAY_PORT:-30000}
@@ -40,12 +42,17 @@ rxc_stack_load_secrets() {
       printf 'RXC_PG_PASSWORD=%s\n' "$(rxc_secret 32)"
       printf 'RXC_DASHBOARD_USER=%s\n' "sre"
       printf 'RXC_DASHBOARD_PASSWORD=%s\n' "$(rxc_secret 24)"
+      printf 'RXC_ACCOUNT_SEED_KEY=%s\n' "$(head -c 32 /dev/urandom | base64)"
     } >"$file"
     umask 022
   fi
   chmod 600 "$file"
   # shellcheck disable=SC1090
   . "$file"
+  if [ -z "${RXC_ACCOUNT_SEED_KEY:-}" ]; then
+    RXC_ACCOUNT_SEED_KEY=$(head -c 32 /dev/urandom | base64)
+    printf 'RXC_ACCOUNT_SEED_KEY=%s\n' "$RXC_ACCOUNT_SEED_KEY" >>"$file"
+  fi
   RXC_PG_DATA=$(rxc_stack_pg_data)
   RXC_PG_DSN="postgres://ravenxcope:$RXC_PG_PASSWORD@127.0.0.1:$RXC_PG_PORT/ravenxcope?sslmode=disable"
 }
@@ -68,6 +75,8 @@ rxc_stack_environment() {
     "CA_CERT_FILE=$RXC_PKI/ca.cert.pem" "CA_KEY_FILE=$RXC_PKI/ca.key.pem"
     "GATEWAY_TLS_CERT_FILE=$RXC_PKI/gateway.cert.pem" "GATEWAY_TLS_KEY_FILE=$RXC_PKI/gateway.key.pem"
     "GATEWAY_HTTP_PORT=$RXC_GATEWAY_PORT" "GATEWAY_ENROLL_PORT=$RXC_ENROLL_PORT" "GATEWAY_MTLS_PORT=$RXC_MTLS_PORT"
+    "NATS_URL=nats://127.0.0.1:$RXC_NATS_PORT" "OPERATOR_SEED_PATH=$RXC_NATS_DIR/operator.seed"
+    "ACCOUNT_SEED_ENCRYPTION_KEY=$RXC_ACCOUNT_SEED_KEY"
     DOTNET_CLI_TELEMETRY_OPTOUT=1
   )
 }
@@ -97,7 +106,7 @@ rxc_stack_running() {
 # Stops the gateway, then the silo (SIGTERM: a graceful leave of the cluster), then PostgreSQL.
 rxc_stack_stop() {
   local name pid deadline
-  for name in gateway silo; do
+  for name in nats gateway silo; do
     [ -f "$RXC_RUN/$name.pid" ] || continue
     pid=$(cat "$RXC_RUN/$name.pid")
     if rxc_pid_alive "$pid"; then
@@ -116,6 +125,18 @@ rxc_stack_stop() {
   fi
 }
 
+# nats-server in operator mode, with the fragment init-operator wrote and JetStream under .data/nats.
+rxc_stack_start_nats() {
+  cat >"$RXC_NATS_DIR/server.conf" <<CONF
+listen: 127.0.0.1:$RXC_NATS_PORT
+server_name: ravenxcope-local
+jetstream { store_dir: "$RXC_NATS_DIR/js" }
+include "nats-operator.conf"
+CONF
+  setsid "$(command -v nats-server)" -c "$RXC_NATS_DIR/server.conf" >>"$RXC_LOGS/nats.log" 2>&1 </dev/null &
+  printf '%s\n' "$!" >"$RXC_RUN/nats.pid"
+}
+
 rxc_stack_write_env() {
   umask 077
   cat >"$RXC_DATA/up.env" <<ENV
@@ -130,6 +151,7 @@ ADMIN_API_KEY=$RXC_ADMIN_API_KEY
 ENROLL_URL=https://127.0.0.1:$RXC_ENROLL_PORT
 SENSOR_MTLS_URL=https://127.0.0.1:$RXC_MTLS_PORT
 CA_FILE=$RXC_PKI/ca.cert.pem
+NATS_URL=nats://127.0.0.1:$RXC_NATS_PORT
 SENSOR_BIN=$RXC_BIN/sensor/ravenxcope-sensor
 ENV
   umask 022
@@ -144,6 +166,7 @@ RavenXcope is running on 127.0.0.1:
                    admin API key: $RXC_ADMIN_API_KEY
   enrollment       https://127.0.0.1:$RXC_ENROLL_PORT/api/v1/enroll   (CA: $RXC_PKI/ca.cert.pem)
   sensor mTLS API  https://127.0.0.1:$RXC_MTLS_PORT/sensor/v1
+  NATS             nats://127.0.0.1:$RXC_NATS_PORT   (operator mode; resolver on the gateway)
   Orleans dashboard http://127.0.0.1:$RXC_SILO_HTTP_PORT/dashboard/
                    user: $RXC_DASHBOARD_USER   password: $RXC_DASHBOARD_PASSWORD
   silo health      http://127.0.0.1:$RXC_SILO_HTTP_PORT/healthz
