@@ -41,4 +41,13 @@ public interface ISensorGrain : IGrainWithStringKey
 
     /// <summary>NATS credentials for the key the agent made, checked against the presented certificate.</summary>
     Task<Result<SensorNatsCredentials>> IssueNatsCredentialsAsync(string presentedSerial, string userPublicKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a command, publishes it to the sensor's stream (command id as Nats-Msg-Id) and returns its ledger entry.</summary>
+    Task<Result<CommandSnapshot>> SubmitCommandAsync(CommandType type, string? idempotencyKey, TimeSpan? lifetime, CancellationToken cancellationToken = default);
+
+    /// <summary>One ledger entry, or null.</summary>
+    Task<CommandSnapshot?> GetCommandAsync(string commandId, CancellationToken cancellationToken = default);
+
+    /// <summary>A status message from the agent (via the bridge): liveness and Suricata in memory; the ledger on change.</summary>
+    Task RecordStatusAsync(SensorStatusReport status, CancellationToken cancellationToken = default);
 }

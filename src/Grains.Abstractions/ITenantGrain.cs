@@ -21,6 +21,9 @@ public interface ITenantGrain : IGrainWithStringKey
     /// <summary>Revokes a user key (JWTs issued until now), re-signs the account and pushes it: live connections drop.</summary>
     Task RevokeUserAsync(string userPublicKey, CancellationToken cancellationToken = default);
 
+    /// <summary>The control user's credentials, for the silo's NATS bridge; null until provisioned. Never leaves the silo.</summary>
+    Task<string?> GetControlCredentialsAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Deletes a sensor's command consumer (after a revoke).</summary>
     Task RemoveSensorConsumerAsync(string sensorId, CancellationToken cancellationToken = default);
 }

@@ -30,6 +30,9 @@ public static class OperatorApi
         sensors.MapPost("/{sensorId}/revoke", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.RevokeAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("RevokeSensor");
         sensors.MapPost("/{sensorId}/renew", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.RequestRenewalAsync(ct))).RequireApiKey(ApiKeyRole.Operator).WithName("RequestRenewal");
 
+        sensors.MapPost("/{sensorId}/commands", SubmitCommand).RequireApiKey(ApiKeyRole.Operator).WithName("SubmitCommand");
+        sensors.MapGet("/{sensorId}/commands/{commandId}", GetCommand).RequireApiKey(ApiKeyRole.Reader).WithName("GetCommand");
+
         var fleet = api.MapGroup("/tenants/{tenantId}/fleet");
         fleet.MapGet("/trust-summary", TrustSummary).RequireApiKey(ApiKeyRole.Reader).WithName("TrustSummary");
         fleet.MapGet("/trust-alerts", TrustAlerts).RequireApiKey(ApiKeyRole.Reader).WithName("TrustAlerts");
@@ -222,6 +225,54 @@ public static class OperatorApi
 
         var result = await command(cluster.GetGrain<ISensorGrain>(Identifiers.SensorKey(tenantId, sensorId)));
         return result.IsSuccess ? TypedResults.Ok(SensorResponse.From(result.Value!)) : Problems.FromRefusal(result.ErrorCode!, result.ErrorDetail!);
+    }
+
+    private static async Task<Results<Accepted<CommandResponse>, ProblemHttpResult>> SubmitCommand(string tenantId, string sensorId, HttpContext http, IClusterClient cluster, CancellationToken cancellationToken)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<SubmitCommandRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (request!.Type is not ("start" or "stop" or "restart"))
+        {
+            return Problems.Of(400, "invalid_command_type", "type must be start, stop or restart");
+        }
+
+        if (request.TtlSeconds is < 1 or > 604800)
+        {
+            return Problems.Of(400, "invalid_ttl", "ttlSeconds must be between 1 and 604800");
+        }
+
+        if (request.IdempotencyKey is { Length: 0 or > 128 })
+        {
+            return Problems.Of(400, "invalid_idempotency_key", "idempotencyKey must be 1 to 128 characters");
+        }
+
+        if (!Identifiers.IsValid(tenantId) || !Identifiers.IsValid(sensorId))
+        {
+            return SensorNotFound(sensorId);
+        }
+
+        var type = Enum.Parse<CommandType>(request.Type, ignoreCase: true);
+        var ttl = request.TtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        var result = await cluster.GetGrain<ISensorGrain>(Identifiers.SensorKey(tenantId, sensorId)).SubmitCommandAsync(type, request.IdempotencyKey, ttl, cancellationToken);
+        if (!result.IsSuccess)
+        {
+            return Problems.FromRefusal(result.ErrorCode!, result.ErrorDetail!);
+        }
+
+        var body = CommandResponse.From(result.Value!);
+        return TypedResults.Accepted($"/api/v1/tenants/{tenantId}/sensors/{sensorId}/commands/{body.CommandId}", body);
+    }
+
+    private static async Task<Results<Ok<CommandResponse>, ProblemHttpResult>> GetCommand(string tenantId, string sensorId, string commandId, IClusterClient cluster, CancellationToken cancellationToken)
+    {
+        var command = Identifiers.IsValid(tenantId) && Identifiers.IsValid(sensorId)
+            ? await cluster.GetGrain<ISensorGrain>(Identifiers.SensorKey(tenantId, sensorId)).GetCommandAsync(commandId, cancellationToken)
+            : null;
+        return command is null ? Problems.Of(404, "command_not_found", $"command {commandId} does not exist") : TypedResults.Ok(CommandResponse.From(command));
     }
 
     private static async Task<Results<Ok<TrustSummary>, ProblemHttpResult>> TrustSummary(string tenantId, IClusterClient cluster, FleetQueries queries, CancellationToken cancellationToken) =>

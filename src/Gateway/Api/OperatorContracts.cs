@@ -38,13 +38,16 @@ public sealed record SensorResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? LastHeartbeatAt,
-    HostResponse? Host)
+    HostResponse? Host,
+    string? Suricata,
+    DateTimeOffset? LastStatusAt)
 {
     /// <summary>Maps the grain's snapshot.</summary>
     public static SensorResponse From(SensorSnapshot s) => new(
         s.TenantId, s.SensorId, s.Name, WireNames.Of(s.Lifecycle), WireNames.Of(s.TrustState), s.CertificateSerial,
         s.CertificateNotAfter, s.RenewalGeneration, s.CreatedAt, s.UpdatedAt, s.LastHeartbeatAt,
-        s.Host is { } h ? new HostResponse(h.Hostname, h.OsInfo, h.Architecture, h.AgentVersion, h.SensorIp, h.Interfaces.Count) : null);
+        s.Host is { } h ? new HostResponse(h.Hostname, h.OsInfo, h.Architecture, h.AgentVersion, h.SensorIp, h.Interfaces.Count) : null,
+        s.Suricata, s.LastStatusAt);
 }
 
 /// <summary>What the agent reported about its host.</summary>
@@ -70,3 +73,14 @@ public sealed record TrustAlert(string SensorId, string Name, string TrustState,
 
 /// <summary>The active trust alerts of a tenant.</summary>
 public sealed record TrustAlerts(IReadOnlyList<TrustAlert> Items);
+
+/// <summary>POST …/commands.</summary>
+public sealed record SubmitCommandRequest(string? Type, string? IdempotencyKey, int? TtlSeconds);
+
+/// <summary>A command's ledger entry.</summary>
+public sealed record CommandResponse(string CommandId, string Type, string Status, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, ulong? StreamSequence, DateTimeOffset UpdatedAt, string? Detail)
+{
+    /// <summary>Maps the grain's snapshot.</summary>
+    public static CommandResponse From(CommandSnapshot c) => new(
+        c.CommandId, c.Type.ToString().ToLowerInvariant(), c.Status.ToString().ToLowerInvariant(), c.IssuedAt, c.ExpiresAt, c.StreamSequence, c.UpdatedAt, c.Detail);
+}

@@ -41,7 +41,9 @@ public sealed record SensorSnapshot(
     [property: Id(8)] DateTimeOffset CreatedAt,
     [property: Id(9)] DateTimeOffset UpdatedAt,
     [property: Id(10)] HostMetadata? Host,
-    [property: Id(11)] DateTimeOffset? LastHeartbeatAt);
+    [property: Id(11)] DateTimeOffset? LastHeartbeatAt,
+    [property: Id(12)] string? Suricata = null,
+    [property: Id(13)] DateTimeOffset? LastStatusAt = null);
 
 /// <summary>What the agent reports about its host at enrollment (seed 002).</summary>
 [GenerateSerializer, Immutable, Alias("RavenXcope.HostMetadata")]

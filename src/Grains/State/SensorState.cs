@@ -53,4 +53,10 @@ public sealed class SensorState
 
     /// <summary>When its last JWT was issued.</summary>
     [Id(15)] public DateTimeOffset? NatsUserIssuedAt { get; set; }
+
+    /// <summary>The command ledger, newest last, at most 50 entries.</summary>
+    [Id(16)] public List<CommandRecord> Commands { get; set; } = [];
+
+    /// <summary>Suricata's state as the agent last reported a change of it.</summary>
+    [Id(17)] public string? SuricataObserved { get; set; }
 }

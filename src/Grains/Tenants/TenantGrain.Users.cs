@@ -69,6 +69,10 @@ public sealed partial class TenantGrain
     }
 
     /// <inheritdoc />
+    public Task<string?> GetControlCredentialsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(S.AccountStatus == NatsAccountStatus.Provisioned && nats.Enabled ? ControlCreds() : null);
+
+    /// <inheritdoc />
     public async Task RemoveSensorConsumerAsync(string sensorId, CancellationToken cancellationToken = default)
     {
         if (S.AccountStatus == NatsAccountStatus.Provisioned && nats.Enabled)

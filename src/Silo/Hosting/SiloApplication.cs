@@ -80,6 +80,9 @@ public static class SiloApplication
         builder.Services.AddSingleton(sp => new NatsRuntime(natsSettings, operatorKey, vault, sp.GetRequiredService<NatsControlBus>()));
         builder.Services.AddSingleton<INatsAccountDirectory, PostgresNatsAccountDirectory>();
         builder.Services.AddHostedService<SystemAccountPublisher>();
+        builder.Services.AddSingleton<NatsBridge>();
+        builder.Services.AddSingleton<ICommandPublisher>(sp => sp.GetRequiredService<NatsBridge>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NatsBridge>());
         builder.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o =>
             o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 

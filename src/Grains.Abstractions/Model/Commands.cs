@@ -1,0 +1,61 @@
+namespace RavenXcope.Grains.Model;
+
+/// <summary>What an operator can ask of a sensor's Suricata.</summary>
+public enum CommandType
+{
+    /// <summary>Start Suricata.</summary>
+    Start,
+
+    /// <summary>Stop Suricata.</summary>
+    Stop,
+
+    /// <summary>Stop, then start.</summary>
+    Restart,
+}
+
+/// <summary>A command's place in the ledger. Stored by name: never rename a member.</summary>
+public enum CommandStatus
+{
+    /// <summary>Recorded; not yet in the stream.</summary>
+    Accepted,
+
+    /// <summary>In the sensor's JetStream stream.</summary>
+    Published,
+
+    /// <summary>The agent took it.</summary>
+    Delivered,
+
+    /// <summary>The agent carried it out.</summary>
+    Done,
+
+    /// <summary>The agent could not carry it out.</summary>
+    Failed,
+
+    /// <summary>It expired before the agent carried it out.</summary>
+    Expired,
+
+    /// <summary>A later command made it moot (a stop after a pending start).</summary>
+    Superseded,
+}
+
+/// <summary>One entry of a sensor's command ledger.</summary>
+[GenerateSerializer, Immutable, Alias("RavenXcope.CommandSnapshot")]
+public sealed record CommandSnapshot(
+    [property: Id(0)] string CommandId,
+    [property: Id(1)] CommandType Type,
+    [property: Id(2)] CommandStatus Status,
+    [property: Id(3)] DateTimeOffset IssuedAt,
+    [property: Id(4)] DateTimeOffset ExpiresAt,
+    [property: Id(5)] ulong? StreamSequence,
+    [property: Id(6)] DateTimeOffset UpdatedAt,
+    [property: Id(7)] string? Detail);
+
+/// <summary>A status message of an agent, as the bridge hands it to the sensor grain.</summary>
+[GenerateSerializer, Immutable, Alias("RavenXcope.SensorStatusReport")]
+public sealed record SensorStatusReport(
+    [property: Id(0)] string Desired,
+    [property: Id(1)] string Observed,
+    [property: Id(2)] string? LastCommandId,
+    [property: Id(3)] string? LastCommandOutcome,
+    [property: Id(4)] string? TrustState,
+    [property: Id(5)] string? AgentVersion);

@@ -1,0 +1,187 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using Npgsql;
+using RavenXcope.Grains;
+using RavenXcope.Grains.Model;
+using RavenXcope.Grains.Nats;
+
+namespace RavenXcope.Silo.Nats;
+
+/// <summary>
+/// The silo's NATS bridge: one connection per provisioned tenant account (its control user), a
+/// subscription to <c>rxc.&lt;t&gt;.*.status</c> in a queue group shared by all silos (each message is
+/// handled once), each message turned into one sensor-grain call with bounded concurrency; and command
+/// publishing for the grains. Malformed status messages are counted and dropped.
+/// </summary>
+public sealed partial class NatsBridge(
+    NatsSettings settings,
+    NpgsqlDataSource database,
+    IGrainFactory grains,
+    ILogger<NatsBridge> logger) : BackgroundService, ICommandPublisher
+{
+    private const string QueueGroup = "ravenxcope-bridge";
+    private readonly ConcurrentDictionary<string, NatsConnection> _connections = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _concurrency = new(64);
+    private long _malformed;
+
+    /// <summary>Status messages dropped because they did not parse.</summary>
+    public long MalformedMessages => Interlocked.Read(ref _malformed);
+
+    /// <inheritdoc />
+    public async Task<ulong> PublishAsync(string tenantId, string sensorId, string commandId, byte[] payload, CancellationToken cancellationToken)
+    {
+        var connection = await ConnectionAsync(tenantId, cancellationToken)
+            ?? throw new InvalidOperationException($"tenant {tenantId} has no NATS account yet");
+        var ack = await new NatsJSContext(connection).PublishAsync(
+            NatsNames.CommandSubject(tenantId, sensorId), payload, opts: new NatsJSPubOpts { MsgId = commandId }, cancellationToken: cancellationToken);
+        ack.EnsureSuccess();
+        return ack.Seq;
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!settings.Enabled)
+        {
+            return;
+        }
+
+        using var tick = new PeriodicTimer(TimeSpan.FromSeconds(Math.Clamp(settings.ReconcileSeconds, 1, 10)));
+        do
+        {
+            try
+            {
+                foreach (var tenantId in await ProvisionedTenantsAsync(stoppingToken))
+                {
+                    await ConnectionAsync(tenantId, stoppingToken);
+                }
+            }
+            catch (Exception e) when (e is NpgsqlException or NatsException or TimeoutException)
+            {
+                LogBridgeError(logger, e.Message);
+            }
+        }
+        while (await tick.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        foreach (var connection in _connections.Values)
+        {
+            await connection.DisposeAsync();
+        }
+    }
+
+    private async Task<List<string>> ProvisionedTenantsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("SELECT tenant_id FROM nats_accounts WHERE NOT is_system AND tenant_id IS NOT NULL");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var tenants = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            tenants.Add(reader.GetString(0));
+        }
+
+        return tenants;
+    }
+
+    private async Task<NatsConnection?> ConnectionAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        if (_connections.TryGetValue(tenantId, out var existing))
+        {
+            return existing;
+        }
+
+        var creds = await grains.GetGrain<ITenantGrain>(Identifiers.TenantKey(tenantId)).GetControlCredentialsAsync(cancellationToken);
+        if (creds is null)
+        {
+            return null;
+        }
+
+        // Reconnects are the client's job from here on (jittered, unlimited).
+        var connection = new NatsConnection(NatsOpts.Default with
+        {
+            Url = settings.Url,
+            Name = $"ravenxcope-bridge-{tenantId}",
+            AuthOpts = NatsAuthOpts.Default with { Creds = creds },
+            MaxReconnectRetry = -1,
+        });
+        await connection.ConnectAsync();
+        if (!_connections.TryAdd(tenantId, connection))
+        {
+            await connection.DisposeAsync();
+            return _connections[tenantId];
+        }
+
+        _ = Task.Run(() => PumpStatusAsync(tenantId, connection), CancellationToken.None);
+        LogConnected(logger, tenantId);
+        return connection;
+    }
+
+    private async Task PumpStatusAsync(string tenantId, NatsConnection connection)
+    {
+        await foreach (var message in connection.SubscribeAsync<byte[]>($"rxc.{tenantId}.*.status", queueGroup: QueueGroup))
+        {
+            var sensorId = message.Subject.Split('.') is [_, _, var s, _] ? s : null;
+            SensorStatusReport? report = null;
+            try
+            {
+                report = message.Data is { } data && sensorId is not null && Identifiers.IsValid(sensorId) ? Parse(data) : null;
+            }
+            catch (JsonException)
+            {
+            }
+
+            if (report is null)
+            {
+                Interlocked.Increment(ref _malformed);
+                continue;
+            }
+
+            await _concurrency.WaitAsync();
+            _ = RouteAsync(tenantId, sensorId!, report);
+        }
+    }
+
+    private async Task RouteAsync(string tenantId, string sensorId, SensorStatusReport report)
+    {
+        try
+        {
+            await grains.GetGrain<ISensorGrain>(Identifiers.SensorKey(tenantId, sensorId)).RecordStatusAsync(report);
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            LogBridgeError(logger, $"status of {tenantId}/{sensorId}: {e.Message}");
+        }
+        finally
+        {
+            _concurrency.Release();
+        }
+    }
+
+    private static SensorStatusReport? Parse(byte[] data)
+    {
+        using var document = JsonDocument.Parse(data);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("desired", out var desired) || !root.TryGetProperty("observed", out var observed)
+            || desired.ValueKind != JsonValueKind.String || observed.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        static string? Text(JsonElement root, string name) =>
+            root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString()!.Length <= 128 ? value.GetString() : null;
+
+        return new SensorStatusReport(desired.GetString()!, observed.GetString()!, Text(root, "lastCommandId"), Text(root, "lastCommandOutcome"), Text(root, "trustState"), Text(root, "agentVersion"));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "NATS bridge connected for tenant {TenantId}")]
+    private static partial void LogConnected(ILogger logger, string tenantId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "NATS bridge: {Reason}")]
+    private static partial void LogBridgeError(ILogger logger, string reason);
+}
