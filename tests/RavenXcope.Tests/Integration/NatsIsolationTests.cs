@@ -24,84 +24,161 @@ public sealed class NatsIsolationTests
     [Fact]
     public async Task A_sensor_reaches_only_its_own_subjects_consumer_and_inbox_and_a_revoke_drops_its_connection()
     {
-        await using var db = await PostgresDatabase.CreateAsync("isolation");
-        await new SchemaMigrator(db.ConnectionString).MigrateAsync();
-        var work = Directory.CreateTempSubdirectory("rxc-iso-").FullName;
-        try
+        await using var stack = await NatsStack.StartAsync("isolation");
+        var (silo, gateway, work, natsPort) = (stack.Silo, stack.Gateway, stack.Work, stack.NatsPort);
+        var (ownKey, ownCert) = await EnrolledSensorAsync(silo, "edge-1");
+        var (otherKey, otherCert) = await EnrolledSensorAsync(silo, "edge-2");
+
+        // edge-1 asks through the gateway's mTLS API, as the agent does; the seed stays here.
+        using var ownUser = KeyPair.CreatePair(PrefixByte.User);
+        using var sensorHttp = TrustClient.Sensor(gateway, ownCert.ExportCertificatePem(), ownKey);
+        using var response = await sensorHttp.PostAsJsonAsync("/sensor/v1/nats-credentials", new { userPublicKey = ownUser.GetPublicKey() });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var own = await response.JsonAsync();
+        Assert.Equal("cmd-acme-edge-1", own.GetProperty("consumer").GetString());
+        Assert.Equal("_INBOX.acme.edge-1", own.GetProperty("inboxPrefix").GetString());
+        var ownCreds = NatsJwt.FormatCreds(own.GetProperty("jwt").GetString()!, ownUser.GetSeed());
+
+        using var otherUser = KeyPair.CreatePair(PrefixByte.User);
+        var other = await silo.Grains.GetGrain<ISensorGrain>(Identifiers.SensorKey("acme", "edge-2")).IssueNatsCredentialsAsync(otherCert.SerialNumber, otherUser.GetPublicKey());
+        Assert.True(other.IsSuccess, other.ErrorDetail);
+
+        var input = Path.Combine(work, "isolation.json");
+        await File.WriteAllTextAsync(input, new JsonObject
         {
+            ["natsUrl"] = $"nats://127.0.0.1:{natsPort}",
+            ["creds"] = ownCreds,
+            ["inboxPrefix"] = "_INBOX.acme.edge-1",
+            ["stream"] = "RXC_CMD",
+            ["ownConsumer"] = "cmd-acme-edge-1",
+            ["otherConsumer"] = other.Value!.Consumer,
+            ["ownStatus"] = "rxc.acme.edge-1.status",
+            ["otherStatus"] = "rxc.acme.edge-2.status",
+            ["otherInbox"] = other.Value.InboxPrefix,
+            ["otherCommands"] = "rxc.acme.edge-2.cmd",
+        }.ToJsonString());
+        var (exit, output) = await ServiceProcess.RunAsync("node", [Path.Combine(TestEnvironment.InteropDirectory, "isolation-check.mjs"), input], new Dictionary<string, string>());
+        Assert.True(exit == 0, output);
+        var verdict = JsonNode.Parse(output[output.IndexOf('{', StringComparison.Ordinal)..])!;
+        foreach (var (check, ok) in verdict["allowed"]!.AsObject())
+        {
+            Assert.True(ok!.GetValue<bool>(), $"edge-1 should be allowed: {check} ({output})");
+        }
+
+        foreach (var (check, ok) in verdict["denied"]!.AsObject())
+        {
+            Assert.True(ok!.GetValue<bool>(), $"edge-1 should be denied: {check} ({output})");
+        }
+
+        // A live connection with edge-1's credentials is dropped by the revoke.
+        await using var holder = ServiceProcess.Start("holder", "node", [Path.Combine(TestEnvironment.InteropDirectory, "hold-connection.mjs"), input], new Dictionary<string, string>());
+        await Eventually.WaitAsync(() => Task.FromResult(holder.Output.Contains("connected", StringComparison.Ordinal)), $"the JavaScript client to connect ({holder.Output})");
+        Assert.True((await silo.Grains.GetGrain<ISensorGrain>(Identifiers.SensorKey("acme", "edge-1")).RevokeAsync()).IsSuccess);
+        Assert.Equal(0, await holder.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        var ended = JsonNode.Parse(holder.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1])!;
+        Assert.True(ended["closed"]!.GetValue<bool>(), holder.Output);
+        Assert.Contains("revoked", holder.Output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Commands_sent_before_the_agent_connects_reach_it_in_order_and_its_status_completes_the_ledger()
+    {
+        await using var stack = await NatsStack.StartAsync("commands");
+        var (key, certificate) = await EnrolledSensorAsync(stack.Silo, "edge-1");
+        using (key)
+        {
+            using var user = KeyPair.CreatePair(PrefixByte.User);
+            var sensor = stack.Silo.Grains.GetGrain<ISensorGrain>(Identifiers.SensorKey("acme", "edge-1"));
+            var credentials = await sensor.IssueNatsCredentialsAsync(certificate.SerialNumber, user.GetPublicKey());
+            Assert.True(credentials.IsSuccess, credentials.ErrorDetail);
+
+            // The agent is not connected: the commands wait in its durable consumer.
+            using var api = TrustClient.Operator(stack.Gateway, await TrustClient.CreateKeyAsync(stack.Database.ConnectionString, RavenXcope.ServiceDefaults.ApiKeys.ApiKeyRole.Operator));
+            using var started = await api.PostAsJsonAsync("/api/v1/tenants/acme/sensors/edge-1/commands", new { type = "start", idempotencyKey = "start-1" });
+            Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+            var start = await started.JsonAsync();
+            Assert.Equal("published", start.GetProperty("status").GetString());
+            Assert.True(start.GetProperty("streamSequence").GetUInt64() > 0);
+            using (var again = await api.PostAsJsonAsync("/api/v1/tenants/acme/sensors/edge-1/commands", new { type = "start", idempotencyKey = "start-1" }))
+            {
+                Assert.Equal(start.GetProperty("commandId").GetString(), (await again.JsonAsync()).GetProperty("commandId").GetString());
+            }
+
+            var restart = (await sensor.SubmitCommandAsync(CommandType.Restart, null, null)).Value!;
+
+            var input = Path.Combine(stack.Work, "agent.json");
+            await File.WriteAllTextAsync(input, new JsonObject
+            {
+                ["natsUrl"] = $"nats://127.0.0.1:{stack.NatsPort}",
+                ["creds"] = NatsJwt.FormatCreds(credentials.Value!.Jwt, user.GetSeed()),
+                ["inboxPrefix"] = credentials.Value.InboxPrefix,
+                ["stream"] = credentials.Value.Stream,
+                ["ownConsumer"] = credentials.Value.Consumer,
+                ["ownStatus"] = "rxc.acme.edge-1.status",
+                ["count"] = 2,
+            }.ToJsonString());
+            var (exit, output) = await ServiceProcess.RunAsync("node", [Path.Combine(TestEnvironment.InteropDirectory, "agent-sim.mjs"), input], new Dictionary<string, string>());
+            Assert.True(exit == 0, output);
+            var received = JsonNode.Parse(output[output.IndexOf('{', StringComparison.Ordinal)..])!["commands"]!.AsArray();
+            Assert.Equal([start.GetProperty("commandId").GetString(), restart.CommandId], received.Select(c => c!["commandId"]!.GetValue<string>()));
+
+            await Eventually.WaitAsync(
+                async () => (await sensor.GetCommandAsync(restart.CommandId))?.Status == CommandStatus.Done && (await sensor.GetAsync())?.Suricata == "running",
+                "the agent's status to complete the ledger");
+            Assert.Equal(CommandStatus.Done, (await sensor.GetCommandAsync(start.GetProperty("commandId").GetString()!))!.Status);
+
+            // A stop supersedes a start the agent has not taken.
+            var pendingStart = (await sensor.SubmitCommandAsync(CommandType.Start, null, null)).Value!;
+            await sensor.SubmitCommandAsync(CommandType.Stop, null, null);
+            Assert.Equal(CommandStatus.Superseded, (await sensor.GetCommandAsync(pendingStart.CommandId))!.Status);
+        }
+    }
+
+    /// <summary>PostgreSQL, a silo with the control bus on, a gateway, and nats-server; tenant "acme" provisioned.</summary>
+    private sealed class NatsStack : IAsyncDisposable
+    {
+        public required PostgresDatabase Database { get; init; }
+
+        public required TestSilo Silo { get; init; }
+
+        public required TestGateway Gateway { get; init; }
+
+        public required ServiceProcess Nats { get; init; }
+
+        public required string Work { get; init; }
+
+        public required int NatsPort { get; init; }
+
+        public static async Task<NatsStack> StartAsync(string name)
+        {
+            var db = await PostgresDatabase.CreateAsync(name);
+            await new SchemaMigrator(db.ConnectionString).MigrateAsync();
+            var work = Directory.CreateTempSubdirectory("rxc-nats-").FullName;
             var gatewayPort = FreePort.Next();
             var natsPort = FreePort.Next();
             OperatorFiles.Create(work, $"http://127.0.0.1:{gatewayPort}/jwt/v1/accounts/", DateTimeOffset.UtcNow);
-            await using var silo = await TestSilo.StartAsync(db.ConnectionString, "silo-iso", new Dictionary<string, string?>
+            var silo = await TestSilo.StartAsync(db.ConnectionString, $"silo-{name}", new Dictionary<string, string?>
             {
                 ["Nats:Url"] = $"nats://127.0.0.1:{natsPort}",
                 ["Nats:OperatorSeedPath"] = Path.Combine(work, OperatorFiles.OperatorSeed),
                 ["Nats:AccountSeedEncryptionKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
                 ["Nats:ReconcileSeconds"] = "2",
             });
-            await using var gateway = await TestGateway.StartAsync(db.ConnectionString, gatewayPort);
-            await using var nats = await NatsServer.StartAsync(work, natsPort, Path.Combine(work, OperatorFiles.ServerConfig));
-
+            var gateway = await TestGateway.StartAsync(db.ConnectionString, gatewayPort);
+            var nats = await NatsServer.StartAsync(work, natsPort, Path.Combine(work, OperatorFiles.ServerConfig));
             var tenant = silo.Grains.GetGrain<ITenantGrain>(Identifiers.TenantKey("acme"));
             await tenant.CreateAsync("Acme");
             await Eventually.WaitAsync(() => tenant.GetAsync(), t => t?.AccountStatus == NatsAccountStatus.Provisioned, $"provisioning (nats-server:\n{nats.Output})", TimeSpan.FromSeconds(30));
-
-            var (ownKey, ownCert) = await EnrolledSensorAsync(silo, "edge-1");
-            var (otherKey, otherCert) = await EnrolledSensorAsync(silo, "edge-2");
-
-            // edge-1 asks through the gateway's mTLS API, as the agent does; the seed stays here.
-            using var ownUser = KeyPair.CreatePair(PrefixByte.User);
-            using var sensorHttp = TrustClient.Sensor(gateway, ownCert.ExportCertificatePem(), ownKey);
-            using var response = await sensorHttp.PostAsJsonAsync("/sensor/v1/nats-credentials", new { userPublicKey = ownUser.GetPublicKey() });
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            var own = await response.JsonAsync();
-            Assert.Equal("cmd-acme-edge-1", own.GetProperty("consumer").GetString());
-            Assert.Equal("_INBOX.acme.edge-1", own.GetProperty("inboxPrefix").GetString());
-            var ownCreds = NatsJwt.FormatCreds(own.GetProperty("jwt").GetString()!, ownUser.GetSeed());
-
-            using var otherUser = KeyPair.CreatePair(PrefixByte.User);
-            var other = await silo.Grains.GetGrain<ISensorGrain>(Identifiers.SensorKey("acme", "edge-2")).IssueNatsCredentialsAsync(otherCert.SerialNumber, otherUser.GetPublicKey());
-            Assert.True(other.IsSuccess, other.ErrorDetail);
-
-            var input = Path.Combine(work, "isolation.json");
-            await File.WriteAllTextAsync(input, new JsonObject
-            {
-                ["natsUrl"] = $"nats://127.0.0.1:{natsPort}",
-                ["creds"] = ownCreds,
-                ["inboxPrefix"] = "_INBOX.acme.edge-1",
-                ["stream"] = "RXC_CMD",
-                ["ownConsumer"] = "cmd-acme-edge-1",
-                ["otherConsumer"] = other.Value!.Consumer,
-                ["ownStatus"] = "rxc.acme.edge-1.status",
-                ["otherStatus"] = "rxc.acme.edge-2.status",
-                ["otherInbox"] = other.Value.InboxPrefix,
-                ["otherCommands"] = "rxc.acme.edge-2.cmd",
-            }.ToJsonString());
-            var (exit, output) = await ServiceProcess.RunAsync("node", [Path.Combine(TestEnvironment.InteropDirectory, "isolation-check.mjs"), input], new Dictionary<string, string>());
-            Assert.True(exit == 0, output);
-            var verdict = JsonNode.Parse(output[output.IndexOf('{', StringComparison.Ordinal)..])!;
-            foreach (var (check, ok) in verdict["allowed"]!.AsObject())
-            {
-                Assert.True(ok!.GetValue<bool>(), $"edge-1 should be allowed: {check} ({output})");
-            }
-
-            foreach (var (check, ok) in verdict["denied"]!.AsObject())
-            {
-                Assert.True(ok!.GetValue<bool>(), $"edge-1 should be denied: {check} ({output})");
-            }
-
-            // A live connection with edge-1's credentials is dropped by the revoke.
-            await using var holder = ServiceProcess.Start("holder", "node", [Path.Combine(TestEnvironment.InteropDirectory, "hold-connection.mjs"), input], new Dictionary<string, string>());
-            await Eventually.WaitAsync(() => Task.FromResult(holder.Output.Contains("connected", StringComparison.Ordinal)), $"the JavaScript client to connect ({holder.Output})");
-            Assert.True((await silo.Grains.GetGrain<ISensorGrain>(Identifiers.SensorKey("acme", "edge-1")).RevokeAsync()).IsSuccess);
-            Assert.Equal(0, await holder.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-            var ended = JsonNode.Parse(holder.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1])!;
-            Assert.True(ended["closed"]!.GetValue<bool>(), holder.Output);
-            Assert.Contains("revoked", holder.Output, StringComparison.OrdinalIgnoreCase);
+            return new NatsStack { Database = db, Silo = silo, Gateway = gateway, Nats = nats, Work = work, NatsPort = natsPort };
         }
-        finally
+
+        public async ValueTask DisposeAsync()
         {
-            Directory.Delete(work, recursive: true);
+            await Nats.DisposeAsync();
+            await Gateway.DisposeAsync();
+            await Silo.DisposeAsync();
+            await Database.DisposeAsync();
+            Directory.Delete(Work, recursive: true);
         }
     }
 
