@@ -58,6 +58,12 @@ public sealed class StateDirectory(string path)
     /// <summary>The control plane's CA.</summary>
     public string CaFile => System.IO.Path.Combine(Path, "ca.cert.pem");
 
+    /// <summary>NATS credentials: the user JWT from the control plane and the seed made here.</summary>
+    public string NatsCredsFile => System.IO.Path.Combine(Path, "nats.creds");
+
+    /// <summary>Where and what the NATS credentials are for (URL, inbox prefix, stream, consumer, expiry).</summary>
+    public string NatsMetaFile => System.IO.Path.Combine(Path, "nats.json");
+
     /// <summary>The trust record.</summary>
     public string StateFile => System.IO.Path.Combine(Path, "sensor-state.json");
 

@@ -35,7 +35,22 @@ enroll.SetAction((result, cancellationToken) =>
 });
 
 var sensorUrlOption = new Option<string?>("--sensor-url") { Description = "Override the mTLS sensor API URL recorded at enrollment." };
-var run = new Command("run", "Heartbeat and renew over mTLS until stopped (SIGTERM) or revoked.") { stateDirOption, sensorUrlOption };
+var suricataOption = new Option<string>("--suricata-command")
+{
+    Description = "Command line that runs Suricata in the foreground (env RXC_SURICATA_COMMAND).",
+    DefaultValueFactory = _ => Environment.GetEnvironmentVariable("RXC_SURICATA_COMMAND") is { Length: > 0 } fromEnv
+        ? fromEnv
+        : "suricata -c /etc/suricata/suricata.yaml --af-packet",
+};
+var statusIntervalOption = new Option<int>("--status-interval")
+{
+    Description = "Seconds between status messages when nothing changes.",
+    DefaultValueFactory = _ => 10,
+};
+var run = new Command("run", "Heartbeat and renew over mTLS, take commands over NATS and supervise Suricata, until stopped (SIGTERM) or revoked.")
+{
+    stateDirOption, sensorUrlOption, suricataOption, statusIntervalOption,
+};
 run.SetAction((result, cancellationToken) =>
 {
     Uri? sensorUrl = null;
@@ -45,8 +60,7 @@ run.SetAction((result, cancellationToken) =>
         return Task.FromResult(ExitCodes.Usage);
     }
 
-    return new RunCommand(loggerFactory.CreateLogger<RunCommand>(), TimeProvider.System)
-        .RunAsync(new StateDirectory(result.GetValue(stateDirOption)!), sensorUrl, "idle", cancellationToken);
+    return RunAgentAsync(new StateDirectory(result.GetValue(stateDirOption)!), sensorUrl, result.GetValue(suricataOption)!, Math.Clamp(result.GetValue(statusIntervalOption), 1, 300), cancellationToken);
 });
 
 var status = new Command("status", "Print the local trust record (sensor-state.json).") { stateDirOption };
@@ -70,6 +84,15 @@ version.SetAction(_ =>
     Console.WriteLine($"ravenxcope-sensor {HostInfo.Version}");
     return ExitCodes.Ok;
 });
+
+async Task<int> RunAgentAsync(StateDirectory directory, Uri? sensorUrl, string suricataCommand, int statusSeconds, CancellationToken cancellationToken)
+{
+    var launcher = new RavenXcope.SensorAgent.Supervision.Launcher(suricataCommand, loggerFactory.CreateLogger<RavenXcope.SensorAgent.Supervision.Launcher>());
+    await using var supervisor = new RavenXcope.SensorAgent.Supervision.Supervisor(launcher, loggerFactory.CreateLogger<RavenXcope.SensorAgent.Supervision.Supervisor>());
+    var control = new ControlLoop(directory, supervisor, loggerFactory.CreateLogger<ControlLoop>(), TimeSpan.FromSeconds(statusSeconds));
+    return await new RunCommand(loggerFactory.CreateLogger<RunCommand>(), TimeProvider.System, control)
+        .RunAsync(directory, sensorUrl, "running", cancellationToken);
+}
 
 var root = new RootCommand("RavenXcope sensor agent: enrolls this host and keeps its trust with the control plane.")
 {

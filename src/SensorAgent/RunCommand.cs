@@ -9,7 +9,7 @@ namespace RavenXcope.SensorAgent;
 /// renews when due or when the operator moved the renewal generation, and keeps going through a
 /// control-plane outage. Stops for good only when the sensor is revoked.
 /// </summary>
-public sealed partial class RunCommand(ILogger<RunCommand> logger, TimeProvider time)
+public sealed partial class RunCommand(ILogger<RunCommand> logger, TimeProvider time, ControlLoop? control = null)
 {
     private sealed record HeartbeatResponse(string TrustState, int RenewalGeneration, int HeartbeatIntervalSeconds, DateTimeOffset CertificateExpiresAt, bool RenewNow);
 
@@ -17,6 +17,21 @@ public sealed partial class RunCommand(ILogger<RunCommand> logger, TimeProvider 
 
     /// <summary>Runs until cancelled or revoked; returns an exit code.</summary>
     public async Task<int> RunAsync(StateDirectory directory, Uri? sensorApiOverride, string agentState, CancellationToken cancellationToken)
+    {
+        using var stopControl = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var controlTask = control is null ? Task.CompletedTask : Task.Run(() => control.RunAsync(stopControl.Token), CancellationToken.None);
+        try
+        {
+            return await HeartbeatLoopAsync(directory, sensorApiOverride, agentState, cancellationToken);
+        }
+        finally
+        {
+            await stopControl.CancelAsync();
+            await controlTask;
+        }
+    }
+
+    private async Task<int> HeartbeatLoopAsync(StateDirectory directory, Uri? sensorApiOverride, string agentState, CancellationToken cancellationToken)
     {
         var failures = 0;
         while (!cancellationToken.IsCancellationRequested)
@@ -54,6 +69,10 @@ public sealed partial class RunCommand(ILogger<RunCommand> logger, TimeProvider 
                     failures = 0;
                     var reply = beat.Value!;
                     state = state with { TrustState = reply.TrustState, CertificateExpiresAt = reply.CertificateExpiresAt, HeartbeatIntervalSeconds = reply.HeartbeatIntervalSeconds };
+                    if (control is not null)
+                    {
+                        control.TrustState = reply.TrustState;
+                    }
                     if (reply.RenewNow || reply.RenewalGeneration > state.RenewalGeneration)
                     {
                         LogRenewing(logger, reply.TrustState, reply.RenewalGeneration);

@@ -15,6 +15,7 @@ public sealed partial class TenantGrain(
     IFleetDirectory directory,
     INatsAccountDirectory accounts,
     NatsRuntime nats,
+    Microsoft.Extensions.Options.IOptions<Orleans.Hosting.ReminderOptions> reminderOptions,
     TimeProvider time,
     ILogger<TenantGrain> logger) : Grain, ITenantGrain, IRemindable
 {
@@ -39,7 +40,13 @@ public sealed partial class TenantGrain(
         S.AccountStatus = NatsAccountStatus.Pending;
         await state.WriteStateAsync(cancellationToken);
         await directory.UpsertTenantAsync(Snapshot(), cancellationToken);
-        await this.RegisterOrUpdateReminder(ReconcileReminder, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(Math.Max(1, nats.Settings.ReconcileSeconds)));
+        var period = TimeSpan.FromSeconds(Math.Max(1, nats.Settings.ReconcileSeconds));
+        if (period < reminderOptions.Value.MinimumReminderPeriod)
+        {
+            period = reminderOptions.Value.MinimumReminderPeriod;
+        }
+
+        await this.RegisterOrUpdateReminder(ReconcileReminder, TimeSpan.FromSeconds(1), period);
         return Result<TenantSnapshot>.Ok(Snapshot());
     }
 

@@ -1,0 +1,130 @@
+using Microsoft.Extensions.Logging;
+
+namespace RavenXcope.SensorAgent.Supervision;
+
+/// <summary>
+/// Holds the desired state of Suricata and drives the launcher towards it: commands change the desired
+/// state; a crash while it should run is restarted with backoff (1 s doubling to 60 s).
+/// </summary>
+public sealed partial class Supervisor : IAsyncDisposable
+{
+    private readonly Launcher _launcher;
+    private readonly ILogger<Supervisor> _logger;
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private int _crashes;
+
+    /// <summary>Creates the supervisor.</summary>
+    public Supervisor(Launcher launcher, ILogger<Supervisor> logger)
+    {
+        _launcher = launcher;
+        _logger = logger;
+        _launcher.Exited += OnExited;
+    }
+
+    /// <summary>Raised when desired or observed state changes.</summary>
+    public event Action? Changed;
+
+    /// <summary><c>running</c> or <c>stopped</c>.</summary>
+    public string Desired { get; private set; } = "stopped";
+
+    /// <summary><c>running</c>, <c>stopped</c> or <c>crashed</c>.</summary>
+    public string Observed { get; private set; } = "stopped";
+
+    /// <summary>Applies a command; returns the outcome reported to the control plane.</summary>
+    public async Task<string> ApplyAsync(string type)
+    {
+        await _lock.WaitAsync();
+        try
+        {
+            switch (type)
+            {
+                case "start":
+                    Desired = "running";
+                    _crashes = 0;
+                    _launcher.Start();
+                    break;
+                case "stop":
+                    Desired = "stopped";
+                    await _launcher.StopAsync(TimeSpan.FromSeconds(10));
+                    break;
+                case "restart":
+                    Desired = "running";
+                    _crashes = 0;
+                    await _launcher.StopAsync(TimeSpan.FromSeconds(10));
+                    _launcher.Start();
+                    break;
+                default:
+                    return "failed";
+            }
+
+            Observed = _launcher.IsRunning ? "running" : "stopped";
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            LogLaunchFailed(_logger, e.Message);
+            Observed = "crashed";
+            return "failed";
+        }
+        finally
+        {
+            _lock.Release();
+        }
+
+        Changed?.Invoke();
+        return "done";
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await _launcher.StopAsync(TimeSpan.FromSeconds(10));
+        _stopping.Dispose();
+        _lock.Dispose();
+    }
+
+    private void OnExited(int exitCode)
+    {
+        Observed = "crashed";
+        Changed?.Invoke();
+        if (Desired != "running")
+        {
+            return;
+        }
+
+        var delay = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, Math.Min(_crashes++, 6))));
+        LogRestarting(_logger, exitCode, delay.TotalSeconds);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await Task.Delay(delay, _stopping.Token);
+                await _lock.WaitAsync(_stopping.Token);
+                try
+                {
+                    if (Desired == "running" && !_launcher.IsRunning)
+                    {
+                        _launcher.Start();
+                        Observed = "running";
+                    }
+                }
+                finally
+                {
+                    _lock.Release();
+                }
+
+                Changed?.Invoke();
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Suricata crashed (exit code {ExitCode}); restarting in {DelaySeconds} s")]
+    private static partial void LogRestarting(ILogger logger, int exitCode, double delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Suricata could not be started: {Reason}")]
+    private static partial void LogLaunchFailed(ILogger logger, string reason);
+}
