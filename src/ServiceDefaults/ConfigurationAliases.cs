@@ -34,6 +34,7 @@ public static class ConfigurationAliases
         ["NATS_SYSTEM_ACCOUNT_JWT_PATH"] = "Nats:SystemAccountJwtPath",
         ["ACCOUNT_SEED_ENCRYPTION_KEY"] = "Nats:AccountSeedEncryptionKey",
         ["COMMAND_STREAM_NAME"] = "Nats:CommandStreamName",
+        ["BACKEND_SHARED_SECRET"] = "Provisioner:SharedSecret",
     };
 
     /// <summary>Adds the flat environment names that are set as configuration keys.</summary>

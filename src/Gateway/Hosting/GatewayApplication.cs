@@ -99,6 +99,7 @@ public static partial class GatewayApplication
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
         app.MapOperatorApi();
         app.MapAccountResolver();
+        app.MapProvisionerApi(builder.Configuration["Provisioner:SharedSecret"]);
         app.MapSensorApi(gateway.EnrollPort, gateway.MtlsPort, gateway.MaxSensorRequestBytes);
         return app;
     }

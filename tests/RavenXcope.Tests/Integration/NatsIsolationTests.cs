@@ -134,6 +134,62 @@ public sealed class NatsIsolationTests
         }
     }
 
+    [Fact]
+    public async Task The_provisioner_routes_of_seed_001_answer_with_the_shared_secret_only()
+    {
+        await using var stack = await NatsStack.StartAsync("provisioner");
+        await EnrolledSensorAsync(stack.Silo, "edge-1");
+        using var http = new HttpClient { BaseAddress = stack.Gateway.HttpBase };
+
+        async Task<HttpResponseMessage> Post(string path, object body, string? header, string? secret)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+            if (header is not null)
+            {
+                request.Headers.Add(header, secret);
+            }
+
+            return await http.SendAsync(request);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Post("/accounts", new { tenantId = "acme" }, null, null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Post("/accounts", new { tenantId = "acme" }, "X-Backend-Shared-Secret", SharedSecret + "x")).StatusCode);
+
+        using var account = await Post("/accounts", new { tenantId = "acme", name = "Acme" }, "X-Ravenxcope-Provisioner-Secret", SharedSecret);
+        Assert.Equal(HttpStatusCode.OK, account.StatusCode);
+        var accountBody = await account.JsonAsync();
+        var accountKey = accountBody.GetProperty("accountPubKey").GetString()!;
+        Assert.Equal(accountKey, NatsJwt.DecodeVerified(accountBody.GetProperty("accountJWT").GetString()!)!["sub"]!.GetValue<string>());
+
+        // A new tenant is created and answered 202 until its account exists; then 200, with no other action.
+        using (var fresh = await Post("/accounts", new { tenantId = "beta", name = "Beta" }, "X-Backend-Shared-Secret", SharedSecret))
+        {
+            Assert.Contains(fresh.StatusCode, new[] { HttpStatusCode.Accepted, HttpStatusCode.OK });
+        }
+
+        await Eventually.WaitAsync(
+            async () => (await Post("/accounts", new { tenantId = "beta" }, "X-Backend-Shared-Secret", SharedSecret)).StatusCode == HttpStatusCode.OK,
+            "tenant beta's account");
+
+        using var user = await Post("/users", new { tenantId = "acme", sensorId = "edge-1" }, "X-Backend-Shared-Secret", SharedSecret);
+        Assert.Equal(HttpStatusCode.OK, user.StatusCode);
+        var userBody = await user.JsonAsync();
+        var userKey = userBody.GetProperty("userPubKey").GetString()!;
+        Assert.Contains("-----BEGIN USER NKEY SEED-----", userBody.GetProperty("creds").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await Post("/users", new { tenantId = "acme", sensorId = "no-such" }, "X-Backend-Shared-Secret", SharedSecret)).StatusCode);
+
+        using var backend = await Post("/backend-user", new { tenantId = "acme" }, "X-Backend-Shared-Secret", SharedSecret);
+        Assert.Equal(HttpStatusCode.OK, backend.StatusCode);
+        Assert.Contains("-----BEGIN NATS USER JWT-----", (await backend.JsonAsync()).GetProperty("creds").GetString(), StringComparison.Ordinal);
+
+        using var revoke = await Post("/revoke", new { accountId = accountKey, userPubKey = userKey }, "X-Backend-Shared-Secret", SharedSecret);
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        var served = NatsJwt.DecodeVerified(await http.GetStringAsync(new Uri($"/jwt/v1/accounts/{accountKey}", UriKind.Relative)))!;
+        Assert.NotNull(served["nats"]!["revocations"]![userKey]);
+    }
+
+    private const string SharedSecret = "backend-shared-secret-for-tests";
+
     /// <summary>PostgreSQL, a silo with the control bus on, a gateway, and nats-server; tenant "acme" provisioned.</summary>
     private sealed class NatsStack : IAsyncDisposable
     {
@@ -164,7 +220,7 @@ public sealed class NatsIsolationTests
                 ["Nats:AccountSeedEncryptionKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
                 ["Nats:ReconcileSeconds"] = "2",
             });
-            var gateway = await TestGateway.StartAsync(db.ConnectionString, gatewayPort);
+            var gateway = await TestGateway.StartAsync(db.ConnectionString, gatewayPort, new Dictionary<string, string?> { ["Provisioner:SharedSecret"] = SharedSecret });
             var nats = await NatsServer.StartAsync(work, natsPort, Path.Combine(work, OperatorFiles.ServerConfig));
             var tenant = silo.Grains.GetGrain<ITenantGrain>(Identifiers.TenantKey("acme"));
             await tenant.CreateAsync("Acme");

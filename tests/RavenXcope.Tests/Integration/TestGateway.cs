@@ -30,10 +30,10 @@ public sealed class TestGateway : IAsyncDisposable
 
     /// <summary>Builds and starts a gateway against <paramref name="connectionString"/>.</summary>
     /// <remarks>The gateway connects to the cluster before it serves: start a silo first.</remarks>
-    public static async Task<TestGateway> StartAsync(string connectionString, int? httpPort = null)
+    public static async Task<TestGateway> StartAsync(string connectionString, int? httpPort = null, IDictionary<string, string?>? settings = null)
     {
         int http = httpPort ?? FreePort.Next(), enroll = FreePort.Next(), mtls = FreePort.Next();
-        var app = GatewayApplication.Build([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var app = GatewayApplication.Build([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Database:ConnectionString"] = connectionString,
             ["Gateway:HttpPort"] = http.ToString(CultureInfo.InvariantCulture),

@@ -1,0 +1,186 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using NATS.Jwt;
+using NATS.NKeys;
+using RavenXcope.Gateway.Api;
+using RavenXcope.Grains;
+using RavenXcope.Grains.Model;
+
+namespace RavenXcope.Gateway.Nats;
+
+/// <summary>
+/// The routes of the former NATS provisioner (seed 001), kept so that an existing backend can go on
+/// calling them: <c>POST /accounts</c>, <c>/users</c>, <c>/backend-user</c>, <c>/revoke</c>, guarded by
+/// <c>BACKEND_SHARED_SECRET</c> in <c>X-Backend-Shared-Secret</c> or <c>X-Ravenxcope-Provisioner-Secret</c>,
+/// compared in constant time. Minting happens in the grains; these routes only forward.
+/// </summary>
+public static class ProvisionerApi
+{
+    /// <summary>Request of <c>POST /accounts</c>.</summary>
+    public sealed record AccountRequest(string? TenantId, string? Name);
+
+    /// <summary>Request of <c>POST /users</c>.</summary>
+    public sealed record UserRequest(string? TenantId, string? SensorId);
+
+    /// <summary>Request of <c>POST /backend-user</c>.</summary>
+    public sealed record BackendUserRequest(string? TenantId);
+
+    /// <summary>Request of <c>POST /revoke</c>.</summary>
+    public sealed record RevokeRequest(string? AccountId, string? UserPubKey);
+
+    /// <summary>Maps the routes; without a configured secret they answer 404.</summary>
+    public static IEndpointRouteBuilder MapProvisionerApi(this IEndpointRouteBuilder routes, string? sharedSecret)
+    {
+        var group = routes.MapGroup("/").WithTags("provisioner");
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            if (string.IsNullOrEmpty(sharedSecret))
+            {
+                return Problems.Of(404, "provisioner_disabled", "the provisioner routes are off: set BACKEND_SHARED_SECRET to turn them on");
+            }
+
+            var headers = context.HttpContext.Request.Headers;
+            var presented = headers["X-Backend-Shared-Secret"].FirstOrDefault() ?? headers["X-Ravenxcope-Provisioner-Secret"].FirstOrDefault() ?? string.Empty;
+            var matches = CryptographicOperations.FixedTimeEquals(
+                SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(sharedSecret)));
+            return matches ? await next(context) : Problems.Of(401, "unauthenticated", "send the shared secret in X-Backend-Shared-Secret");
+        });
+        group.MapPost("/accounts", Accounts).WithName("ProvisionerAccounts");
+        group.MapPost("/users", Users).WithName("ProvisionerUsers");
+        group.MapPost("/backend-user", BackendUser).WithName("ProvisionerBackendUser");
+        group.MapPost("/revoke", Revoke).WithName("ProvisionerRevoke");
+        return routes;
+    }
+
+    private static async Task<IResult> Accounts(HttpContext http, IClusterClient cluster, NpgsqlDataSource db, CancellationToken cancellationToken)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<AccountRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!Identifiers.IsValid(request!.TenantId))
+        {
+            return Problems.Of(400, "invalid_tenant_id", "tenantId must be 2 to 63 lower-case letters, digits or inner hyphens");
+        }
+
+        var tenant = cluster.GetGrain<ITenantGrain>(Identifiers.TenantKey(request.TenantId!));
+        var snapshot = await tenant.GetAsync(cancellationToken) ?? (await tenant.CreateAsync(string.IsNullOrWhiteSpace(request.Name) ? request.TenantId! : request.Name.Trim(), cancellationToken)).Value!;
+        if (snapshot.AccountStatus != NatsAccountStatus.Provisioned || snapshot.AccountPublicKey is null)
+        {
+            return Pending(http);
+        }
+
+        await using var command = db.CreateCommand("SELECT jwt FROM nats_accounts WHERE public_key = $1");
+        command.Parameters.AddWithValue(snapshot.AccountPublicKey);
+        return await command.ExecuteScalarAsync(cancellationToken) is string jwt
+            ? TypedResults.Ok(new { tenantId = snapshot.TenantId, accountPubKey = snapshot.AccountPublicKey, accountJWT = jwt })
+            : Pending(http);
+    }
+
+    private static async Task<IResult> Users(HttpContext http, IClusterClient cluster, CancellationToken cancellationToken)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<UserRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!Identifiers.IsValid(request!.TenantId) || !Identifiers.IsValid(request.SensorId))
+        {
+            return Problems.Of(400, "invalid_id", "tenantId and sensorId must be 2 to 63 lower-case letters, digits or inner hyphens");
+        }
+
+        var sensor = await cluster.GetGrain<ISensorGrain>(Identifiers.SensorKey(request.TenantId!, request.SensorId!)).GetAsync(cancellationToken);
+        if (sensor is null || sensor.Lifecycle != SensorLifecycle.Enrolled)
+        {
+            return Problems.Of(404, "sensor_not_found", "no enrolled sensor with that id (disabled and revoked sensors get no credentials)");
+        }
+
+        // The legacy flow hands out a seed made here; the agent's own flow (mTLS) never does.
+        using var user = KeyPair.CreatePair(PrefixByte.User);
+        var issued = await cluster.GetGrain<ITenantGrain>(Identifiers.TenantKey(request.TenantId!)).IssueSensorUserAsync(request.SensorId!, user.GetPublicKey(), cancellationToken);
+        if (issued.ErrorCode == "nats_account_pending")
+        {
+            return Pending(http);
+        }
+
+        if (!issued.IsSuccess)
+        {
+            return Problems.Of(400, issued.ErrorCode!, issued.ErrorDetail!);
+        }
+
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(new
+        {
+            tenantId = request.TenantId,
+            sensorId = request.SensorId,
+            userPubKey = user.GetPublicKey(),
+            creds = NatsJwt.FormatCreds(issued.Value!.Jwt, user.GetSeed()),
+            inboxPrefix = issued.Value.InboxPrefix,
+            consumer = issued.Value.Consumer,
+        });
+    }
+
+    private static async Task<IResult> BackendUser(HttpContext http, IClusterClient cluster, CancellationToken cancellationToken)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<BackendUserRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!Identifiers.IsValid(request!.TenantId))
+        {
+            return Problems.Of(400, "invalid_tenant_id", "tenantId must be 2 to 63 lower-case letters, digits or inner hyphens");
+        }
+
+        var tenant = cluster.GetGrain<ITenantGrain>(Identifiers.TenantKey(request.TenantId!));
+        if (await tenant.GetAsync(cancellationToken) is null)
+        {
+            return Problems.Of(404, "tenant_not_found", $"tenant {request.TenantId} does not exist");
+        }
+
+        var creds = await tenant.GetControlCredentialsAsync(cancellationToken);
+        if (creds is null)
+        {
+            return Pending(http);
+        }
+
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(new { tenantId = request.TenantId, creds });
+    }
+
+    private static async Task<IResult> Revoke(HttpContext http, IClusterClient cluster, NpgsqlDataSource db, CancellationToken cancellationToken)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<RevokeRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!NKeys.IsValidPublicKey(request!.AccountId, PrefixByte.Account) || !NKeys.IsValidPublicKey(request.UserPubKey, PrefixByte.User))
+        {
+            return Problems.Of(400, "invalid_key", "accountId must be an account public key (A…) and userPubKey a user public key (U…)");
+        }
+
+        await using var command = db.CreateCommand("SELECT tenant_id FROM nats_accounts WHERE public_key = $1 AND NOT is_system");
+        command.Parameters.AddWithValue(request.AccountId!);
+        if (await command.ExecuteScalarAsync(cancellationToken) is not string tenantId)
+        {
+            return Problems.Of(404, "account_not_found", "no tenant account with that public key");
+        }
+
+        await cluster.GetGrain<ITenantGrain>(Identifiers.TenantKey(tenantId)).RevokeUserAsync(request.UserPubKey!, cancellationToken);
+        return TypedResults.Ok(new { accountId = request.AccountId, userPubKey = request.UserPubKey, revoked = true });
+    }
+
+    private static Accepted<object> Pending(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "5";
+        return TypedResults.Accepted((string?)null, (object)new { status = "pending", detail = "the tenant's NATS account is being provisioned; retry shortly" });
+    }
+}
