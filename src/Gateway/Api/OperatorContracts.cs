@@ -40,14 +40,15 @@ public sealed record SensorResponse(
     DateTimeOffset? LastHeartbeatAt,
     HostResponse? Host,
     string? Suricata,
-    DateTimeOffset? LastStatusAt)
+    DateTimeOffset? LastStatusAt,
+    string Liveness)
 {
     /// <summary>Maps the grain's snapshot.</summary>
     public static SensorResponse From(SensorSnapshot s) => new(
         s.TenantId, s.SensorId, s.Name, WireNames.Of(s.Lifecycle), WireNames.Of(s.TrustState), s.CertificateSerial,
         s.CertificateNotAfter, s.RenewalGeneration, s.CreatedAt, s.UpdatedAt, s.LastHeartbeatAt,
         s.Host is { } h ? new HostResponse(h.Hostname, h.OsInfo, h.Architecture, h.AgentVersion, h.SensorIp, h.Interfaces.Count) : null,
-        s.Suricata, s.LastStatusAt);
+        s.Suricata, s.LastStatusAt, s.Liveness);
 }
 
 /// <summary>What the agent reported about its host.</summary>

@@ -43,7 +43,8 @@ public sealed record SensorSnapshot(
     [property: Id(10)] HostMetadata? Host,
     [property: Id(11)] DateTimeOffset? LastHeartbeatAt,
     [property: Id(12)] string? Suricata = null,
-    [property: Id(13)] DateTimeOffset? LastStatusAt = null);
+    [property: Id(13)] DateTimeOffset? LastStatusAt = null,
+    [property: Id(14)] string Liveness = "offline");
 
 /// <summary>What the agent reports about its host at enrollment (seed 002).</summary>
 [GenerateSerializer, Immutable, Alias("RavenXcope.HostMetadata")]

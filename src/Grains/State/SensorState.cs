@@ -59,4 +59,7 @@ public sealed class SensorState
 
     /// <summary>Suricata's state as the agent last reported a change of it.</summary>
     [Id(17)] public string? SuricataObserved { get; set; }
+
+    /// <summary>Liveness class (online, stale, offline), persisted only when it changes class.</summary>
+    [Id(18)] public string? Liveness { get; set; }
 }

@@ -53,6 +53,25 @@ public sealed class TrustLifecycleGrainTests(InMemoryClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Liveness_goes_from_offline_to_online_on_a_heartbeat_then_stale_and_offline_with_silence()
+    {
+        var (sensor, _, _) = await RegisteredSensorAsync();
+        var code = (await sensor.CreateClaimCodeAsync(null)).Value!;
+        var (key, csr) = Csrs.EcP256();
+        using (key)
+        {
+            var issued = (await fixture.Client.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(ClaimCodes.Digest(code.ClaimCode))).RedeemAsync(csr, Host)).Value!;
+            Assert.Equal("offline", (await sensor.GetAsync())!.Liveness);
+            Assert.True((await sensor.HeartbeatAsync(new SensorHeartbeat(issued.Serial, "running", "trusted", "1.0.0"))).IsSuccess);
+            Assert.Equal("online", (await sensor.GetAsync())!.Liveness);
+            fixture.Time.Advance(TimeSpan.FromMinutes(2));
+            Assert.Equal("stale", (await sensor.GetAsync())!.Liveness);
+            fixture.Time.Advance(TimeSpan.FromMinutes(10));
+            Assert.Equal("offline", (await sensor.GetAsync())!.Liveness);
+        }
+    }
+
+    [Fact]
     public async Task An_expired_code_is_refused_like_an_unknown_one()
     {
         var (sensor, _, _) = await RegisteredSensorAsync();

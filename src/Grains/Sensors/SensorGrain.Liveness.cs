@@ -1,0 +1,53 @@
+using RavenXcope.Grains.Domain;
+
+namespace RavenXcope.Grains.Sensors;
+
+/// <summary>
+/// Liveness from heartbeats and status messages, kept in memory; a grain timer notices a change of class
+/// (online, stale, offline) and only then writes it.
+/// </summary>
+public sealed partial class SensorGrain
+{
+    private IGrainTimer? _livenessTimer;
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _livenessTimer = this.RegisterGrainTimer(
+            CheckLivenessAsync,
+            new GrainTimerCreationOptions(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30)) { Interleave = false, KeepAlive = false });
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _livenessTimer?.Dispose();
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    private string CurrentLiveness()
+    {
+        var seen = _lastHeartbeatAt > _lastStatusAt || _lastStatusAt is null ? _lastHeartbeatAt : _lastStatusAt;
+        return LivenessEvaluator.Evaluate(seen, time.GetUtcNow(), policy.HeartbeatInterval);
+    }
+
+    private async Task CheckLivenessAsync(CancellationToken cancellationToken)
+    {
+        if (!S.Exists || S.Lifecycle != Model.SensorLifecycle.Enrolled)
+        {
+            return;
+        }
+
+        var liveness = CurrentLiveness();
+        if (liveness != S.Liveness)
+        {
+            LogLiveness(logger, S.TenantId, S.SensorId, S.Liveness ?? "unknown", liveness);
+            S.Liveness = liveness;
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sensor {TenantId}/{SensorId}: liveness {From} -> {To}")]
+    private static partial void LogLiveness(ILogger logger, string tenantId, string sensorId, string from, string to);
+}
