@@ -127,6 +127,10 @@ public sealed class NatsIsolationTests
                 "the agent's status to complete the ledger");
             Assert.Equal(CommandStatus.Done, (await sensor.GetCommandAsync(start.GetProperty("commandId").GetString()!))!.Status);
 
+            // The malformed status the simulator sent last was counted and dropped; the bridge lives on.
+            var bridge = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<RavenXcope.Silo.Nats.NatsBridge>(stack.Silo.App.Services);
+            await Eventually.WaitAsync(() => Task.FromResult(bridge.MalformedMessages >= 1), "the malformed status to be counted");
+
             // A stop supersedes a start the agent has not taken.
             var pendingStart = (await sensor.SubmitCommandAsync(CommandType.Start, null, null)).Value!;
             await sensor.SubmitCommandAsync(CommandType.Stop, null, null);

@@ -47,7 +47,7 @@ public sealed class NatsReconcileTests
                 () => tenant.GetAsync(),
                 t => t?.AccountStatus == NatsAccountStatus.Provisioned,
                 $"the tenant to be provisioned (nats-server output:\n{nats.Output})",
-                TimeSpan.FromSeconds(20));
+                TimeSpan.FromSeconds(10)); // one 2 s reconcile period, plus the connect and push budget
             Assert.Null(provisioned.AccountError);
             Assert.Equal(pending.AccountPublicKey, provisioned.AccountPublicKey);
 
