@@ -157,89 +157,39 @@ public sealed class NatsIsolationTests
         }
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await Post("/accounts", new { tenantId = "acme" }, null, null)).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await Post("/accounts", new { tenantId = "acme" }, "X-Backend-Shared-Secret", SharedSecret + "x")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Post("/accounts", new { tenantId = "acme" }, "X-Backend-Shared-Secret", NatsStack.SharedSecret + "x")).StatusCode);
 
-        using var account = await Post("/accounts", new { tenantId = "acme", name = "Acme" }, "X-Ravenxcope-Provisioner-Secret", SharedSecret);
+        using var account = await Post("/accounts", new { tenantId = "acme", name = "Acme" }, "X-Ravenxcope-Provisioner-Secret", NatsStack.SharedSecret);
         Assert.Equal(HttpStatusCode.OK, account.StatusCode);
         var accountBody = await account.JsonAsync();
         var accountKey = accountBody.GetProperty("accountPubKey").GetString()!;
         Assert.Equal(accountKey, NatsJwt.DecodeVerified(accountBody.GetProperty("accountJWT").GetString()!)!["sub"]!.GetValue<string>());
 
         // A new tenant is created and answered 202 until its account exists; then 200, with no other action.
-        using (var fresh = await Post("/accounts", new { tenantId = "beta", name = "Beta" }, "X-Backend-Shared-Secret", SharedSecret))
+        using (var fresh = await Post("/accounts", new { tenantId = "beta", name = "Beta" }, "X-Backend-Shared-Secret", NatsStack.SharedSecret))
         {
             Assert.Contains(fresh.StatusCode, new[] { HttpStatusCode.Accepted, HttpStatusCode.OK });
         }
 
         await Eventually.WaitAsync(
-            async () => (await Post("/accounts", new { tenantId = "beta" }, "X-Backend-Shared-Secret", SharedSecret)).StatusCode == HttpStatusCode.OK,
+            async () => (await Post("/accounts", new { tenantId = "beta" }, "X-Backend-Shared-Secret", NatsStack.SharedSecret)).StatusCode == HttpStatusCode.OK,
             "tenant beta's account");
 
-        using var user = await Post("/users", new { tenantId = "acme", sensorId = "edge-1" }, "X-Backend-Shared-Secret", SharedSecret);
+        using var user = await Post("/users", new { tenantId = "acme", sensorId = "edge-1" }, "X-Backend-Shared-Secret", NatsStack.SharedSecret);
         Assert.Equal(HttpStatusCode.OK, user.StatusCode);
         var userBody = await user.JsonAsync();
         var userKey = userBody.GetProperty("userPubKey").GetString()!;
         Assert.Contains("-----BEGIN USER NKEY SEED-----", userBody.GetProperty("creds").GetString(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.NotFound, (await Post("/users", new { tenantId = "acme", sensorId = "no-such" }, "X-Backend-Shared-Secret", SharedSecret)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Post("/users", new { tenantId = "acme", sensorId = "no-such" }, "X-Backend-Shared-Secret", NatsStack.SharedSecret)).StatusCode);
 
-        using var backend = await Post("/backend-user", new { tenantId = "acme" }, "X-Backend-Shared-Secret", SharedSecret);
+        using var backend = await Post("/backend-user", new { tenantId = "acme" }, "X-Backend-Shared-Secret", NatsStack.SharedSecret);
         Assert.Equal(HttpStatusCode.OK, backend.StatusCode);
         Assert.Contains("-----BEGIN NATS USER JWT-----", (await backend.JsonAsync()).GetProperty("creds").GetString(), StringComparison.Ordinal);
 
-        using var revoke = await Post("/revoke", new { accountId = accountKey, userPubKey = userKey }, "X-Backend-Shared-Secret", SharedSecret);
+        using var revoke = await Post("/revoke", new { accountId = accountKey, userPubKey = userKey }, "X-Backend-Shared-Secret", NatsStack.SharedSecret);
         Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
         var served = NatsJwt.DecodeVerified(await http.GetStringAsync(new Uri($"/jwt/v1/accounts/{accountKey}", UriKind.Relative)))!;
         Assert.NotNull(served["nats"]!["revocations"]![userKey]);
-    }
-
-    private const string SharedSecret = "backend-shared-secret-for-tests";
-
-    /// <summary>PostgreSQL, a silo with the control bus on, a gateway, and nats-server; tenant "acme" provisioned.</summary>
-    private sealed class NatsStack : IAsyncDisposable
-    {
-        public required PostgresDatabase Database { get; init; }
-
-        public required TestSilo Silo { get; init; }
-
-        public required TestGateway Gateway { get; init; }
-
-        public required ServiceProcess Nats { get; init; }
-
-        public required string Work { get; init; }
-
-        public required int NatsPort { get; init; }
-
-        public static async Task<NatsStack> StartAsync(string name)
-        {
-            var db = await PostgresDatabase.CreateAsync(name);
-            await new SchemaMigrator(db.ConnectionString).MigrateAsync();
-            var work = Directory.CreateTempSubdirectory("rxc-nats-").FullName;
-            var gatewayPort = FreePort.Next();
-            var natsPort = FreePort.Next();
-            OperatorFiles.Create(work, $"http://127.0.0.1:{gatewayPort}/jwt/v1/accounts/", DateTimeOffset.UtcNow);
-            var silo = await TestSilo.StartAsync(db.ConnectionString, $"silo-{name}", new Dictionary<string, string?>
-            {
-                ["Nats:Url"] = $"nats://127.0.0.1:{natsPort}",
-                ["Nats:OperatorSeedPath"] = Path.Combine(work, OperatorFiles.OperatorSeed),
-                ["Nats:AccountSeedEncryptionKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-                ["Nats:ReconcileSeconds"] = "2",
-            });
-            var gateway = await TestGateway.StartAsync(db.ConnectionString, gatewayPort, new Dictionary<string, string?> { ["Provisioner:SharedSecret"] = SharedSecret });
-            var nats = await NatsServer.StartAsync(work, natsPort, Path.Combine(work, OperatorFiles.ServerConfig));
-            var tenant = silo.Grains.GetGrain<ITenantGrain>(Identifiers.TenantKey("acme"));
-            await tenant.CreateAsync("Acme");
-            await Eventually.WaitAsync(() => tenant.GetAsync(), t => t?.AccountStatus == NatsAccountStatus.Provisioned, $"provisioning (nats-server:\n{nats.Output})", TimeSpan.FromSeconds(30));
-            return new NatsStack { Database = db, Silo = silo, Gateway = gateway, Nats = nats, Work = work, NatsPort = natsPort };
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Nats.DisposeAsync();
-            await Gateway.DisposeAsync();
-            await Silo.DisposeAsync();
-            await Database.DisposeAsync();
-            Directory.Delete(Work, recursive: true);
-        }
     }
 
     private static async Task<(ECDsa Key, X509Certificate2 Certificate)> EnrolledSensorAsync(TestSilo silo, string sensorId)

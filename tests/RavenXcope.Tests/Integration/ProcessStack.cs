@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using RavenXcope.Grains.Nats;
+
+namespace RavenXcope.Tests.Integration;
+
+/// <summary>
+/// The programs as an operator runs them: <c>ravenxcope-silo migrate</c>, <c>init-ca</c>, <c>init-operator</c>,
+/// <c>create-api-key</c>, then the silo and gateway as processes, and nats-server when asked for.
+/// </summary>
+public sealed class ProcessStack : IAsyncDisposable
+{
+    private readonly List<ServiceProcess> _processes = [];
+
+    private ProcessStack(PostgresDatabase database, string work)
+    {
+        Database = database;
+        Work = work;
+    }
+
+    /// <summary>The database.</summary>
+    public PostgresDatabase Database { get; }
+
+    /// <summary>Temporary folder of the run.</summary>
+    public string Work { get; }
+
+    /// <summary>The CA certificate agents trust.</summary>
+    public string CaFile => Path.Combine(Work, "pki", "ca.cert.pem");
+
+    /// <summary>The environment the silo and gateway run with.</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
+    /// <summary>The operator API, with an admin key.</summary>
+    public HttpClient Api { get; } = new();
+
+    /// <summary>The enrollment URL.</summary>
+    public string EnrollUrl { get; private set; } = string.Empty;
+
+    /// <summary>The gateway process.</summary>
+    public ServiceProcess Gateway { get; private set; } = null!;
+
+    /// <summary>The ravenxcope-sensor program.</summary>
+    public static string Agent => ServiceProcess.Program("SensorAgent", "ravenxcope-sensor");
+
+    /// <summary>Sets up and starts silo and gateway (and nats-server with <paramref name="withNats"/>).</summary>
+    public static async Task<ProcessStack> StartAsync(string name, bool withNats)
+    {
+        var stack = new ProcessStack(await PostgresDatabase.CreateAsync(name), Directory.CreateTempSubdirectory($"rxc-{name}-").FullName);
+        try
+        {
+            await stack.StartAsync(withNats);
+            return stack;
+        }
+        catch
+        {
+            await stack.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts a process that the stack stops at the end.</summary>
+    public ServiceProcess Start(string name, string program, IEnumerable<string> arguments, IDictionary<string, string> environment)
+    {
+        var process = ServiceProcess.Start(name, program, arguments, environment);
+        _processes.Add(process);
+        return process;
+    }
+
+    /// <summary>Stops a process early (an outage) and forgets it.</summary>
+    public async Task StopAsync(ServiceProcess process)
+    {
+        _processes.Remove(process);
+        await process.DisposeAsync();
+    }
+
+    /// <summary>Starts the gateway again after <see cref="StopAsync"/>.</summary>
+    public async Task<ServiceProcess> StartGatewayAsync()
+    {
+        Gateway = Start("gateway", ServiceProcess.Program("Gateway", "ravenxcope-gateway"), [], Environment);
+        await WaitHealthyAsync(new Uri(Api.BaseAddress!, "/healthz"), Gateway);
+        return Gateway;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _processes.Count - 1; i >= 0; i--)
+        {
+            await _processes[i].DisposeAsync();
+        }
+
+        Api.Dispose();
+        await Database.DisposeAsync();
+        Directory.Delete(Work, recursive: true);
+    }
+
+    private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
+
+    private static async Task WaitHealthyAsync(Uri url, ServiceProcess process)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        await Eventually.WaitAsync(
+            async () => !process.HasExited && (await http.GetAsync(url)).IsSuccessStatusCode,
+            $"{process.Name} to become healthy (output so far:\n{process.Output})",
+            TimeSpan.FromSeconds(90));
+    }
+
+    private async Task StartAsync(bool withNats)
+    {
+        var silo = ServiceProcess.Program("Silo", "ravenxcope-silo");
+        int siloHttp = FreePort.Next(), http = FreePort.Next(), enroll = FreePort.Next(), mtls = FreePort.Next(), natsPort = FreePort.Next();
+        var pki = Path.Combine(Work, "pki");
+        var natsDir = Path.Combine(Work, "nats");
+        Environment["PG_DSN"] = Database.ConnectionString;
+        Environment["SILO_PORT"] = Port(FreePort.Next());
+        Environment["SILO_GATEWAY_PORT"] = Port(FreePort.Next());
+        Environment["DASHBOARD_USER"] = TestSilo.DashboardUser;
+        Environment["DASHBOARD_PASSWORD"] = TestSilo.DashboardPassword;
+        Environment["CA_CERT_FILE"] = Path.Combine(pki, "ca.cert.pem");
+        Environment["CA_KEY_FILE"] = Path.Combine(pki, "ca.key.pem");
+        Environment["GATEWAY_TLS_CERT_FILE"] = Path.Combine(pki, "gateway.cert.pem");
+        Environment["GATEWAY_TLS_KEY_FILE"] = Path.Combine(pki, "gateway.key.pem");
+        Environment["GATEWAY_HTTP_PORT"] = Port(http);
+        Environment["GATEWAY_ENROLL_PORT"] = Port(enroll);
+        Environment["GATEWAY_MTLS_PORT"] = Port(mtls);
+        Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{siloHttp}";
+        Environment["Trust__HeartbeatIntervalSeconds"] = "1";
+        if (withNats)
+        {
+            Environment["NATS_URL"] = $"nats://127.0.0.1:{natsPort}";
+            Environment["OPERATOR_SEED_PATH"] = Path.Combine(natsDir, OperatorFiles.OperatorSeed);
+            Environment["ACCOUNT_SEED_ENCRYPTION_KEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        }
+
+        EnrollUrl = $"https://127.0.0.1:{enroll}";
+        Api.BaseAddress = new Uri($"http://127.0.0.1:{http}");
+
+        await Run(silo, "migrate");
+        await Run(silo, "init-ca", "--dir", pki);
+        if (withNats)
+        {
+            await Run(silo, "init-operator", "--dir", natsDir, "--resolver-url", $"http://127.0.0.1:{http}/jwt/v1/accounts/");
+        }
+
+        var adminKey = (await Run(silo, "create-api-key", "--role", "admin")).Trim();
+        Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+
+        var siloProcess = Start("silo", silo, [], Environment);
+        await WaitHealthyAsync(new Uri($"http://127.0.0.1:{siloHttp}/healthz"), siloProcess);
+        await StartGatewayAsync();
+        if (withNats)
+        {
+            _processes.Add(await NatsServer.StartAsync(natsDir, natsPort, Path.Combine(natsDir, OperatorFiles.ServerConfig)));
+        }
+    }
+
+    private async Task<string> Run(string program, params string[] arguments)
+    {
+        var (exit, output) = await ServiceProcess.RunAsync(program, arguments, Environment);
+        Assert.True(exit == 0, $"{Path.GetFileName(program)} {arguments[0]} failed: {output}");
+        return output;
+    }
+}
