@@ -25,7 +25,7 @@ public sealed class NatsReconcileTests
             () => stack.Tenant.GetAsync(),
             t => t?.AccountStatus == NatsAccountStatus.Provisioned,
             $"the tenant to be provisioned (nats-server output:\n{stack.Nats!.Output})",
-            TimeSpan.FromSeconds(10)); // one 2 s reconcile period, plus the connect and push budget
+            TimeSpan.FromSeconds(15)); // a 2 s reconcile period, plus the budget of the attempt in flight (2 s connect, 5 s push)
         Assert.Null(provisioned.AccountError);
         Assert.Equal(pending.AccountPublicKey, provisioned.AccountPublicKey);
 
