@@ -24,7 +24,10 @@ public sealed class ClusterSettings
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>The address other silos and clients reach this silo on.</summary>
+    /// <summary>The address other silos and clients reach this silo on: an IP, or a host name resolved at start (containers).</summary>
     [Required]
     public string AdvertisedIPAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Listen on every interface rather than only the advertised address (containers).</summary>
+    public bool ListenOnAnyHostAddress { get; set; }
 }

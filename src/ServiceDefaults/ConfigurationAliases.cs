@@ -18,6 +18,7 @@ public static class ConfigurationAliases
         ["SILO_PORT"] = "Cluster:SiloPort",
         ["SILO_GATEWAY_PORT"] = "Cluster:GatewayPort",
         ["ADVERTISED_IP"] = "Cluster:AdvertisedIPAddress",
+        ["SILO_LISTEN_ANY"] = "Cluster:ListenOnAnyHostAddress",
         ["DASHBOARD_USER"] = "Dashboard:Username",
         ["DASHBOARD_PASSWORD"] = "Dashboard:Password",
         ["CA_CERT_FILE"] = "CertificateAuthority:CertificatePath",

@@ -52,10 +52,7 @@ public static class SiloApplication
         var trust = SettingsLoader.Load<TrustSettings>(builder.Configuration, TrustSettings.SectionName);
         var authoritySettings = SettingsLoader.Load<AuthoritySettings>(builder.Configuration, AuthoritySettings.SectionName);
         var connectionString = ValidatedConnectionString(database);
-        if (!IPAddress.TryParse(cluster.AdvertisedIPAddress, out var advertised))
-        {
-            throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("Cluster:AdvertisedIPAddress")}: not an IP address");
-        }
+        var advertised = ResolveAdvertisedAddress(cluster.AdvertisedIPAddress);
 
         var schema = await new SchemaMigrator(database.ConnectionString).GetStatusAsync(cancellationToken);
         if (!schema.IsCurrent)
@@ -93,7 +90,7 @@ public static class SiloApplication
                 o.ClusterId = cluster.ClusterId;
                 o.ServiceId = cluster.ServiceId;
             });
-            silo.ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
+            silo.ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: cluster.ListenOnAnyHostAddress);
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = "Npgsql";
@@ -129,6 +126,24 @@ public static class SiloApplication
         app.MapOrleansDashboard(dashboard.Path).RequireAuthorization("dashboard");
         app.MapGet("/", () => Results.Redirect(dashboard.Path + "/")).ExcludeFromDescription();
         return app;
+    }
+
+    private static IPAddress ResolveAdvertisedAddress(string value)
+    {
+        if (IPAddress.TryParse(value, out var address))
+        {
+            return address;
+        }
+
+        try
+        {
+            var addresses = System.Net.Dns.GetHostAddresses(value);
+            return addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) ?? addresses.First();
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or InvalidOperationException or ArgumentException)
+        {
+            throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("Cluster:AdvertisedIPAddress")}: '{value}' is neither an IP address nor a resolvable host name");
+        }
     }
 
     private static CertificateAuthority LoadAuthority(AuthoritySettings settings)
