@@ -16,26 +16,26 @@ public static class OperatorApi
     public static IEndpointRouteBuilder MapOperatorApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/v1").WithTags("operator");
-        api.MapPost("/api-keys", CreateApiKey).RequireApiKey(ApiKeyRole.Admin).WithName("CreateApiKey");
-        api.MapPost("/tenants", CreateTenant).RequireApiKey(ApiKeyRole.Admin).WithName("CreateTenant");
-        api.MapGet("/tenants/{tenantId}", GetTenant).RequireApiKey(ApiKeyRole.Reader).WithName("GetTenant");
+        api.MapPost("/api-keys", CreateApiKey).RequireApiKey(ApiKeyRole.Admin).WithName("CreateApiKey").Documented("Create an API key (shown once)", "invalid_role", "tenant_not_found");
+        api.MapPost("/tenants", CreateTenant).RequireApiKey(ApiKeyRole.Admin).WithName("CreateTenant").Documented("Create a tenant (create-or-return)", "invalid_tenant_id", "invalid_name", "tenant_exists");
+        api.MapGet("/tenants/{tenantId}", GetTenant).RequireApiKey(ApiKeyRole.Reader).WithName("GetTenant").Documented("A tenant and its NATS account", "tenant_not_found");
 
         var sensors = api.MapGroup("/tenants/{tenantId}/sensors");
-        sensors.MapPost("/", CreateSensor).RequireApiKey(ApiKeyRole.Operator).WithName("CreateSensor");
-        sensors.MapGet("/", ListSensors).RequireApiKey(ApiKeyRole.Reader).WithName("ListSensors");
-        sensors.MapGet("/{sensorId}", GetSensor).RequireApiKey(ApiKeyRole.Reader).WithName("GetSensor");
-        sensors.MapPost("/{sensorId}/claim-codes", CreateClaimCode).RequireApiKey(ApiKeyRole.Operator).WithName("CreateClaimCode");
-        sensors.MapPost("/{sensorId}/disable", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.DisableAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("DisableSensor");
-        sensors.MapPost("/{sensorId}/enable", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.EnableAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("EnableSensor");
-        sensors.MapPost("/{sensorId}/revoke", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.RevokeAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("RevokeSensor");
-        sensors.MapPost("/{sensorId}/renew", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.RequestRenewalAsync(ct))).RequireApiKey(ApiKeyRole.Operator).WithName("RequestRenewal");
+        sensors.MapPost("/", CreateSensor).RequireApiKey(ApiKeyRole.Operator).WithName("CreateSensor").Documented("Register a sensor (create-or-return)", "invalid_sensor_id", "invalid_name", "sensor_exists", "tenant_not_found");
+        sensors.MapGet("/", ListSensors).RequireApiKey(ApiKeyRole.Reader).WithName("ListSensors").Documented("Sensors of a tenant, paged, filtered by lifecycle and trust state", "invalid_filter", "invalid_limit", "tenant_not_found");
+        sensors.MapGet("/{sensorId}", GetSensor).RequireApiKey(ApiKeyRole.Reader).WithName("GetSensor").Documented("A sensor", "sensor_not_found");
+        sensors.MapPost("/{sensorId}/claim-codes", CreateClaimCode).RequireApiKey(ApiKeyRole.Operator).WithName("CreateClaimCode").Documented("Issue a claim code (shown once)", "claim_code_lifetime_invalid", "sensor_already_enrolled", "sensor_disabled", "sensor_revoked", "sensor_not_found");
+        sensors.MapPost("/{sensorId}/disable", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.DisableAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("DisableSensor").Documented("Disable a sensor (reversible)", "sensor_revoked", "sensor_not_found");
+        sensors.MapPost("/{sensorId}/enable", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.EnableAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("EnableSensor").Documented("Enable a disabled sensor", "sensor_revoked", "sensor_not_found");
+        sensors.MapPost("/{sensorId}/revoke", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.RevokeAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("RevokeSensor").Documented("Revoke a sensor (final)", "sensor_not_found");
+        sensors.MapPost("/{sensorId}/renew", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.RequestRenewalAsync(ct))).RequireApiKey(ApiKeyRole.Operator).WithName("RequestRenewal").Documented("Ask the agent to renew (bumps the renewal generation)", "sensor_not_enrolled", "sensor_disabled", "sensor_revoked", "sensor_not_found");
 
-        sensors.MapPost("/{sensorId}/commands", SubmitCommand).RequireApiKey(ApiKeyRole.Operator).WithName("SubmitCommand");
-        sensors.MapGet("/{sensorId}/commands/{commandId}", GetCommand).RequireApiKey(ApiKeyRole.Reader).WithName("GetCommand");
+        sensors.MapPost("/{sensorId}/commands", SubmitCommand).RequireApiKey(ApiKeyRole.Operator).WithName("SubmitCommand").Documented("Send start, stop or restart", "invalid_command_type", "invalid_ttl", "invalid_idempotency_key", "sensor_not_enrolled", "sensor_disabled", "sensor_revoked", "sensor_not_found");
+        sensors.MapGet("/{sensorId}/commands/{commandId}", GetCommand).RequireApiKey(ApiKeyRole.Reader).WithName("GetCommand").Documented("A command ledger entry", "command_not_found");
 
         var fleet = api.MapGroup("/tenants/{tenantId}/fleet");
-        fleet.MapGet("/trust-summary", TrustSummary).RequireApiKey(ApiKeyRole.Reader).WithName("TrustSummary");
-        fleet.MapGet("/trust-alerts", TrustAlerts).RequireApiKey(ApiKeyRole.Reader).WithName("TrustAlerts");
+        fleet.MapGet("/trust-summary", TrustSummary).RequireApiKey(ApiKeyRole.Reader).WithName("TrustSummary").Documented("Counts by trust state and lifecycle", "tenant_not_found");
+        fleet.MapGet("/trust-alerts", TrustAlerts).RequireApiKey(ApiKeyRole.Reader).WithName("TrustAlerts").Documented("Sensors whose certificates need attention", "tenant_not_found");
         return routes;
     }
 

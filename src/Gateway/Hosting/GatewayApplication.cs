@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
+using Scalar.AspNetCore;
 using RavenXcope.Gateway.Api;
 using RavenXcope.Gateway.Nats;
 using RavenXcope.Gateway.ReadModel;
@@ -91,12 +92,20 @@ public static partial class GatewayApplication
         builder.Services.AddSingleton<ApiKeyStore>();
         builder.Services.AddSingleton<FleetQueries>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "RavenXcope gateway";
+            document.Info.Description = "Operator API (Bearer API key), sensor enrollment (HTTPS), sensor API (mTLS), NATS account resolver and the provisioner routes of seed 001. Errors are RFC 9457 problem details with a stable `code`.";
+            return Task.CompletedTask;
+        }));
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+        app.MapOpenApi();
+        app.MapScalarApiReference("/docs");
         app.MapOperatorApi();
         app.MapAccountResolver();
         app.MapProvisionerApi(builder.Configuration["Provisioner:SharedSecret"]);

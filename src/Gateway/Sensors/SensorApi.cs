@@ -18,11 +18,11 @@ public static class SensorApi
     /// <summary>Maps enrollment (served only on <paramref name="enrollPort"/>) and the mTLS routes (only on <paramref name="mtlsPort"/>).</summary>
     public static IEndpointRouteBuilder MapSensorApi(this IEndpointRouteBuilder routes, int enrollPort, int mtlsPort, int maxBodyBytes)
     {
-        routes.MapPost("/api/v1/enroll", Enroll).OnlyOnPort(enrollPort, maxBodyBytes).WithTags("sensor").WithName("Enroll");
+        routes.MapPost("/api/v1/enroll", Enroll).OnlyOnPort(enrollPort, maxBodyBytes).WithTags("sensor").WithName("Enroll").Documented("Enroll with a claim code and a CSR made on the host", "csr_malformed", "csr_too_large", "csr_key_not_allowed", "csr_signature_invalid", "csr_ca_not_allowed", "csr_identity_not_allowed", "invalid_enrollment", "request_too_large", "enrollment_refused");
         var mtls = routes.MapGroup("/sensor/v1").OnlyOnPort(mtlsPort, maxBodyBytes).WithTags("sensor");
-        mtls.MapPost("/heartbeat", Heartbeat).WithName("Heartbeat");
-        mtls.MapPost("/renew", Renew).WithName("Renew");
-        mtls.MapPost("/nats-credentials", NatsCredentials).WithName("NatsCredentials");
+        mtls.MapPost("/heartbeat", Heartbeat).WithName("Heartbeat").Documented("Heartbeat (mTLS)", "client_certificate_invalid", "invalid_heartbeat", "sensor_revoked", "sensor_disabled", "certificate_not_current", "certificate_expired");
+        mtls.MapPost("/renew", Renew).WithName("Renew").Documented("Renew with a new key (mTLS)", "client_certificate_invalid", "csr_key_reused", "csr_malformed", "sensor_revoked", "sensor_disabled", "certificate_not_current", "certificate_expired");
+        mtls.MapPost("/nats-credentials", NatsCredentials).WithName("NatsCredentials").Documented("NATS credentials for a user key made on the host (mTLS); 202 while the account is pending", "client_certificate_invalid", "invalid_user_public_key", "sensor_revoked", "sensor_disabled", "certificate_not_current");
         return routes;
     }
 

@@ -285,6 +285,31 @@ public sealed class TrustApiTests(TrustStackFixture stack) : IClassFixture<Trust
         Assert.Equal("invalid_filter", await badFilter.ProblemCodeAsync());
     }
 
+    [Fact]
+    public async Task The_OpenAPI_document_lists_every_route_with_its_problem_codes_and_a_reference_page_renders_it()
+    {
+        using var http = new HttpClient { BaseAddress = stack.Gateway.HttpBase };
+        using var document = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)));
+        var paths = document.RootElement.GetProperty("paths");
+        foreach (var path in new[]
+        {
+            "/api/v1/api-keys", "/api/v1/tenants", "/api/v1/tenants/{tenantId}", "/api/v1/tenants/{tenantId}/sensors",
+            "/api/v1/tenants/{tenantId}/sensors/{sensorId}", "/api/v1/tenants/{tenantId}/sensors/{sensorId}/claim-codes",
+            "/api/v1/tenants/{tenantId}/sensors/{sensorId}/revoke", "/api/v1/tenants/{tenantId}/sensors/{sensorId}/commands",
+            "/api/v1/tenants/{tenantId}/fleet/trust-summary", "/api/v1/enroll", "/sensor/v1/heartbeat", "/sensor/v1/renew",
+            "/sensor/v1/nats-credentials", "/jwt/v1/accounts/{publicKey}", "/accounts", "/revoke",
+        })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");
+        }
+
+        var enroll = paths.GetProperty("/api/v1/enroll").GetProperty("post");
+        Assert.Contains("enrollment_refused", enroll.GetProperty("description").GetString(), StringComparison.Ordinal);
+        using var reference = await http.GetAsync(new Uri("/docs", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
+        Assert.Equal("text/html", reference.Content.Headers.ContentType?.MediaType);
+    }
+
     private async Task<(string TenantId, string SensorId)> TenantWithSensorAsync()
     {
         var tenantId = $"t-{Guid.NewGuid():N}"[..16];
