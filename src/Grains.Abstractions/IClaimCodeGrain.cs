@@ -16,5 +16,11 @@ public interface IClaimCodeGrain : IGrainWithStringKey
     Task<Result<IssuedCertificate>> RedeemAsync(string csrPem, HostMetadata host, CancellationToken cancellationToken = default);
 
     /// <summary>Withdraws the code if it has not been redeemed.</summary>
+    /// <remarks>
+    /// Interleaves: the sensor withdraws a code while that code's redemption may be waiting on the sensor,
+    /// and a withdrawal changes nothing once the redemption has recorded itself, so it is safe to run in
+    /// between — and without it the two grains would wait on each other until the call timeout.
+    /// </remarks>
+    [Orleans.Concurrency.AlwaysInterleave]
     Task WithdrawAsync(CancellationToken cancellationToken = default);
 }
