@@ -15,6 +15,9 @@ public interface IClaimCodeGrain : IGrainWithStringKey
     /// </summary>
     Task<Result<IssuedCertificate>> RedeemAsync(string csrPem, HostMetadata host, CancellationToken cancellationToken = default);
 
+    /// <summary>For the Orleans Dashboard's grain details: status, binding and times (the code itself is never stored).</summary>
+    Task<ClaimCodeSnapshot> GetState();
+
     /// <summary>Withdraws the code if it has not been redeemed.</summary>
     /// <remarks>
     /// Interleaves: the sensor withdraws a code while that code's redemption may be waiting on the sensor,

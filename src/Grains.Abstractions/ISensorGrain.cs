@@ -12,6 +12,9 @@ public interface ISensorGrain : IGrainWithStringKey
     /// <summary>The sensor, or null when it does not exist.</summary>
     Task<SensorSnapshot?> GetAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>For the Orleans Dashboard's grain details: the same side-effect-free snapshot, no secrets.</summary>
+    Task<SensorSnapshot?> GetState();
+
     /// <summary>Issues a claim code bound to this sensor; the code is returned once and never stored.</summary>
     Task<Result<IssuedClaimCode>> CreateClaimCodeAsync(TimeSpan? lifetime, CancellationToken cancellationToken = default);
 

@@ -12,6 +12,9 @@ public interface ITenantGrain : IGrainWithStringKey
     /// <summary>The tenant, or null when it does not exist.</summary>
     Task<TenantSnapshot?> GetAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>For the Orleans Dashboard's grain details: the same snapshot, without seeds or credentials.</summary>
+    Task<TenantSnapshot?> GetState();
+
     /// <summary>
     /// Signs a user JWT for a sensor's own public key with exactly its own permissions, after making sure
     /// its durable consumer exists. Refused with <c>nats_account_pending</c> until the account is provisioned.

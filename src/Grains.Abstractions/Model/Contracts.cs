@@ -119,3 +119,12 @@ public sealed record SensorNatsCredentials(
     [property: Id(3)] string Stream,
     [property: Id(4)] string Consumer,
     [property: Id(5)] DateTimeOffset ExpiresAt);
+
+/// <summary>A claim code's record as SREs may see it.</summary>
+[GenerateSerializer, Immutable, Alias("RavenXcope.ClaimCodeSnapshot")]
+public sealed record ClaimCodeSnapshot(
+    [property: Id(0)] ClaimCodeStatus Status,
+    [property: Id(1)] string? TenantId,
+    [property: Id(2)] string? SensorId,
+    [property: Id(3)] DateTimeOffset? ExpiresAt,
+    [property: Id(4)] DateTimeOffset? RedeemedAt);

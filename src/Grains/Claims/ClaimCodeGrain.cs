@@ -86,6 +86,11 @@ public sealed partial class ClaimCodeGrain(
     }
 
     /// <inheritdoc />
+    public Task<ClaimCodeSnapshot> GetState() => Task.FromResult(state.State.Status == ClaimCodeStatus.None
+        ? new ClaimCodeSnapshot(ClaimCodeStatus.None, null, null, null, null)
+        : new ClaimCodeSnapshot(state.State.Status, state.State.TenantId, state.State.SensorId, state.State.ExpiresAt, state.State.RedeemedAt));
+
+    /// <inheritdoc />
     public async Task WithdrawAsync(CancellationToken cancellationToken = default)
     {
         var outcome = ClaimCodeMachine.Withdraw(state.State.Status);

@@ -57,6 +57,9 @@ public sealed partial class SensorGrain(
         Task.FromResult(S.Exists ? Snapshot() : null);
 
     /// <inheritdoc />
+    public Task<SensorSnapshot?> GetState() => GetAsync();
+
+    /// <inheritdoc />
     public async Task<Result<IssuedClaimCode>> CreateClaimCodeAsync(TimeSpan? lifetime, CancellationToken cancellationToken = default)
     {
         if (!S.Exists)

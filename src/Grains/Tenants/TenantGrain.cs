@@ -54,5 +54,8 @@ public sealed partial class TenantGrain(
     public Task<TenantSnapshot?> GetAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(S.Exists ? Snapshot() : null);
 
+    /// <inheritdoc />
+    public Task<TenantSnapshot?> GetState() => GetAsync();
+
     private TenantSnapshot Snapshot() => new(S.TenantId, S.Name, S.CreatedAt, S.AccountStatus, S.AccountPublicKey, _lastError);
 }

@@ -145,6 +145,20 @@ public sealed class TrustLifecycleGrainTests(InMemoryClusterFixture fixture)
         Assert.Equal(SensorLifecycle.Registered, (await sensor.EnableAsync()).Value!.Lifecycle);
     }
 
+    [Fact]
+    public async Task The_dashboard_snapshots_carry_state_but_no_secrets()
+    {
+        var (sensor, tenantId, sensorId) = await RegisteredSensorAsync();
+        var code = (await sensor.CreateClaimCodeAsync(null)).Value!;
+
+        Assert.Equal(sensorId, (await sensor.GetState())!.SensorId);
+        Assert.Equal(tenantId, (await fixture.Client.GetGrain<ITenantGrain>(Identifiers.TenantKey(tenantId)).GetState())!.TenantId);
+        var codeState = await fixture.Client.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(ClaimCodes.Digest(code.ClaimCode))).GetState();
+        Assert.Equal((ClaimCodeStatus.Issued, sensorId), (codeState.Status, codeState.SensorId));
+        Assert.DoesNotContain(code.ClaimCode, codeState.ToString(), StringComparison.Ordinal);
+        Assert.Equal(ClaimCodeStatus.None, (await fixture.Client.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey("unknown")).GetState()).Status);
+    }
+
     private async Task MoveClockAndFireAsync(ISensorGrain sensor, DateTimeOffset to)
     {
         fixture.Time.SetUtcNow(to);
