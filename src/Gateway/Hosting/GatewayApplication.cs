@@ -91,6 +91,7 @@ public static partial class GatewayApplication
         builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         builder.Services.AddSingleton<ApiKeyStore>();
         builder.Services.AddSingleton<FleetQueries>();
+        builder.Services.AddRavenXcopeMetrics();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -105,6 +106,7 @@ public static partial class GatewayApplication
         app.UseStatusCodePages();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
         app.MapOpenApi();
+        app.MapRavenXcopeMetrics();
         app.MapScalarApiReference("/docs");
         app.MapOperatorApi();
         app.MapAccountResolver();

@@ -82,6 +82,7 @@ public sealed partial class ClaimCodeGrain(
             return Refused;
         }
 
+        Telemetry.ControlPlaneMetrics.Enrollment(accepted: true, "ok");
         return issued;
     }
 
@@ -101,6 +102,12 @@ public sealed partial class ClaimCodeGrain(
         }
     }
 
+    private static void LogRefused(ILogger logger, string reason)
+    {
+        Telemetry.ControlPlaneMetrics.Enrollment(accepted: false, reason);
+        LogRefusedMessage(logger, reason);
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Enrollment refused ({Reason})")]
-    private static partial void LogRefused(ILogger logger, string reason);
+    private static partial void LogRefusedMessage(ILogger logger, string reason);
 }

@@ -53,6 +53,7 @@ public sealed partial class SensorGrain
             foreach (var pending in S.Commands.Where(c => c.Type == CommandType.Start && c.Status is CommandStatus.Accepted or CommandStatus.Published))
             {
                 pending.Status = CommandStatus.Superseded;
+                Telemetry.ControlPlaneMetrics.Command("superseded");
                 pending.Detail = $"superseded by {command.Id}";
                 pending.UpdatedAt = now;
             }
@@ -98,6 +99,7 @@ public sealed partial class SensorGrain
             {
                 command.Status = outcome;
                 command.UpdatedAt = _lastStatusAt.Value;
+                Telemetry.ControlPlaneMetrics.Command(outcome.ToString().ToLowerInvariant());
                 changed = true;
             }
         }
@@ -126,6 +128,7 @@ public sealed partial class SensorGrain
             {
                 command.Status = CommandStatus.Expired;
                 command.UpdatedAt = now;
+                Telemetry.ControlPlaneMetrics.Command("expired");
                 changed = true;
                 continue;
             }
@@ -146,6 +149,7 @@ public sealed partial class SensorGrain
                 });
                 command.StreamSequence = await publisher.PublishAsync(S.TenantId, S.SensorId, command.Id, payload, cancellationToken);
                 command.Status = CommandStatus.Published;
+                Telemetry.ControlPlaneMetrics.Command("published");
                 command.UpdatedAt = time.GetUtcNow();
                 changed = true;
             }

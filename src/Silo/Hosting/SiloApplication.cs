@@ -115,6 +115,8 @@ public static class SiloApplication
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy("dashboard", policy => policy.AddAuthenticationSchemes(BasicAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
+        builder.Services.AddSingleton<FleetGauges>();
+        builder.Services.AddRavenXcopeMetrics();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<ClusterHealthCheck>("cluster");
@@ -123,6 +125,8 @@ public static class SiloApplication
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+        app.Services.GetRequiredService<FleetGauges>();
+        app.MapRavenXcopeMetrics();
         app.MapOrleansDashboard(dashboard.Path).RequireAuthorization("dashboard");
         app.MapGet("/", () => Results.Redirect(dashboard.Path + "/")).ExcludeFromDescription();
         return app;

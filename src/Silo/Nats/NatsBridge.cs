@@ -29,6 +29,9 @@ public sealed partial class NatsBridge(
     /// <summary>Status messages dropped because they did not parse.</summary>
     public long MalformedMessages => Interlocked.Read(ref _malformed);
 
+    /// <summary>Open tenant connections (for the <c>rxc.nats.connections</c> gauge).</summary>
+    public int OpenConnections => _connections.Values.Count(c => c.ConnectionState == NatsConnectionState.Open);
+
     /// <inheritdoc />
     public async Task<ulong> PublishAsync(string tenantId, string sensorId, string commandId, byte[] payload, CancellationToken cancellationToken)
     {
@@ -139,8 +142,11 @@ public sealed partial class NatsBridge(
             if (report is null)
             {
                 Interlocked.Increment(ref _malformed);
+                Grains.Telemetry.ControlPlaneMetrics.StatusMessage(routed: false);
                 continue;
             }
+
+            Grains.Telemetry.ControlPlaneMetrics.StatusMessage(routed: true);
 
             await _concurrency.WaitAsync();
             _ = RouteAsync(tenantId, sensorId!, report);

@@ -310,6 +310,31 @@ public sealed class TrustApiTests(TrustStackFixture stack) : IClassFixture<Trust
         Assert.Equal("text/html", reference.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task Metrics_expose_enrollments_sensors_by_state_and_request_durations_without_sensor_labels()
+    {
+        var (tenantId, sensorId) = await TenantWithSensorAsync();
+        using var admin = TrustClient.Operator(stack.Gateway, stack.AdminKey);
+        using var codeResponse = await admin.PostJsonAsync($"/api/v1/tenants/{tenantId}/sensors/{sensorId}/claim-codes", new { });
+        var code = (await codeResponse.JsonAsync()).GetProperty("claimCode").GetString()!;
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var enroll = TrustClient.Enrollment(stack.Gateway);
+        Assert.Equal(HttpStatusCode.OK, (await enroll.PostJsonAsync("/api/v1/enroll", EnrollBody(code, Csr(key)))).StatusCode);
+
+        using var http = new HttpClient();
+        var silo = await http.GetStringAsync(new Uri(stack.Silo.HttpBase, "/metrics"));
+        Assert.Contains("rxc_enrollments_total{", silo, StringComparison.Ordinal);
+        Assert.Contains("outcome=\"accepted\"", silo, StringComparison.Ordinal);
+        Assert.Contains($"rxc_sensors{{", silo, StringComparison.Ordinal);
+        Assert.Contains($"tenant=\"{tenantId}\"", silo, StringComparison.Ordinal);
+        Assert.Contains("rxc_nats_connections", silo, StringComparison.Ordinal);
+        Assert.DoesNotContain(sensorId, silo, StringComparison.Ordinal);
+
+        var gateway = await http.GetStringAsync(new Uri(stack.Gateway.HttpBase, "/metrics"));
+        Assert.Contains("http_server_request_duration_seconds", gateway, StringComparison.Ordinal);
+        Assert.DoesNotContain(sensorId, gateway, StringComparison.Ordinal);
+    }
+
     private async Task<(string TenantId, string SensorId)> TenantWithSensorAsync()
     {
         var tenantId = $"t-{Guid.NewGuid():N}"[..16];
