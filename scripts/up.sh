@@ -4,6 +4,8 @@
 #
 #   scripts/up.sh            foreground: Ctrl-C stops everything
 #   scripts/up.sh --detach   returns once everything is healthy; stop it with scripts/down.sh
+#   scripts/up.sh --demo     also a demo tenant with three enrolled sensors (agents with a stand-in
+#                            Suricata), Suricata started on one of them
 #
 # Ports (override with the environment): RXC_PG_PORT=55432 RXC_GATEWAY_PORT=8080 RXC_ENROLL_PORT=8443
 # RXC_MTLS_PORT=8444 RXC_NATS_PORT=4222 RXC_SILO_HTTP_PORT=8090 RXC_SILO_PORT=11111
@@ -19,10 +21,12 @@ cd "$root"
 . scripts/lib/stack.sh
 
 detach=false
+demo=false
 for arg in "$@"; do
   case "$arg" in
     --detach|-d) detach=true ;;
-    --help|-h) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --demo) demo=true ;;
+    --help|-h) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) rxc_die "unknown argument '$arg' (try --help)" ;;
   esac
 done
@@ -104,6 +108,10 @@ done
 rxc_stack_write_env
 trap - EXIT
 rxc_stack_print_summary
+
+if [ "$demo" = true ]; then
+  rxc_stack_demo
+fi
 
 if [ "$detach" = true ]; then
   exit 0

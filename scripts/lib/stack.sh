@@ -106,7 +106,7 @@ rxc_stack_running() {
 # Stops the gateway, then the silo (SIGTERM: a graceful leave of the cluster), then PostgreSQL.
 rxc_stack_stop() {
   local name pid deadline
-  for name in nats gateway silo; do
+  for name in demo-edge-1 demo-edge-2 demo-edge-3 nats gateway silo; do
     [ -f "$RXC_RUN/$name.pid" ] || continue
     pid=$(cat "$RXC_RUN/$name.pid")
     if rxc_pid_alive "$pid"; then
@@ -135,6 +135,54 @@ include "nats-operator.conf"
 CONF
   setsid "$(command -v nats-server)" -c "$RXC_NATS_DIR/server.conf" >>"$RXC_LOGS/nats.log" 2>&1 </dev/null &
   printf '%s\n' "$!" >"$RXC_RUN/nats.pid"
+}
+
+# rxc_api METHOD PATH [JSON]: the operator API with the admin key; prints the body, fails on 4xx/5xx.
+rxc_api() {
+  curl -fsS -X "$1" -H "Authorization: Bearer $RXC_ADMIN_API_KEY" -H 'Content-Type: application/json' \
+    ${3:+-d "$3"} "http://127.0.0.1:$RXC_GATEWAY_PORT$2"
+}
+
+# The demo: tenant "demo", sensors demo-edge-1..3 enrolled by real agents (stand-in Suricata, state in
+# .data/sensors/), and a start command for demo-edge-1. Re-running keeps what exists.
+rxc_stack_demo() {
+  local sensor code deadline
+  rxc_log "demo: tenant 'demo' with three sensors"
+  rxc_api POST /api/v1/tenants '{"tenantId":"demo","name":"Demo tenant"}' >/dev/null
+  deadline=$((SECONDS + 60))
+  until [[ "$(rxc_api GET /api/v1/tenants/demo)" == *'"status":"provisioned"'* ]]; do
+    [ $SECONDS -lt $deadline ] || rxc_die "demo: the tenant's NATS account was not provisioned (logs in $RXC_LOGS)"
+    sleep 0.5
+  done
+  for sensor in demo-edge-1 demo-edge-2 demo-edge-3; do
+    rxc_api POST /api/v1/tenants/demo/sensors "{\"sensorId\":\"$sensor\",\"name\":\"Demo $sensor\"}" >/dev/null
+    if [ ! -f "$RXC_DATA/sensors/$sensor/sensor-state.json" ]; then
+      code=$(rxc_api POST "/api/v1/tenants/demo/sensors/$sensor/claim-codes" '{}' | sed -E 's/.*"claimCode":"([^"]+)".*/\1/')
+      "$RXC_BIN/sensor/ravenxcope-sensor" enroll --code "$code" --url "https://127.0.0.1:$RXC_ENROLL_PORT" \
+        --ca-file "$RXC_PKI/ca.cert.pem" --state-dir "$RXC_DATA/sensors/$sensor" >>"$RXC_LOGS/$sensor.log" 2>&1 \
+        || rxc_die "demo: enrolling $sensor failed (log: $RXC_LOGS/$sensor.log)"
+    fi
+    RXC_STANDIN_PIDFILE="$RXC_RUN/$sensor.suricata.pid" setsid "$RXC_BIN/sensor/ravenxcope-sensor" run \
+      --state-dir "$RXC_DATA/sensors/$sensor" --suricata-command "$root/tests/standin/suricata-standin.sh" \
+      >>"$RXC_LOGS/demo-$sensor.log" 2>&1 </dev/null &
+    printf '%s\n' "$!" >"$RXC_RUN/$sensor.pid"
+  done
+  rxc_api POST /api/v1/tenants/demo/sensors/demo-edge-1/commands '{"type":"start"}' >/dev/null
+  deadline=$((SECONDS + 60))
+  until [[ "$(rxc_api GET /api/v1/tenants/demo/sensors/demo-edge-1)" == *'"suricata":"running"'* ]]; do
+    [ $SECONDS -lt $deadline ] || rxc_die "demo: Suricata did not start on demo-edge-1 (log: $RXC_LOGS/demo-demo-edge-1.log)"
+    sleep 0.5
+  done
+  cat <<DEMO
+
+Demo ready: tenant "demo", sensors demo-edge-1..3 enrolled, Suricata (stand-in) running on demo-edge-1.
+  . .data/up.env; AUTH="Authorization: Bearer \$ADMIN_API_KEY"
+  curl -H "\$AUTH" \$GATEWAY_URL/api/v1/tenants/demo/sensors
+  curl -H "\$AUTH" \$GATEWAY_URL/api/v1/tenants/demo/sensors/demo-edge-1
+  curl -H "\$AUTH" -H 'Content-Type: application/json' -d '{"type":"stop"}' \$GATEWAY_URL/api/v1/tenants/demo/sensors/demo-edge-1/commands
+  curl -H "\$AUTH" \$GATEWAY_URL/api/v1/tenants/demo/fleet/trust-summary
+  Dashboard: \$DASHBOARD_URL (user \$DASHBOARD_USER) — find the "sensor" grain type for the grains' state.
+DEMO
 }
 
 rxc_stack_write_env() {
