@@ -53,6 +53,10 @@ rxc_stack_load_secrets() {
     RXC_ACCOUNT_SEED_KEY=$(head -c 32 /dev/urandom | base64)
     printf 'RXC_ACCOUNT_SEED_KEY=%s\n' "$RXC_ACCOUNT_SEED_KEY" >>"$file"
   fi
+  if [ -z "${RXC_AUDIT_KEY:-}" ]; then
+    RXC_AUDIT_KEY=$(head -c 32 /dev/urandom | base64)
+    printf 'RXC_AUDIT_KEY=%s\n' "$RXC_AUDIT_KEY" >>"$file"
+  fi
   RXC_PG_DATA=$(rxc_stack_pg_data)
   RXC_PG_DSN="postgres://ravenxcope:$RXC_PG_PASSWORD@127.0.0.1:$RXC_PG_PORT/ravenxcope?sslmode=disable"
 }
@@ -76,7 +80,7 @@ rxc_stack_environment() {
     "GATEWAY_TLS_CERT_FILE=$RXC_PKI/gateway.cert.pem" "GATEWAY_TLS_KEY_FILE=$RXC_PKI/gateway.key.pem"
     "GATEWAY_HTTP_PORT=$RXC_GATEWAY_PORT" "GATEWAY_ENROLL_PORT=$RXC_ENROLL_PORT" "GATEWAY_MTLS_PORT=$RXC_MTLS_PORT"
     "NATS_URL=nats://127.0.0.1:$RXC_NATS_PORT" "OPERATOR_SEED_PATH=$RXC_NATS_DIR/operator.seed"
-    "ACCOUNT_SEED_ENCRYPTION_KEY=$RXC_ACCOUNT_SEED_KEY"
+    "ACCOUNT_SEED_ENCRYPTION_KEY=$RXC_ACCOUNT_SEED_KEY" "AUDIT_HMAC_KEY=$RXC_AUDIT_KEY"
     DOTNET_CLI_TELEMETRY_OPTOUT=1
   )
 }

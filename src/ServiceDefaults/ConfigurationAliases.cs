@@ -36,6 +36,7 @@ public static class ConfigurationAliases
         ["ACCOUNT_SEED_ENCRYPTION_KEY"] = "Nats:AccountSeedEncryptionKey",
         ["COMMAND_STREAM_NAME"] = "Nats:CommandStreamName",
         ["BACKEND_SHARED_SECRET"] = "Provisioner:SharedSecret",
+        ["AUDIT_HMAC_KEY"] = "Audit:HmacKey",
     };
 
     /// <summary>Adds the flat environment names that are set as configuration keys.</summary>

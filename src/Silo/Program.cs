@@ -1,9 +1,9 @@
 using System.CommandLine;
 using RavenXcope.ServiceDefaults;
 using RavenXcope.ServiceDefaults.ApiKeys;
+using RavenXcope.Silo.Hosting;
 using RavenXcope.Silo.Trust;
 using RavenXcope.Silo.Database;
-using RavenXcope.Silo.Hosting;
 
 var root = new RootCommand("RavenXcope silo: hosts the tenant, sensor and claim-code grains.");
 
@@ -58,6 +58,11 @@ initOperator.SetAction(result =>
     }
 });
 root.Subcommands.Add(initOperator);
+
+var auditTenantOption = new Option<string>("--tenant") { Description = "The tenant whose chain to check.", Required = true };
+var verifyAudit = new Command("verify-audit", "Recompute every MAC of a tenant's audit chain (key: AUDIT_HMAC_KEY); name the first entry that does not match.") { auditTenantOption, dsnOption };
+verifyAudit.SetAction((result, cancellationToken) => VerifyAudit(result.GetValue(auditTenantOption)!, result.GetValue(dsnOption), cancellationToken));
+root.Subcommands.Add(verifyAudit);
 
 root.TreatUnmatchedTokensAsErrors = false;
 root.SetAction((result, cancellationToken) => Serve(result.UnmatchedTokens.ToArray(), cancellationToken));
@@ -192,6 +197,42 @@ static async Task<int> CreateApiKey(string role, string? tenantId, string? conne
     await using var dataSource = new Npgsql.NpgsqlDataSourceBuilder(PostgresConnectionString.ForSchema(dsn)).Build();
     var (apiKey, _) = await new ApiKeyStore(dataSource, TimeProvider.System).CreateAsync(parsedRole, tenantId, cancellationToken);
     Console.WriteLine(apiKey);
+    return 0;
+}
+
+static async Task<int> VerifyAudit(string tenantId, string? connectionString, CancellationToken cancellationToken)
+{
+    if (ResolveConnectionString(connectionString) is not { } dsn)
+    {
+        return 2;
+    }
+
+    RavenXcope.Grains.Audit.AuditKey key;
+    try
+    {
+        key = SiloApplication.LoadAuditKey(Environment.GetEnvironmentVariable("AUDIT_HMAC_KEY") ?? Environment.GetEnvironmentVariable("Audit__HmacKey"));
+    }
+    catch (InvalidConfigurationException e)
+    {
+        await Console.Error.WriteLineAsync($"ravenxcope-silo verify-audit: {e.Message}");
+        return 2;
+    }
+
+    if (key.Key is null)
+    {
+        await Console.Error.WriteLineAsync("ravenxcope-silo verify-audit: set AUDIT_HMAC_KEY (the key the chain was written with)");
+        return 2;
+    }
+
+    await using var dataSource = new Npgsql.NpgsqlDataSourceBuilder(PostgresConnectionString.ForSchema(dsn)).Build();
+    var (count, broken) = await RavenXcope.Silo.Audit.PostgresAuditStore.VerifyAsync(dataSource, key.Key, tenantId, cancellationToken);
+    if (broken is { } sequence)
+    {
+        Console.WriteLine($"audit chain of {tenantId}: entry {sequence} does not match (the first of {count} checked); it or an entry before it was altered");
+        return 4;
+    }
+
+    Console.WriteLine($"audit chain of {tenantId}: {count} entries, all match");
     return 0;
 }
 

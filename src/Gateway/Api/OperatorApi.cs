@@ -25,13 +25,15 @@ public static class OperatorApi
         sensors.MapGet("/", ListSensors).RequireApiKey(ApiKeyRole.Reader).WithName("ListSensors").Documented("Sensors of a tenant, paged, filtered by lifecycle and trust state", "invalid_filter", "invalid_limit", "tenant_not_found");
         sensors.MapGet("/{sensorId}", GetSensor).RequireApiKey(ApiKeyRole.Reader).WithName("GetSensor").Documented("A sensor", "sensor_not_found");
         sensors.MapPost("/{sensorId}/claim-codes", CreateClaimCode).RequireApiKey(ApiKeyRole.Operator).WithName("CreateClaimCode").Documented("Issue a claim code (shown once)", "claim_code_lifetime_invalid", "sensor_already_enrolled", "sensor_disabled", "sensor_revoked", "sensor_not_found");
-        sensors.MapPost("/{sensorId}/disable", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.DisableAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("DisableSensor").Documented("Disable a sensor (reversible)", "sensor_revoked", "sensor_not_found");
-        sensors.MapPost("/{sensorId}/enable", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.EnableAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("EnableSensor").Documented("Enable a disabled sensor", "sensor_revoked", "sensor_not_found");
-        sensors.MapPost("/{sensorId}/revoke", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.RevokeAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("RevokeSensor").Documented("Revoke a sensor (final)", "sensor_not_found");
-        sensors.MapPost("/{sensorId}/renew", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.RequestRenewalAsync(ct))).RequireApiKey(ApiKeyRole.Operator).WithName("RequestRenewal").Documented("Ask the agent to renew (bumps the renewal generation)", "sensor_not_enrolled", "sensor_disabled", "sensor_revoked", "sensor_not_found");
+        sensors.MapPost("/{sensorId}/disable", (string tenantId, string sensorId, HttpContext h, IClusterClient c, CancellationToken ct) => Transition(h, "sensor.disable", tenantId, sensorId, c, g => g.DisableAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("DisableSensor").Documented("Disable a sensor (reversible)", "sensor_revoked", "sensor_not_found");
+        sensors.MapPost("/{sensorId}/enable", (string tenantId, string sensorId, HttpContext h, IClusterClient c, CancellationToken ct) => Transition(h, "sensor.enable", tenantId, sensorId, c, g => g.EnableAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("EnableSensor").Documented("Enable a disabled sensor", "sensor_revoked", "sensor_not_found");
+        sensors.MapPost("/{sensorId}/revoke", (string tenantId, string sensorId, HttpContext h, IClusterClient c, CancellationToken ct) => Transition(h, "sensor.revoke", tenantId, sensorId, c, g => g.RevokeAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("RevokeSensor").Documented("Revoke a sensor (final)", "sensor_not_found");
+        sensors.MapPost("/{sensorId}/renew", (string tenantId, string sensorId, HttpContext h, IClusterClient c, CancellationToken ct) => Transition(h, "sensor.renew", tenantId, sensorId, c, g => g.RequestRenewalAsync(ct))).RequireApiKey(ApiKeyRole.Operator).WithName("RequestRenewal").Documented("Ask the agent to renew (bumps the renewal generation)", "sensor_not_enrolled", "sensor_disabled", "sensor_revoked", "sensor_not_found");
 
         sensors.MapPost("/{sensorId}/commands", SubmitCommand).RequireApiKey(ApiKeyRole.Operator).WithName("SubmitCommand").Documented("Send start, stop or restart", "invalid_command_type", "invalid_ttl", "invalid_idempotency_key", "sensor_not_enrolled", "sensor_disabled", "sensor_revoked", "sensor_not_found");
         sensors.MapGet("/{sensorId}/commands/{commandId}", GetCommand).RequireApiKey(ApiKeyRole.Reader).WithName("GetCommand").Documented("A command ledger entry", "command_not_found");
+
+        api.MapGet("/tenants/{tenantId}/audit", AuditLog).RequireApiKey(ApiKeyRole.Reader).WithName("AuditLog").Documented("The tenant's audit chain, paged by sequence", "invalid_limit", "tenant_not_found");
 
         var fleet = api.MapGroup("/tenants/{tenantId}/fleet");
         fleet.MapGet("/trust-summary", TrustSummary).RequireApiKey(ApiKeyRole.Reader).WithName("TrustSummary").Documented("Counts by trust state and lifecycle", "tenant_not_found");
@@ -65,6 +67,11 @@ public static class OperatorApi
         }
 
         var (apiKey, identity) = await store.CreateAsync(role, tenantId, cancellationToken);
+        if (tenantId is not null)
+        {
+            await Audit.RecordAsync(http, tenantId, $"apikey:{caller.KeyId}", "api_key.create", $"apikey:{identity.KeyId}", "done", role.ToString().ToLowerInvariant());
+        }
+
         return TypedResults.Created($"/api/v1/api-keys/{identity.KeyId}", new CreatedApiKey(apiKey, identity.KeyId, role.ToString().ToLowerInvariant(), tenantId));
     }
 
@@ -100,6 +107,11 @@ public static class OperatorApi
         }
 
         var body = TenantResponse.From(result.Value!);
+        if (!existed)
+        {
+            await Audit.RecordAsync(http, body.TenantId, $"apikey:{http.Caller().KeyId}", "tenant.create", $"tenant:{body.TenantId}", "done");
+        }
+
         return existed ? TypedResults.Ok(body) : TypedResults.Created($"/api/v1/tenants/{body.TenantId}", body);
     }
 
@@ -141,6 +153,11 @@ public static class OperatorApi
         }
 
         var body = SensorResponse.From(result.Value!);
+        if (!existed)
+        {
+            await Audit.RecordAsync(http, tenantId, $"apikey:{http.Caller().KeyId}", "sensor.create", $"sensor:{body.SensorId}", "done");
+        }
+
         return existed ? TypedResults.Ok(body) : TypedResults.Created($"/api/v1/tenants/{tenantId}/sensors/{body.SensorId}", body);
     }
 
@@ -212,11 +229,12 @@ public static class OperatorApi
         }
 
         http.Response.Headers.CacheControl = "no-store";
+        await Audit.RecordAsync(http, tenantId, $"apikey:{http.Caller().KeyId}", "claim_code.create", $"sensor:{sensorId}", "done", $"expires {result.Value!.ExpiresAt:O}");
         return TypedResults.Created((string?)null, new ClaimCodeResponse(result.Value!.ClaimCode, result.Value.ExpiresAt));
     }
 
     private static async Task<Results<Ok<SensorResponse>, ProblemHttpResult>> Transition(
-        string tenantId, string sensorId, IClusterClient cluster, Func<ISensorGrain, Task<Result<SensorSnapshot>>> command)
+        HttpContext http, string action, string tenantId, string sensorId, IClusterClient cluster, Func<ISensorGrain, Task<Result<SensorSnapshot>>> command)
     {
         if (!Identifiers.IsValid(tenantId) || !Identifiers.IsValid(sensorId))
         {
@@ -224,6 +242,7 @@ public static class OperatorApi
         }
 
         var result = await command(cluster.GetGrain<ISensorGrain>(Identifiers.SensorKey(tenantId, sensorId)));
+        await Audit.RecordAsync(http, tenantId, $"apikey:{http.Caller().KeyId}", action, $"sensor:{sensorId}", result.IsSuccess ? "done" : "refused", result.ErrorCode);
         return result.IsSuccess ? TypedResults.Ok(SensorResponse.From(result.Value!)) : Problems.FromRefusal(result.ErrorCode!, result.ErrorDetail!);
     }
 
@@ -264,6 +283,7 @@ public static class OperatorApi
         }
 
         var body = CommandResponse.From(result.Value!);
+        await Audit.RecordAsync(http, tenantId, $"apikey:{http.Caller().KeyId}", $"command.{request.Type}", $"sensor:{sensorId}", "done", body.CommandId);
         return TypedResults.Accepted($"/api/v1/tenants/{tenantId}/sensors/{sensorId}/commands/{body.CommandId}", body);
     }
 
@@ -273,6 +293,18 @@ public static class OperatorApi
             ? await cluster.GetGrain<ISensorGrain>(Identifiers.SensorKey(tenantId, sensorId)).GetCommandAsync(commandId, cancellationToken)
             : null;
         return command is null ? Problems.Of(404, "command_not_found", $"command {commandId} does not exist") : TypedResults.Ok(CommandResponse.From(command));
+    }
+
+    private static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> AuditLog(string tenantId, long? after, int? limit, IClusterClient cluster, FleetQueries queries, CancellationToken cancellationToken)
+    {
+        if (await TenantMissing(tenantId, cluster, cancellationToken) is { } missing)
+        {
+            return missing;
+        }
+
+        return limit is < 1 or > 500
+            ? Problems.Of(400, "invalid_limit", "limit must be between 1 and 500")
+            : TypedResults.Ok(await queries.AuditAsync(tenantId, after ?? 0, limit ?? 100, cancellationToken));
     }
 
     private static async Task<Results<Ok<TrustSummary>, ProblemHttpResult>> TrustSummary(string tenantId, IClusterClient cluster, FleetQueries queries, CancellationToken cancellationToken) =>

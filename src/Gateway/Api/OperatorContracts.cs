@@ -85,3 +85,9 @@ public sealed record CommandResponse(string CommandId, string Type, string Statu
     public static CommandResponse From(CommandSnapshot c) => new(
         c.CommandId, c.Type.ToString().ToLowerInvariant(), c.Status.ToString().ToLowerInvariant(), c.IssuedAt, c.ExpiresAt, c.StreamSequence, c.UpdatedAt, c.Detail);
 }
+
+/// <summary>One entry of the audit chain.</summary>
+public sealed record AuditEntry(long Sequence, DateTimeOffset At, string Actor, string Action, string Subject, string Outcome, string Detail, string Mac);
+
+/// <summary>A page of the audit chain; <c>nextAfter</c> goes into <c>after</c>.</summary>
+public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, long? NextAfter);

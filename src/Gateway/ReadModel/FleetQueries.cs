@@ -46,6 +46,31 @@ public sealed class FleetQueries(NpgsqlDataSource dataSource)
         return new SensorPage(items, more ? items[^1].SensorId : null);
     }
 
+    /// <summary>A page of the tenant's audit chain in sequence order.</summary>
+    public async Task<AuditPage> AuditAsync(string tenantId, long after, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT seq, at, actor, action, subject, outcome, detail, mac FROM audit_log WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3");
+        command.Parameters.AddWithValue(tenantId);
+        command.Parameters.AddWithValue(after);
+        command.Parameters.AddWithValue(limit + 1);
+        var items = new List<AuditEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(new AuditEntry(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetString(3),
+                reader.GetString(4), reader.GetString(5), reader.GetString(6), Convert.ToHexStringLower((byte[])reader[7])));
+        }
+
+        var more = items.Count > limit;
+        if (more)
+        {
+            items.RemoveAt(items.Count - 1);
+        }
+
+        return new AuditPage(items, more ? items[^1].Sequence : null);
+    }
+
     /// <summary>Counts by trust state and by lifecycle.</summary>
     public async Task<TrustSummary> SummaryAsync(string tenantId, CancellationToken cancellationToken)
     {

@@ -106,6 +106,7 @@ public static class SensorApi
         var result = await cluster.GetGrain<ISensorGrain>(grain).HeartbeatAsync(new SensorHeartbeat(serial, request.AgentState, request.TrustState, request.AgentVersion), cancellationToken);
         if (!result.IsSuccess)
         {
+            await RefusedAsync(http, caller.Grain, "sensor.heartbeat", result.ErrorCode!);
             return Problems.Of(403, result.ErrorCode!, result.ErrorDetail!);
         }
 
@@ -126,6 +127,7 @@ public static class SensorApi
         var verdict = await sensor.CheckCertificateAsync(serial, cancellationToken);
         if (!verdict.Accepted)
         {
+            await RefusedAsync(http, grain, "sensor.renew", verdict.ErrorCode!);
             return Problems.Of(403, verdict.ErrorCode!, verdict.ErrorDetail!);
         }
 
@@ -183,6 +185,12 @@ public static class SensorApi
         var c = result.Value!;
         http.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(new NatsCredentialsResponse(c.Jwt, c.NatsUrl, c.InboxPrefix, c.Stream, c.Consumer, c.ExpiresAt));
+    }
+
+    private static Task RefusedAsync(HttpContext http, string sensorKey, string action, string code)
+    {
+        var (tenantId, sensorId) = Identifiers.ParseSensorKey(sensorKey);
+        return Audit.RecordAsync(http, tenantId, $"sensor:{sensorId}", action, $"sensor:{sensorId}", "refused", code);
     }
 
     private static (string Grain, string Serial)? Caller(HttpContext http)

@@ -128,3 +128,12 @@ public sealed record ClaimCodeSnapshot(
     [property: Id(2)] string? SensorId,
     [property: Id(3)] DateTimeOffset? ExpiresAt,
     [property: Id(4)] DateTimeOffset? RedeemedAt);
+
+/// <summary>Something that happened to a tenant's trust or configuration, for the audit chain.</summary>
+[GenerateSerializer, Immutable, Alias("RavenXcope.AuditEvent")]
+public sealed record AuditEvent(
+    [property: Id(0)] string Actor,
+    [property: Id(1)] string Action,
+    [property: Id(2)] string Subject,
+    [property: Id(3)] string Outcome,
+    [property: Id(4)] string? Detail);

@@ -24,6 +24,9 @@ public static partial class Identifiers
         return (key[2..slash], key[(slash + 1)..]);
     }
 
+    /// <summary>Grain key of a tenant's audit chain.</summary>
+    public static string AuditKey(string tenantId) => $"a:{tenantId}";
+
     /// <summary>Grain key of a claim code: the digest of the code, never the code.</summary>
     public static string ClaimCodeKey(string digest) => $"c:{digest}";
 

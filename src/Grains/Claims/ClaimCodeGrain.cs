@@ -71,6 +71,7 @@ public sealed partial class ClaimCodeGrain(
         if (outcome.IsRefused)
         {
             LogRefused(logger, state.State.Status.ToString());
+            await AuditRefusalAsync(state.State.Status.ToString().ToLowerInvariant());
             return Refused;
         }
 
@@ -79,6 +80,7 @@ public sealed partial class ClaimCodeGrain(
         if (!issued.IsSuccess)
         {
             LogRefused(logger, issued.ErrorCode!);
+            await AuditRefusalAsync(issued.ErrorCode!);
             return Refused;
         }
 
@@ -101,6 +103,11 @@ public sealed partial class ClaimCodeGrain(
             await state.WriteStateAsync(cancellationToken);
         }
     }
+
+    // A refused enrollment of a known code is a trust event of that code's tenant (unknown codes have none).
+    private Task AuditRefusalAsync(string reason) =>
+        GrainFactory.GetGrain<IAuditGrain>(Identifiers.AuditKey(state.State.TenantId)).AppendAsync(
+            new AuditEvent("enrollment", "sensor.enroll", $"sensor:{state.State.SensorId}", "refused", reason));
 
     private static void LogRefused(ILogger logger, string reason)
     {

@@ -116,6 +116,8 @@ public static class SiloApplication
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy("dashboard", policy => policy.AddAuthenticationSchemes(BasicAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
         builder.Services.AddSingleton<FleetGauges>();
+        builder.Services.AddSingleton(LoadAuditKey(builder.Configuration["Audit:HmacKey"]));
+        builder.Services.AddSingleton<RavenXcope.Grains.Audit.IAuditStore, RavenXcope.Silo.Audit.PostgresAuditStore>();
         builder.Services.AddRavenXcopeMetrics();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
@@ -130,6 +132,27 @@ public static class SiloApplication
         app.MapOrleansDashboard(dashboard.Path).RequireAuthorization("dashboard");
         app.MapGet("/", () => Results.Redirect(dashboard.Path + "/")).ExcludeFromDescription();
         return app;
+    }
+
+    /// <summary>The audit HMAC key (base64, at least 32 bytes); none turns auditing off.</summary>
+    public static RavenXcope.Grains.Audit.AuditKey LoadAuditKey(string? base64)
+    {
+        if (string.IsNullOrWhiteSpace(base64))
+        {
+            return new RavenXcope.Grains.Audit.AuditKey(null);
+        }
+
+        try
+        {
+            var key = Convert.FromBase64String(base64);
+            return key.Length >= 32
+                ? new RavenXcope.Grains.Audit.AuditKey(key)
+                : throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("Audit:HmacKey")}: must decode to at least 32 bytes");
+        }
+        catch (FormatException)
+        {
+            throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("Audit:HmacKey")}: not base64 (make one with: head -c 32 /dev/urandom | base64)");
+        }
     }
 
     private static IPAddress ResolveAdvertisedAddress(string value)

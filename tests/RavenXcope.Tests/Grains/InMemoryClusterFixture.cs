@@ -60,6 +60,8 @@ public sealed class InMemoryClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<NatsControlBus>();
             silo.Services.AddSingleton(sp => new NatsRuntime(nats, null, null, sp.GetRequiredService<NatsControlBus>()));
             silo.Services.AddSingleton<INatsAccountDirectory, NoNatsAccounts>();
+            silo.Services.AddSingleton(new RavenXcope.Grains.Audit.AuditKey(null));
+            silo.Services.AddSingleton<RavenXcope.Grains.Audit.IAuditStore, NoAuditStore>();
         });
         return builder.Build();
     }
@@ -69,6 +71,14 @@ public sealed class InMemoryClusterFixture : IAsyncLifetime
 internal sealed class NoNatsAccounts : INatsAccountDirectory
 {
     public Task UpsertAsync(string publicKey, string? tenantId, bool isSystem, string jwt, CancellationToken cancellationToken = default) => Task.CompletedTask;
+}
+
+/// <summary>Grain tests keep no audit table (audit is off without a key).</summary>
+internal sealed class NoAuditStore : RavenXcope.Grains.Audit.IAuditStore
+{
+    public Task<(long Sequence, byte[] Mac)?> LastAsync(string tenantId, CancellationToken cancellationToken) => Task.FromResult<(long, byte[])?>(null);
+
+    public Task InsertAsync(RavenXcope.Grains.Audit.AuditRow row, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>Shares one in-memory cluster among the grain test classes.</summary>

@@ -126,6 +126,7 @@ public sealed class ProcessStack : IAsyncDisposable
         Environment["GATEWAY_MTLS_PORT"] = Port(mtls);
         Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{siloHttp}";
         Environment["Trust__HeartbeatIntervalSeconds"] = "1";
+        Environment["AUDIT_HMAC_KEY"] = TestSilo.AuditKey;
         if (withNats)
         {
             Environment["NATS_URL"] = $"nats://127.0.0.1:{natsPort}";

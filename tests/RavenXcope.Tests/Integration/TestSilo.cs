@@ -19,6 +19,9 @@ public sealed class TestSilo : IAsyncDisposable
     /// <summary>Dashboard password of every test silo.</summary>
     public const string DashboardPassword = "test-dashboard-password-0123";
 
+    /// <summary>The audit HMAC key of every test silo.</summary>
+    public static readonly string AuditKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     private bool _stopped;
 
     private TestSilo(WebApplication app, string name, int httpPort)
@@ -56,6 +59,7 @@ public sealed class TestSilo : IAsyncDisposable
             ["Dashboard:Password"] = DashboardPassword,
             ["CertificateAuthority:CertificatePath"] = TestPki.CaCertificate,
             ["CertificateAuthority:KeyPath"] = TestPki.CaKey,
+            ["Audit:HmacKey"] = AuditKey,
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

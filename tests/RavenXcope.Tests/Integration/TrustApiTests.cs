@@ -335,6 +335,38 @@ public sealed class TrustApiTests(TrustStackFixture stack) : IClassFixture<Trust
         Assert.DoesNotContain(sensorId, gateway, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Mutations_and_refused_trust_operations_form_an_audit_chain_and_the_verifier_names_an_edited_row()
+    {
+        var (tenantId, sensorId) = await TenantWithSensorAsync();
+        using var admin = TrustClient.Operator(stack.Gateway, stack.AdminKey);
+        await admin.PostJsonAsync($"/api/v1/tenants/{tenantId}/sensors/{sensorId}/claim-codes", new { });
+        await admin.PostAsync(new Uri($"/api/v1/tenants/{tenantId}/sensors/{sensorId}/disable", UriKind.Relative), null);
+        await admin.PostAsync(new Uri($"/api/v1/tenants/{tenantId}/sensors/{sensorId}/revoke", UriKind.Relative), null);
+        await admin.PostAsync(new Uri($"/api/v1/tenants/{tenantId}/sensors/{sensorId}/enable", UriKind.Relative), null);
+
+        using var page = await admin.GetAsync(new Uri($"/api/v1/tenants/{tenantId}/audit?limit=100", UriKind.Relative));
+        var entries = (await page.JsonAsync()).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(
+            new[] { "tenant.create", "sensor.create", "claim_code.create", "sensor.disable", "sensor.revoke", "sensor.enable" },
+            entries.Select(e => e.GetProperty("action").GetString()));
+        Assert.Equal(Enumerable.Range(1, 6).Select(i => (long)i), entries.Select(e => e.GetProperty("sequence").GetInt64()));
+        Assert.Equal("refused", entries[^1].GetProperty("outcome").GetString());
+        Assert.All(entries, e => Assert.StartsWith("apikey:", e.GetProperty("actor").GetString(), StringComparison.Ordinal));
+
+        var silo = ServiceProcess.Program("Silo", "ravenxcope-silo");
+        var environment = new Dictionary<string, string> { ["AUDIT_HMAC_KEY"] = TestSilo.AuditKey };
+        string[] verify = ["verify-audit", "--tenant", tenantId, "--connection-string", stack.Database.ConnectionString];
+        var (okExit, okOutput) = await ServiceProcess.RunAsync(silo, verify, environment);
+        Assert.True(okExit == 0, okOutput);
+        Assert.Contains("6 entries, all match", okOutput, StringComparison.Ordinal);
+
+        await stack.Database.ExecuteAsync($"UPDATE ravenxcope.audit_log SET subject = 'sensor:someone-else' WHERE tenant_id = '{tenantId}' AND seq = 4");
+        var (badExit, badOutput) = await ServiceProcess.RunAsync(silo, verify, environment);
+        Assert.Equal(4, badExit);
+        Assert.Contains("entry 4 does not match", badOutput, StringComparison.Ordinal);
+    }
+
     private async Task<(string TenantId, string SensorId)> TenantWithSensorAsync()
     {
         var tenantId = $"t-{Guid.NewGuid():N}"[..16];
