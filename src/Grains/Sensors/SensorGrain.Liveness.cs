@@ -45,6 +45,7 @@ public sealed partial class SensorGrain
             LogLiveness(logger, S.TenantId, S.SensorId, S.Liveness ?? "unknown", liveness);
             S.Liveness = liveness;
             await state.WriteStateAsync(cancellationToken);
+            await directory.UpsertSensorAsync(Snapshot(), cancellationToken);
         }
     }
 

@@ -5,7 +5,7 @@ using RavenXcope.Silo.Nats;
 namespace RavenXcope.Silo.Hosting;
 
 /// <summary>
-/// Gauges read at scrape time: sensors by tenant, lifecycle and trust state (from the read model, cached
+/// Gauges read at scrape time: sensors by tenant, lifecycle, trust state and liveness (from the read model, cached
 /// 15 s so that scrapes cannot load the database), and the bridge's open NATS connections.
 /// </summary>
 public sealed class FleetGauges : IDisposable
@@ -41,15 +41,16 @@ public sealed class FleetGauges : IDisposable
             var measurements = new List<Measurement<long>>();
             try
             {
-                using var command = _database.CreateCommand("SELECT tenant_id, lifecycle, coalesce(trust_state, 'none'), count(*) FROM sensor_directory GROUP BY 1, 2, 3");
+                using var command = _database.CreateCommand("SELECT tenant_id, lifecycle, coalesce(trust_state, 'none'), liveness, count(*) FROM sensor_directory GROUP BY 1, 2, 3, 4");
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {
                     measurements.Add(new Measurement<long>(
-                        reader.GetInt64(3),
+                        reader.GetInt64(4),
                         new KeyValuePair<string, object?>("tenant", reader.GetString(0)),
                         new KeyValuePair<string, object?>("lifecycle", reader.GetString(1)),
-                        new KeyValuePair<string, object?>("trust_state", reader.GetString(2))));
+                        new KeyValuePair<string, object?>("trust_state", reader.GetString(2)),
+                        new KeyValuePair<string, object?>("liveness", reader.GetString(3))));
                 }
             }
             catch (NpgsqlException)

@@ -24,11 +24,12 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource) : IFleet
     public async Task UpsertSensorAsync(SensorSnapshot sensor, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO sensor_directory (tenant_id, sensor_id, name, lifecycle, trust_state, cert_serial, cert_not_after, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            INSERT INTO sensor_directory (tenant_id, sensor_id, name, lifecycle, trust_state, cert_serial, cert_not_after, created_at, updated_at, liveness)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             ON CONFLICT (tenant_id, sensor_id) DO UPDATE
                SET name = excluded.name, lifecycle = excluded.lifecycle, trust_state = excluded.trust_state,
-                   cert_serial = excluded.cert_serial, cert_not_after = excluded.cert_not_after, updated_at = excluded.updated_at
+                   cert_serial = excluded.cert_serial, cert_not_after = excluded.cert_not_after, updated_at = excluded.updated_at,
+                   liveness = excluded.liveness
              WHERE sensor_directory.updated_at <= excluded.updated_at
             """);
         command.Parameters.AddWithValue(sensor.TenantId);
@@ -40,6 +41,7 @@ public sealed class PostgresFleetDirectory(NpgsqlDataSource dataSource) : IFleet
         command.Parameters.AddWithValue((object?)sensor.CertificateNotAfter ?? DBNull.Value);
         command.Parameters.AddWithValue(sensor.CreatedAt);
         command.Parameters.AddWithValue(sensor.UpdatedAt);
+        command.Parameters.AddWithValue(sensor.Liveness);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

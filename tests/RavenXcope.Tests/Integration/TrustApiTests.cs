@@ -328,6 +328,7 @@ public sealed class TrustApiTests(TrustStackFixture stack) : IClassFixture<Trust
         Assert.Contains($"rxc_sensors{{", silo, StringComparison.Ordinal);
         Assert.Contains($"tenant=\"{tenantId}\"", silo, StringComparison.Ordinal);
         Assert.Contains("rxc_nats_connections", silo, StringComparison.Ordinal);
+        Assert.Contains("liveness=\"", silo, StringComparison.Ordinal);
         Assert.DoesNotContain(sensorId, silo, StringComparison.Ordinal);
 
         var gateway = await http.GetStringAsync(new Uri(stack.Gateway.HttpBase, "/metrics"));
