@@ -22,12 +22,22 @@ public sealed partial class TenantGrain
         }
     }
 
-    /// <summary>One reconcile pass: every step is create-or-return, so a pass can be repeated at any point.</summary>
+    /// <summary>
+    /// One reconcile pass: every step is create-or-return, so a pass can be repeated at any point. Once
+    /// provisioned, a tick does no I/O unless the account JWT changed since this activation last published
+    /// it (the resolver serves it on demand, and the file-stored stream survives server restarts); the first
+    /// tick of each activation re-checks everything.
+    /// </summary>
     private async Task ReconcileAsync(CancellationToken cancellationToken)
     {
         if (!nats.Enabled)
         {
             _lastError = "the NATS control bus is not configured (OPERATOR_SEED_PATH)";
+            return;
+        }
+
+        if (S.AccountStatus == NatsAccountStatus.Provisioned && _publishedJwt is not null && _publishedJwt == S.AccountJwt)
+        {
             return;
         }
 
@@ -42,6 +52,7 @@ public sealed partial class TenantGrain
             await accounts.UpsertAsync(S.AccountPublicKey!, S.TenantId, false, S.AccountJwt!, cancellationToken);
             await nats.Bus.PushAccountAsync(S.AccountPublicKey!, S.AccountJwt!, cancellationToken);
             await nats.Bus.EnsureCommandStreamAsync(S.TenantId, ControlCreds(), cancellationToken);
+            _publishedJwt = S.AccountJwt;
             _lastError = null;
             if (S.AccountStatus != NatsAccountStatus.Provisioned)
             {

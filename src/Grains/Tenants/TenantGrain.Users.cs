@@ -59,6 +59,7 @@ public sealed partial class TenantGrain
         {
             await accounts.UpsertAsync(S.AccountPublicKey, S.TenantId, false, S.AccountJwt, cancellationToken);
             await nats.Bus.PushAccountAsync(S.AccountPublicKey, S.AccountJwt, cancellationToken);
+            _publishedJwt = S.AccountJwt;
         }
         catch (Exception e) when (e is NATS.Client.Core.NatsException or TimeoutException or Npgsql.NpgsqlException)
         {

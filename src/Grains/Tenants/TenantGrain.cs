@@ -21,6 +21,10 @@ public sealed partial class TenantGrain(
 {
     private string? _lastError;
 
+    // The account JWT this activation last served and pushed; a different one (a revocation whose push
+    // failed) makes the next reconcile tick publish again.
+    private string? _publishedJwt;
+
     private TenantState S => state.State;
 
     /// <inheritdoc />
