@@ -13,7 +13,7 @@ cd "$root"
 . scripts/lib/common.sh
 
 command -v dotnet >/dev/null || rxc_die "the .NET SDK 10 is required (dotnet not on PATH)"
-rxc_require_packages curl=curl node=nodejs npm=npm nats-server=nats-server docker-compose=docker-compose
+rxc_require_packages curl=curl node=nodejs npm=npm nats-server=nats-server docker-compose=docker-compose chromium=chromium
 rxc_require_postgres
 
 # Independent implementations to cross-check ours against (the official NATS JavaScript packages).
@@ -43,6 +43,8 @@ rxc_pg_start "$pg_data" "$pg_port" "$pg_password" fast
 
 export RXC_TEST_PG="Host=127.0.0.1;Port=$pg_port;Username=ravenxcope;Password=$pg_password;Database=postgres;Pooling=true"
 export RXC_INTEROP_DIR="$root/tests/interop"
+# Screenshots of the browser tests stay after the run, for a person to look at.
+export RXC_TEST_ARTIFACTS="$root/artifacts"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 rxc_log "building"

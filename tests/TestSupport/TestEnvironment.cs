@@ -16,6 +16,26 @@ public static class TestEnvironment
         "RXC_INTEROP_DIR",
         "the official NATS JavaScript packages: run scripts/test.sh, which installs them with 'npm ci' in tests/interop");
 
+    /// <summary>Where tests leave files for a person to look at (screenshots).</summary>
+    public static string ArtifactsDirectory => Directory.CreateDirectory(Require(
+        "RXC_TEST_ARTIFACTS",
+        "a folder for test artifacts such as screenshots: scripts/test.sh sets it to artifacts/ in the repository")).FullName;
+
+    /// <summary>Debian's Chromium, for the browser tests.</summary>
+    public static string Chromium
+    {
+        get
+        {
+            var path = Environment.GetEnvironmentVariable("RXC_CHROMIUM") is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
+            if (!File.Exists(path))
+            {
+                throw new InvalidOperationException($"{path} is missing. The browser tests need Chromium: run scripts/test.sh, which installs it (apt-get install chromium), or set RXC_CHROMIUM.");
+            }
+
+            return path;
+        }
+    }
+
     private static string Require(string name, string what)
     {
         var value = Environment.GetEnvironmentVariable(name);

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace RavenXcope.Grains.Model;
 
 /// <summary>Where a claim code stands. Stored by name: never rename a member.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ClaimCodeStatus>))]
 public enum ClaimCodeStatus
 {
     /// <summary>Not issued (no such code).</summary>

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace RavenXcope.Grains.Model;
 
 /// <summary>What an operator can ask of a sensor's Suricata.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CommandType>))]
 public enum CommandType
 {
     /// <summary>Start Suricata.</summary>
@@ -14,6 +17,7 @@ public enum CommandType
 }
 
 /// <summary>A command's place in the ledger. Stored by name: never rename a member.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CommandStatus>))]
 public enum CommandStatus
 {
     /// <summary>Recorded; not yet in the stream.</summary>

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace RavenXcope.Grains.Model;
 
 /// <summary>Where a sensor stands in its life. Stored by name: never rename a member.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SensorLifecycle>))]
 public enum SensorLifecycle
 {
     /// <summary>Created by an operator; no certificate yet.</summary>

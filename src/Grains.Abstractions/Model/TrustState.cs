@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace RavenXcope.Grains.Model;
 
 /// <summary>Whether the control plane trusts a sensor's certificate, by time left and revocation.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TrustState>))]
 public enum TrustState
 {
     /// <summary>No certificate issued yet.</summary>

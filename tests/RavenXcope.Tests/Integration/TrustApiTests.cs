@@ -22,7 +22,7 @@ public sealed class TrustApiTests(TrustStackFixture stack) : IClassFixture<Trust
 
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var enroll = TrustClient.Enrollment(stack.Gateway);
-        using var enrolled = await enroll.PostJsonAsync("/api/v1/enroll", EnrollBody(code, Csr(key)));
+        using var enrolled = await enroll.PostJsonAsync("/api/v1/enroll", TrustClient.EnrollBody(code, TrustClient.Csr(key)));
         Assert.Equal(HttpStatusCode.OK, enrolled.StatusCode);
         var enrollment = await enrolled.JsonAsync();
         Assert.Equal(tenantId, enrollment.GetProperty("tenantId").GetString());
@@ -32,7 +32,7 @@ public sealed class TrustApiTests(TrustStackFixture stack) : IClassFixture<Trust
 
         // The same code cannot enroll another key.
         using (var other = ECDsa.Create(ECCurve.NamedCurves.nistP256))
-        using (var reused = await enroll.PostJsonAsync("/api/v1/enroll", EnrollBody(code, Csr(other))))
+        using (var reused = await enroll.PostJsonAsync("/api/v1/enroll", TrustClient.EnrollBody(code, TrustClient.Csr(other))))
         {
             Assert.Equal(HttpStatusCode.Forbidden, reused.StatusCode);
             Assert.Equal("enrollment_refused", await reused.ProblemCodeAsync());
@@ -54,7 +54,7 @@ public sealed class TrustApiTests(TrustStackFixture stack) : IClassFixture<Trust
         using var newKey = ECDsa.Create(ECCurve.NamedCurves.nistP384);
         string renewedPem;
         using (var sensorClient = TrustClient.Sensor(stack.Gateway, certificatePem, key))
-        using (var renewed = await sensorClient.PostJsonAsync("/sensor/v1/renew", new { csrPem = Csr(newKey) }))
+        using (var renewed = await sensorClient.PostJsonAsync("/sensor/v1/renew", new { csrPem = TrustClient.Csr(newKey) }))
         {
             Assert.Equal(HttpStatusCode.OK, renewed.StatusCode);
             renewedPem = (await renewed.JsonAsync()).GetProperty("certificatePem").GetString()!;
@@ -84,7 +84,7 @@ public sealed class TrustApiTests(TrustStackFixture stack) : IClassFixture<Trust
             Assert.Equal("sensor_revoked", await revoked.ProblemCodeAsync());
         }
 
-        using (var again = await enroll.PostJsonAsync("/api/v1/enroll", EnrollBody(code, Csr(key))))
+        using (var again = await enroll.PostJsonAsync("/api/v1/enroll", TrustClient.EnrollBody(code, TrustClient.Csr(key))))
         {
             Assert.Equal("enrollment_refused", await again.ProblemCodeAsync());
         }
@@ -112,7 +112,7 @@ public sealed class TrustApiTests(TrustStackFixture stack) : IClassFixture<Trust
         var keys = Enumerable.Range(0, 50).Select(_ => ECDsa.Create(ECCurve.NamedCurves.nistP256)).ToList();
         try
         {
-            var bodies = keys.Select(k => EnrollBody(code, Csr(k))).ToList();
+            var bodies = keys.Select(k => TrustClient.EnrollBody(code, TrustClient.Csr(k))).ToList();
             var clients = Enumerable.Range(0, 50).Select(_ => TrustClient.Enrollment(stack.Gateway)).ToList();
             var responses = await Task.WhenAll(bodies.Select((b, i) => clients[i].PostJsonAsync("/api/v1/enroll", b)));
             Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
@@ -154,20 +154,20 @@ public sealed class TrustApiTests(TrustStackFixture stack) : IClassFixture<Trust
 
         await Expect(HttpStatusCode.BadRequest, "invalid_json", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
         await Expect(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type", new StringContent("claimCode=x"));
-        await Expect(HttpStatusCode.RequestEntityTooLarge, "request_too_large", Json(EnrollBody(code, new string('A', 200_000))));
-        await Expect(HttpStatusCode.BadRequest, "csr_too_large", Json(EnrollBody(code, new string('A', 20_000))));
-        await Expect(HttpStatusCode.BadRequest, "csr_malformed", Json(EnrollBody(code, "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----")));
-        await Expect(HttpStatusCode.BadRequest, "csr_key_not_allowed", Json(EnrollBody(code, Csrs.Rsa(1024))));
-        await Expect(HttpStatusCode.BadRequest, "csr_key_not_allowed", Json(EnrollBody(code, Csrs.Ec(ECCurve.NamedCurves.nistP521))));
-        await Expect(HttpStatusCode.BadRequest, "csr_signature_invalid", Json(EnrollBody(code, Csrs.WithBrokenSignature())));
-        await Expect(HttpStatusCode.BadRequest, "csr_ca_not_allowed", Json(EnrollBody(code, Csrs.AskingForCa())));
-        await Expect(HttpStatusCode.BadRequest, "csr_identity_not_allowed", Json(EnrollBody(code, Csrs.AskingForSan())));
-        await Expect(HttpStatusCode.BadRequest, "csr_identity_not_allowed", Json(EnrollBody(code, Csrs.EcP256($"CN=x, OU=tenant:{tenantId}").Pem)));
+        await Expect(HttpStatusCode.RequestEntityTooLarge, "request_too_large", Json(TrustClient.EnrollBody(code, new string('A', 200_000))));
+        await Expect(HttpStatusCode.BadRequest, "csr_too_large", Json(TrustClient.EnrollBody(code, new string('A', 20_000))));
+        await Expect(HttpStatusCode.BadRequest, "csr_malformed", Json(TrustClient.EnrollBody(code, "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----")));
+        await Expect(HttpStatusCode.BadRequest, "csr_key_not_allowed", Json(TrustClient.EnrollBody(code, Csrs.Rsa(1024))));
+        await Expect(HttpStatusCode.BadRequest, "csr_key_not_allowed", Json(TrustClient.EnrollBody(code, Csrs.Ec(ECCurve.NamedCurves.nistP521))));
+        await Expect(HttpStatusCode.BadRequest, "csr_signature_invalid", Json(TrustClient.EnrollBody(code, Csrs.WithBrokenSignature())));
+        await Expect(HttpStatusCode.BadRequest, "csr_ca_not_allowed", Json(TrustClient.EnrollBody(code, Csrs.AskingForCa())));
+        await Expect(HttpStatusCode.BadRequest, "csr_identity_not_allowed", Json(TrustClient.EnrollBody(code, Csrs.AskingForSan())));
+        await Expect(HttpStatusCode.BadRequest, "csr_identity_not_allowed", Json(TrustClient.EnrollBody(code, Csrs.EcP256($"CN=x, OU=tenant:{tenantId}").Pem)));
         await Expect(HttpStatusCode.BadRequest, "invalid_enrollment", Json(new { claimCode = code, csrPem = Csrs.EcP256().Pem }));
 
         // Unknown, malformed and well-formed-but-wrong codes: one answer for all.
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var bodies = new[] { "", "rxc_short", code.ToUpperInvariant(), RavenXcope.Grains.Model.ClaimCodes.NewCode() }.Select(c => EnrollBody(c, Csr(key)));
+        var bodies = new[] { "", "rxc_short", code.ToUpperInvariant(), RavenXcope.Grains.Model.ClaimCodes.NewCode() }.Select(c => TrustClient.EnrollBody(c, TrustClient.Csr(key)));
         var answers = new HashSet<string>();
         foreach (var body in bodies)
         {
@@ -182,7 +182,7 @@ public sealed class TrustApiTests(TrustStackFixture stack) : IClassFixture<Trust
         // Nothing changed: the sensor is still registered and the code still enrolls.
         using var detail = await admin.GetAsync(new Uri($"/api/v1/tenants/{tenantId}/sensors/{sensorId}", UriKind.Relative));
         Assert.Equal("registered", (await detail.JsonAsync()).GetProperty("lifecycle").GetString());
-        using var good = await enroll.PostJsonAsync("/api/v1/enroll", EnrollBody(code, Csr(key)));
+        using var good = await enroll.PostJsonAsync("/api/v1/enroll", TrustClient.EnrollBody(code, TrustClient.Csr(key)));
         Assert.Equal(HttpStatusCode.OK, good.StatusCode);
     }
 
@@ -319,7 +319,7 @@ public sealed class TrustApiTests(TrustStackFixture stack) : IClassFixture<Trust
         var code = (await codeResponse.JsonAsync()).GetProperty("claimCode").GetString()!;
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var enroll = TrustClient.Enrollment(stack.Gateway);
-        Assert.Equal(HttpStatusCode.OK, (await enroll.PostJsonAsync("/api/v1/enroll", EnrollBody(code, Csr(key)))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await enroll.PostJsonAsync("/api/v1/enroll", TrustClient.EnrollBody(code, TrustClient.Csr(key)))).StatusCode);
 
         using var http = new HttpClient();
         var silo = await http.GetStringAsync(new Uri(stack.Silo.HttpBase, "/metrics"));
@@ -385,18 +385,4 @@ public sealed class TrustApiTests(TrustStackFixture stack) : IClassFixture<Trust
 
         return (tenantId, sensorId);
     }
-
-    private static string Csr(ECDsa key) => new CertificateRequest("CN=host-1", key, HashAlgorithmName.SHA256).CreateSigningRequestPem();
-
-    private static object EnrollBody(string code, string csrPem) => new
-    {
-        claimCode = code,
-        csrPem,
-        hostname = "host-1",
-        osInfo = "Debian GNU/Linux 12 (bookworm)",
-        architecture = "x86_64",
-        agentVersion = "1.0.0",
-        sensorIp = "127.0.0.1",
-        interfaces = new[] { new { name = "lo", isManagement = false, isLoopback = true, isVirtual = false, isWireless = false, isUp = true, bytesSent = 0, bytesRecv = 0 } },
-    };
 }

@@ -69,6 +69,22 @@ public static class TrustClient
     public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string path, object body) =>
         client.PostAsJsonAsync(path, body);
 
+    /// <summary>A PEM CSR for <paramref name="key"/>, as the agent makes it.</summary>
+    public static string Csr(ECDsa key) => new CertificateRequest("CN=host-1", key, HashAlgorithmName.SHA256).CreateSigningRequestPem();
+
+    /// <summary>An enrollment body as the agent sends it.</summary>
+    public static object EnrollBody(string code, string csrPem) => new
+    {
+        claimCode = code,
+        csrPem,
+        hostname = "host-1",
+        osInfo = "Debian GNU/Linux 12 (bookworm)",
+        architecture = "x86_64",
+        agentVersion = "1.0.0",
+        sensorIp = "127.0.0.1",
+        interfaces = new[] { new { name = "lo", isManagement = false, isLoopback = true, isVirtual = false, isWireless = false, isUp = true, bytesSent = 0, bytesRecv = 0 } },
+    };
+
     private static bool ChainsToCa(X509Certificate? certificate)
     {
         using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(TestPki.CaCertificate));
