@@ -34,6 +34,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>True once it exited.</summary>
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id.</summary>
+    public int Pid => _process.Id;
+
     /// <summary>Its exit code (after exit).</summary>
     public int ExitCode => _process.ExitCode;
 

@@ -62,4 +62,14 @@ public sealed record SensorStatusReport(
     [property: Id(2)] string? LastCommandId,
     [property: Id(3)] string? LastCommandOutcome,
     [property: Id(4)] string? TrustState,
-    [property: Id(5)] string? AgentVersion);
+    [property: Id(5)] string? AgentVersion,
+    [property: Id(6)] IReadOnlyList<ReportedOutcome>? RecentOutcomes = null);
+
+/// <summary>
+/// One of the agent's latest command outcomes. Status messages repeat the last few, so that a status lost
+/// in an outage is made good by the next one and no ledger entry waits forever.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("RavenXcope.ReportedOutcome")]
+public sealed record ReportedOutcome(
+    [property: Id(0)] string CommandId,
+    [property: Id(1)] string Outcome);

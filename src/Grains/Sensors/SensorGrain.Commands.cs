@@ -85,9 +85,14 @@ public sealed partial class SensorGrain
         _lastStatusAt = time.GetUtcNow();
         _suricataReported = status.Observed;
         var changed = false;
-        if (status.LastCommandId is { } id && S.Commands.FirstOrDefault(c => c.Id == id) is { } command)
+        foreach (var (id, reported) in Outcomes(status))
         {
-            var outcome = status.LastCommandOutcome switch
+            if (S.Commands.FirstOrDefault(c => c.Id == id) is not { } command)
+            {
+                continue;
+            }
+
+            var outcome = reported switch
             {
                 "accepted" => CommandStatus.Delivered,
                 "done" => CommandStatus.Done,
@@ -95,7 +100,7 @@ public sealed partial class SensorGrain
                 "expired" => CommandStatus.Expired,
                 _ => command.Status,
             };
-            if (outcome != command.Status && command.Status is not (CommandStatus.Done or CommandStatus.Failed or CommandStatus.Expired))
+            if (outcome != command.Status && command.Status is not (CommandStatus.Done or CommandStatus.Failed or CommandStatus.Expired or CommandStatus.Superseded))
             {
                 command.Status = outcome;
                 command.UpdatedAt = _lastStatusAt.Value;
@@ -114,6 +119,24 @@ public sealed partial class SensorGrain
         if (changed)
         {
             await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    // The latest outcome first, then the ones the agent repeats; each command counts once.
+    private static IEnumerable<(string Id, string? Outcome)> Outcomes(SensorStatusReport status)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        if (status.LastCommandId is { } last && seen.Add(last))
+        {
+            yield return (last, status.LastCommandOutcome);
+        }
+
+        foreach (var recent in status.RecentOutcomes ?? [])
+        {
+            if (seen.Add(recent.CommandId))
+            {
+                yield return (recent.CommandId, recent.Outcome);
+            }
         }
     }
 

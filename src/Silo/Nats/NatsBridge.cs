@@ -22,6 +22,7 @@ public sealed partial class NatsBridge(
     ILogger<NatsBridge> logger) : BackgroundService, ICommandPublisher
 {
     private const string QueueGroup = "ravenxcope-bridge";
+    private const int MaxRecentOutcomes = 16;
     private readonly ConcurrentDictionary<string, NatsConnection> _connections = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _concurrency = new(64);
     private long _malformed;
@@ -182,7 +183,19 @@ public sealed partial class NatsBridge(
         static string? Text(JsonElement root, string name) =>
             root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString()!.Length <= 128 ? value.GetString() : null;
 
-        return new SensorStatusReport(desired.GetString()!, observed.GetString()!, Text(root, "lastCommandId"), Text(root, "lastCommandOutcome"), Text(root, "trustState"), Text(root, "agentVersion"));
+        List<ReportedOutcome>? recent = null;
+        if (root.TryGetProperty("recentOutcomes", out var outcomes) && outcomes.ValueKind == JsonValueKind.Array)
+        {
+            // At most the agent's ring of outcomes; anything else in the array is ignored.
+            recent = [.. outcomes.EnumerateArray()
+                .Where(o => o.ValueKind == JsonValueKind.Object)
+                .Select(o => (Id: Text(o, "commandId"), Outcome: Text(o, "outcome")))
+                .Where(o => o.Id is not null && o.Outcome is not null)
+                .Take(MaxRecentOutcomes)
+                .Select(o => new ReportedOutcome(o.Id!, o.Outcome!))];
+        }
+
+        return new SensorStatusReport(desired.GetString()!, observed.GetString()!, Text(root, "lastCommandId"), Text(root, "lastCommandOutcome"), Text(root, "trustState"), Text(root, "agentVersion"), recent);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "NATS bridge connected for tenant {TenantId}")]

@@ -12,6 +12,7 @@ namespace RavenXcope.Tests.Integration;
 public sealed class ProcessStack : IAsyncDisposable
 {
     private readonly List<ServiceProcess> _processes = [];
+    private int _natsPort;
 
     private ProcessStack(PostgresDatabase database, string work)
     {
@@ -37,6 +38,18 @@ public sealed class ProcessStack : IAsyncDisposable
     /// <summary>The enrollment URL.</summary>
     public string EnrollUrl { get; private set; } = string.Empty;
 
+    /// <summary>The mTLS sensor API URL.</summary>
+    public string SensorUrl { get; private set; } = string.Empty;
+
+    /// <summary>The admin API key the stack made.</summary>
+    public string AdminKey { get; private set; } = string.Empty;
+
+    /// <summary>The silo process.</summary>
+    public ServiceProcess Silo { get; private set; } = null!;
+
+    /// <summary>The nats-server process, when the stack has one.</summary>
+    public ServiceProcess? Nats { get; private set; }
+
     /// <summary>The gateway process.</summary>
     public ServiceProcess Gateway { get; private set; } = null!;
 
@@ -44,12 +57,12 @@ public sealed class ProcessStack : IAsyncDisposable
     public static string Agent => ServiceProcess.Program("SensorAgent", "ravenxcope-sensor");
 
     /// <summary>Sets up and starts silo and gateway (and nats-server with <paramref name="withNats"/>).</summary>
-    public static async Task<ProcessStack> StartAsync(string name, bool withNats)
+    public static async Task<ProcessStack> StartAsync(string name, bool withNats, IDictionary<string, string>? settings = null)
     {
         var stack = new ProcessStack(await PostgresDatabase.CreateAsync(name), Directory.CreateTempSubdirectory($"rxc-{name}-").FullName);
         try
         {
-            await stack.StartAsync(withNats);
+            await stack.StartAsync(withNats, settings);
             return stack;
         }
         catch
@@ -106,7 +119,7 @@ public sealed class ProcessStack : IAsyncDisposable
             TimeSpan.FromSeconds(90));
     }
 
-    private async Task StartAsync(bool withNats)
+    private async Task StartAsync(bool withNats, IDictionary<string, string>? settings)
     {
         var silo = ServiceProcess.Program("Silo", "ravenxcope-silo");
         int siloHttp = FreePort.Next(), http = FreePort.Next(), enroll = FreePort.Next(), mtls = FreePort.Next(), natsPort = FreePort.Next();
@@ -134,7 +147,14 @@ public sealed class ProcessStack : IAsyncDisposable
             Environment["ACCOUNT_SEED_ENCRYPTION_KEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         }
 
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            Environment[key] = value;
+        }
+
         EnrollUrl = $"https://127.0.0.1:{enroll}";
+        SensorUrl = $"https://127.0.0.1:{mtls}";
+        _natsPort = natsPort;
         Api.BaseAddress = new Uri($"http://127.0.0.1:{http}");
 
         await Run(silo, "migrate");
@@ -144,16 +164,34 @@ public sealed class ProcessStack : IAsyncDisposable
             await Run(silo, "init-operator", "--dir", natsDir, "--resolver-url", $"http://127.0.0.1:{http}/jwt/v1/accounts/");
         }
 
-        var adminKey = (await Run(silo, "create-api-key", "--role", "admin")).Trim();
-        Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+        AdminKey = (await Run(silo, "create-api-key", "--role", "admin")).Trim();
+        Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
 
-        var siloProcess = Start("silo", silo, [], Environment);
-        await WaitHealthyAsync(new Uri($"http://127.0.0.1:{siloHttp}/healthz"), siloProcess);
+        Silo = Start("silo", silo, [], Environment);
+        await WaitHealthyAsync(new Uri($"http://127.0.0.1:{siloHttp}/healthz"), Silo);
         await StartGatewayAsync();
         if (withNats)
         {
-            _processes.Add(await NatsServer.StartAsync(natsDir, natsPort, Path.Combine(natsDir, OperatorFiles.ServerConfig)));
+            await StartNatsAsync();
         }
+    }
+
+    /// <summary>Stops nats-server and starts it again on the same port and store (an outage and a recovery).</summary>
+    public async Task RestartNatsAsync()
+    {
+        if (Nats is { } running)
+        {
+            await StopAsync(running);
+        }
+
+        await StartNatsAsync();
+    }
+
+    private async Task StartNatsAsync()
+    {
+        var natsDir = Path.Combine(Work, "nats");
+        Nats = await NatsServer.StartAsync(natsDir, _natsPort, Path.Combine(natsDir, OperatorFiles.ServerConfig));
+        _processes.Add(Nats);
     }
 
     private async Task<string> Run(string program, params string[] arguments)

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+
+namespace RavenXcope.FleetSim;
+
+/// <summary>Latencies in milliseconds, collected from many tasks; percentiles at the end.</summary>
+public sealed class LatencyRecorder
+{
+    private readonly List<double> _values = [];
+    private readonly Lock _gate = new();
+
+    /// <summary>Records the time since <paramref name="startTimestamp"/> (a <see cref="Stopwatch"/> timestamp).</summary>
+    public double RecordSince(long startTimestamp)
+    {
+        var ms = Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds;
+        lock (_gate)
+        {
+            _values.Add(ms);
+        }
+
+        return ms;
+    }
+
+    /// <summary>Count and p50/p90/p99/max, in milliseconds.</summary>
+    public LatencySummary Summarize()
+    {
+        double[] sorted;
+        lock (_gate)
+        {
+            sorted = [.. _values];
+        }
+
+        Array.Sort(sorted);
+        return new LatencySummary(sorted.Length, At(sorted, 0.50), At(sorted, 0.90), At(sorted, 0.99), sorted.Length == 0 ? 0 : sorted[^1]);
+    }
+
+    private static double At(double[] sorted, double quantile) =>
+        sorted.Length == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(quantile * sorted.Length) - 1)], 3);
+}
+
+/// <summary>A latency distribution, in milliseconds.</summary>
+public sealed record LatencySummary(int Count, double P50, double P90, double P99, double Max);
+
+/// <summary>CPU seconds and peak resident memory of a process, from /proc.</summary>
+public sealed record ProcessUsage(string Name, int Pid, double CpuSeconds, long PeakRssBytes, long RssBytes);
+
+/// <summary>Reads /proc/&lt;pid&gt;/stat and /status (Linux).</summary>
+public static class ProcessProbe
+{
+    private const double ClockTicksPerSecond = 100;
+
+    /// <summary>User plus system CPU seconds so far, or null when the process is gone.</summary>
+    public static double? CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // Fields after the command name, which is in parentheses and may hold spaces.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / ClockTicksPerSecond;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A field of /proc/&lt;pid&gt;/status in bytes (VmHWM, VmRSS), or 0.</summary>
+    public static long StatusBytes(int pid, string field)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith(field + ":", StringComparison.Ordinal))
+                {
+                    var kb = line[(field.Length + 1)..].Trim().Split(' ')[0];
+                    return long.Parse(kb, System.Globalization.CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using RavenXcope.FleetSim;
+
+namespace RavenXcope.Tests.Integration;
+
+/// <summary>
+/// The short fleet run of scripts/test.sh: a thousand virtual sensors through the real enrollment, mTLS and
+/// NATS paths of silo, gateway and nats-server processes, with drops, a reconnect storm, failing commands and
+/// a nats-server restart; nothing accepted may be lost and nothing may reach the wrong sensor.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class FleetSimulationTests
+{
+    [Fact]
+    public async Task A_thousand_sensors_through_drops_a_storm_failing_commands_and_a_NATS_restart_lose_and_misroute_nothing()
+    {
+        // Production's 30 s heartbeat interval, so that "online" means what it means for a real fleet.
+        await using var stack = await ProcessStack.StartAsync("fleet", withNats: true, new Dictionary<string, string> { ["Trust__HeartbeatIntervalSeconds"] = "30" });
+        var options = new SimOptions
+        {
+            ApiUrl = stack.Api.BaseAddress!,
+            EnrollUrl = new Uri(stack.EnrollUrl),
+            SensorUrl = new Uri(stack.SensorUrl),
+            CaFile = stack.CaFile,
+            AdminKey = stack.AdminKey,
+            Sensors = 1000,
+            Duration = TimeSpan.FromSeconds(40),
+            SettleTimeout = TimeSpan.FromSeconds(60),
+            TimeScale = 10,
+            Seed = 42,
+            Commands = 1000,
+            FailFraction = 0.05,
+            DropFraction = 0.1,
+            Storm = true,
+            Restarts = ["nats"],
+            Watch = new Dictionary<string, int> { ["silo"] = stack.Silo.Pid, ["gateway"] = stack.Gateway.Pid },
+        };
+        var restarted = 0;
+        var simulator = new FleetSimulator(options, TextWriter.Null)
+        {
+            FaultHook = async (name, _) =>
+            {
+                Assert.Equal("nats", name);
+                await stack.RestartNatsAsync();
+                restarted++;
+            },
+        };
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var report = await simulator.RunAsync(deadline.Token);
+        await File.WriteAllTextAsync(
+            Path.Combine(TestEnvironment.ArtifactsDirectory, "fleetsim-test.json"),
+            JsonSerializer.Serialize(report, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true, IncludeFields = true }));
+
+        var counts = report.Counts;
+        Assert.True(report.Steady, report.Summary());
+        Assert.Equal(1000, counts.SensorsEnrolled);
+        Assert.Equal(1000, counts.SensorsOnline);
+        Assert.Equal(0, counts.CommandsLost);
+        Assert.Equal(0, counts.CommandsMisrouted);
+        Assert.Equal(0, counts.OutcomeMismatches);
+        Assert.Equal(1, restarted);
+
+        // The faults happened: otherwise this run proves less than it claims.
+        Assert.True(counts.CommandsAccepted >= 900, report.Summary());
+        Assert.True(counts.CommandsFailed > 0, report.Summary());
+        Assert.True(counts.Reconnects >= 1000, report.Summary());
+        Assert.Equal(counts.CommandsAccepted, counts.CommandsDone + counts.CommandsFailed + counts.CommandsSuperseded + counts.CommandsExpired);
+    }
+}
