@@ -10,7 +10,7 @@
 # Ports (override with the environment): RXC_PG_PORT=55432 RXC_GATEWAY_PORT=8080 RXC_ENROLL_PORT=8443
 # RXC_MTLS_PORT=8444 RXC_NATS_PORT=4222 RXC_SILO_HTTP_PORT=8090 RXC_SILO_PORT=11111
 # RXC_SILO_GATEWAY_PORT=30000.
-# Data lives in .data/ and survives re-runs; delete .data/ (after scripts/down.sh) to start afresh.
+# Data lives in .data/ (or $RXC_DATA) and survives re-runs; delete it (after scripts/down.sh) to start afresh.
 set -euo pipefail
 RXC_SCRIPT=up
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -2,7 +2,8 @@
 # Source after common.sh. Defines variables and functions only.
 # shellcheck shell=bash
 
-RXC_DATA="$root/.data"
+# RXC_DATA moves the whole stack (scripts/bench.sh runs a private one under /tmp).
+RXC_DATA=${RXC_DATA:-$root/.data}
 RXC_RUN="$RXC_DATA/run"
 RXC_LOGS="$RXC_DATA/logs"
 RXC_BIN="$RXC_DATA/bin"
@@ -26,7 +27,7 @@ rxc_stack_pg_data() {
   fi
   local dir="$RXC_DATA/pg"
   if [ "$(id -u)" -eq 0 ] && ! runuser -u "$(rxc_pg_user)" -- test -x "$RXC_DATA" 2>/dev/null; then
-    dir="/var/lib/ravenxcope/pg-$(printf '%s' "$root" | sha256sum | cut -c1-12)"
+    dir="/var/lib/ravenxcope/pg-$(printf '%s' "$RXC_DATA" | sha256sum | cut -c1-12)"
     mkdir -p "$(dirname "$dir")"
   fi
   printf '%s\n' "$dir" >"$RXC_DATA/pg-data-path"
@@ -52,6 +53,10 @@ rxc_stack_load_secrets() {
   if [ -z "${RXC_ACCOUNT_SEED_KEY:-}" ]; then
     RXC_ACCOUNT_SEED_KEY=$(head -c 32 /dev/urandom | base64)
     printf 'RXC_ACCOUNT_SEED_KEY=%s\n' "$RXC_ACCOUNT_SEED_KEY" >>"$file"
+  fi
+  if [ -z "${RXC_BACKEND_SECRET:-}" ]; then
+    RXC_BACKEND_SECRET=$(rxc_secret 32)
+    printf 'RXC_BACKEND_SECRET=%s\n' "$RXC_BACKEND_SECRET" >>"$file"
   fi
   if [ -z "${RXC_AUDIT_KEY:-}" ]; then
     RXC_AUDIT_KEY=$(head -c 32 /dev/urandom | base64)
@@ -80,7 +85,7 @@ rxc_stack_environment() {
     "GATEWAY_TLS_CERT_FILE=$RXC_PKI/gateway.cert.pem" "GATEWAY_TLS_KEY_FILE=$RXC_PKI/gateway.key.pem"
     "GATEWAY_HTTP_PORT=$RXC_GATEWAY_PORT" "GATEWAY_ENROLL_PORT=$RXC_ENROLL_PORT" "GATEWAY_MTLS_PORT=$RXC_MTLS_PORT"
     "NATS_URL=nats://127.0.0.1:$RXC_NATS_PORT" "OPERATOR_SEED_PATH=$RXC_NATS_DIR/operator.seed"
-    "ACCOUNT_SEED_ENCRYPTION_KEY=$RXC_ACCOUNT_SEED_KEY" "AUDIT_HMAC_KEY=$RXC_AUDIT_KEY"
+    "ACCOUNT_SEED_ENCRYPTION_KEY=$RXC_ACCOUNT_SEED_KEY" "AUDIT_HMAC_KEY=$RXC_AUDIT_KEY" "BACKEND_SHARED_SECRET=$RXC_BACKEND_SECRET"
     DOTNET_CLI_TELEMETRY_OPTOUT=1
   )
 }

@@ -53,6 +53,21 @@ public sealed class FleetSimulator
         _runId = options.RunId ?? $"sim{options.Seed % 1000}-{DateTimeOffset.UtcNow.ToUnixTimeSeconds() % 1_000_000}";
     }
 
+    /// <summary>Raised when a virtual agent pulls a command: sensor, command id, <see cref="Stopwatch"/> timestamp.</summary>
+    public event Action<VirtualSensor, string, long>? CommandReceived;
+
+    /// <summary>The fleet, once <see cref="SetUpAsync"/> has run.</summary>
+    public IReadOnlyList<VirtualSensor> Sensors => _sensors;
+
+    /// <summary>The counters so far.</summary>
+    public SimCounts Counts => _counts;
+
+    /// <summary>Enrollment latencies so far.</summary>
+    public LatencySummary EnrollLatency => _enroll.Summarize();
+
+    /// <summary>The tenant ids of this run.</summary>
+    public IReadOnlyList<string> TenantIds => [.. Enumerable.Range(0, _options.Tenants).Select(i => $"{_runId}-{i}")];
+
     /// <summary>Runs a named restart (nats, postgres) when the steady phase asks for it.</summary>
     public Func<string, CancellationToken, Task>? FaultHook { get; init; }
 
@@ -70,24 +85,9 @@ public sealed class FleetSimulator
         var ownCpuBefore = ProcessProbe.CpuSeconds(Environment.ProcessId) ?? 0;
         var phases = new Dictionary<string, double>();
 
-        _ca = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(_options.CaFile, cancellationToken));
-        _api = new HttpClient { BaseAddress = _options.ApiUrl, Timeout = TimeSpan.FromSeconds(30) };
-        _api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _options.AdminKey);
-        _enrollClient = new HttpClient(new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, c, _, _) => c is not null && RavenXcope.Common.PrivateCa.Issued(_ca, c) },
-        })
-        {
-            BaseAddress = _options.EnrollUrl,
-            Timeout = TimeSpan.FromSeconds(30),
-        };
-
         try
         {
-            await PhaseAsync("tenants", phases, () => CreateTenantsAsync(cancellationToken));
-            await PhaseAsync("enroll", phases, () => EnrollAllAsync(cancellationToken));
-            _counts.EnrollPerSecond = Math.Round(_counts.SensorsEnrolled / Math.Max(_counts.EnrollSeconds, 0.001), 1);
-            await PhaseAsync("nats-credentials", phases, () => ConnectAllAsync(cancellationToken));
+            await PhaseAsync("setup", phases, () => SetUpAsync(cancellationToken));
             var steady = await PhaseAsync("steady+settle", phases, () => SteadyAndSettleAsync(cancellationToken));
             if (!steady)
             {
@@ -99,6 +99,7 @@ public sealed class FleetSimulator
             await ShutdownAsync();
         }
 
+        phases["enroll"] = _counts.EnrollSeconds;
         var processes = _options.Watch
             .Select(w => new ProcessUsage(w.Key, w.Value, Math.Round((ProcessProbe.CpuSeconds(w.Value) ?? 0) - cpuBefore[w.Key], 2), ProcessProbe.StatusBytes(w.Value, "VmHWM"), ProcessProbe.StatusBytes(w.Value, "VmRSS")))
             .Append(new ProcessUsage("fleetsim", Environment.ProcessId, Math.Round((ProcessProbe.CpuSeconds(Environment.ProcessId) ?? 0) - ownCpuBefore, 2), ProcessProbe.StatusBytes(Environment.ProcessId, "VmHWM"), ProcessProbe.StatusBytes(Environment.ProcessId, "VmRSS")))
@@ -122,6 +123,53 @@ public sealed class FleetSimulator
             },
             phases,
             processes);
+    }
+
+    /// <summary>Tenants, sensors, claim codes, enrollment, NATS credentials and connections: the fleet, ready.</summary>
+    public async Task SetUpAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Validate() is { } invalid)
+        {
+            throw new ArgumentException(invalid);
+        }
+
+        _ca = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(_options.CaFile, cancellationToken));
+        _api = new HttpClient { BaseAddress = _options.ApiUrl, Timeout = TimeSpan.FromSeconds(30) };
+        _api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _options.AdminKey);
+        _enrollClient = new HttpClient(new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, c, _, _) => c is not null && RavenXcope.Common.PrivateCa.Issued(_ca, c) },
+        })
+        {
+            BaseAddress = _options.EnrollUrl,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+
+        await CreateTenantsAsync(cancellationToken);
+        await EnrollAllAsync(cancellationToken);
+        _counts.EnrollPerSecond = Math.Round(_counts.SensorsEnrolled / Math.Max(_counts.EnrollSeconds, 0.001), 1);
+        await ConnectAllAsync(cancellationToken);
+    }
+
+    /// <summary>Closes every connection the fleet holds.</summary>
+    public async Task ShutdownAsync()
+    {
+        foreach (var sensor in _sensors)
+        {
+            sensor.Session?.Cancel();
+            if (sensor.Connection is { } connection)
+            {
+                await connection.DisposeAsync();
+            }
+
+            sensor.Mtls?.Dispose();
+            sensor.Identity?.Dispose();
+            sensor.PrivateKey?.Dispose();
+        }
+
+        _api?.Dispose();
+        _enrollClient?.Dispose();
+        _ca?.Dispose();
     }
 
     private static async Task<T> PhaseAsync<T>(string name, Dictionary<string, double> phases, Func<Task<T>> phase)
@@ -289,6 +337,10 @@ public sealed class FleetSimulator
             AuthOpts = NatsAuthOpts.Default with { Jwt = credentials.Jwt, Seed = sensor.UserSeed },
             InboxPrefix = credentials.InboxPrefix,
             ConnectTimeout = TimeSpan.FromSeconds(10),
+
+            // A sensor sends a few hundred bytes at a time; the default megabyte buffers would make a large fleet's memory the simulator's own.
+            WriterBufferSize = 16 * 1024,
+            ReaderBufferSize = 16 * 1024,
         });
         try
         {
@@ -620,6 +672,7 @@ public sealed class FleetSimulator
                 var commandId = command.GetProperty("commandId").GetString()!;
                 var type = command.GetProperty("type").GetString()!;
                 var outcome = Fails(commandId) ? "failed" : "done";
+                CommandReceived?.Invoke(sensor, commandId, Stopwatch.GetTimestamp());
                 OnReceived(sensor, commandId, outcome);
                 lock (sensor)
                 {
@@ -858,26 +911,6 @@ public sealed class FleetSimulator
             _counts.CommandsMisrouted++;
             _problems.Add($"{early.Value.Sensor.Key} received command {early.Key}, which this run never submitted");
         }
-    }
-
-    private async Task ShutdownAsync()
-    {
-        foreach (var sensor in _sensors)
-        {
-            sensor.Session?.Cancel();
-            if (sensor.Connection is { } connection)
-            {
-                await connection.DisposeAsync();
-            }
-
-            sensor.Mtls?.Dispose();
-            sensor.Identity?.Dispose();
-            sensor.PrivateKey?.Dispose();
-        }
-
-        _api?.Dispose();
-        _enrollClient?.Dispose();
-        _ca?.Dispose();
     }
 
     // ---- helpers ----

@@ -6,8 +6,9 @@ using NATS.Client.Core;
 namespace RavenXcope.FleetSim;
 
 /// <summary>One simulated sensor host: its key and certificate, its NATS user, and what its agent last observed.</summary>
-internal sealed class VirtualSensor(int index, string tenantId, string sensorId)
+public sealed class VirtualSensor(int index, string tenantId, string sensorId)
 {
+    /// <summary>Position in the fleet.</summary>
     public int Index { get; } = index;
 
     public string TenantId { get; } = tenantId;
@@ -63,7 +64,7 @@ internal sealed class VirtualSensor(int index, string tenantId, string sensorId)
 }
 
 /// <summary>What /sensor/v1/nats-credentials answers.</summary>
-internal sealed record NatsCredentials(string Jwt, string NatsUrl, string InboxPrefix, string Stream, string Consumer, DateTimeOffset ExpiresAt);
+public sealed record NatsCredentials(string Jwt, string NatsUrl, string InboxPrefix, string Stream, string Consumer, DateTimeOffset ExpiresAt);
 
 /// <summary>What the simulator knows of one command it submitted.</summary>
 internal sealed class CommandTrack(string commandId, VirtualSensor target, string type, long submittedAt)

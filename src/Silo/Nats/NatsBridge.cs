@@ -113,7 +113,17 @@ public sealed partial class NatsBridge(
             Name = $"ravenxcope-bridge-{tenantId}",
             AuthOpts = NatsAuthOpts.Default with { Creds = creds },
             MaxReconnectRetry = -1,
+
+            // A burst of status waits in the socket and the server's buffer instead of being dropped by
+            // the client; the 64 grain calls in flight set the pace.
+            SubPendingChannelCapacity = 16 * 1024,
+            SubPendingChannelFullMode = System.Threading.Channels.BoundedChannelFullMode.Wait,
         });
+        connection.MessageDropped += (_, dropped) =>
+        {
+            Grains.Telemetry.ControlPlaneMetrics.StatusMessage(routed: false);
+            return ValueTask.CompletedTask;
+        };
         await connection.ConnectAsync();
         if (!_connections.TryAdd(tenantId, connection))
         {

@@ -135,6 +135,15 @@ public sealed class NatsIsolationTests
             var pendingStart = (await sensor.SubmitCommandAsync(CommandType.Start, null, null)).Value!;
             await sensor.SubmitCommandAsync(CommandType.Stop, null, null);
             Assert.Equal(CommandStatus.Superseded, (await sensor.GetCommandAsync(pendingStart.CommandId))!.Status);
+
+            // A status lost in an outage is made good by the next one: the agent repeats its recent outcomes.
+            var lost = (await sensor.SubmitCommandAsync(CommandType.Restart, null, null)).Value!;
+            var latest = (await sensor.SubmitCommandAsync(CommandType.Restart, null, null)).Value!;
+            await sensor.RecordStatusAsync(new SensorStatusReport(
+                "running", "running", latest.CommandId, "done", "trusted", "1.0.0", [new ReportedOutcome(lost.CommandId, "failed"), new ReportedOutcome(latest.CommandId, "done")]));
+            Assert.Equal(CommandStatus.Failed, (await sensor.GetCommandAsync(lost.CommandId))!.Status);
+            Assert.Equal(CommandStatus.Done, (await sensor.GetCommandAsync(latest.CommandId))!.Status);
+            Assert.Equal(CommandStatus.Superseded, (await sensor.GetCommandAsync(pendingStart.CommandId))!.Status);
         }
     }
 

@@ -1,0 +1,644 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Logging;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using Npgsql;
+using RavenXcope.FleetSim;
+
+namespace RavenXcope.Benchmarks;
+
+/// <summary>One line of the table: the system's number, the floor's, their ratio and the goal.</summary>
+public sealed record BenchRow(string Id, string Name, string Unit, double System, double? Floor, double? Ratio, string Goal, bool? Met, string Note);
+
+/// <summary>Where the stack is, from scripts/up.sh's up.env and the bench script.</summary>
+public sealed record BenchTarget(Uri Api, Uri Enroll, Uri Sensor, string CaFile, string AdminKey, string PgDsn, Uri SiloMetrics, string BackendSecret, int SiloPid, int NatsPid, int PgPid, int GatewayPid);
+
+/// <summary>The eight benchmarks of issue 6 over one fleet, each against a floor measured in the same run.</summary>
+public sealed class Bench(BenchTarget target, int sensors, TextWriter log)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly List<BenchRow> _rows = [];
+    private FleetSimulator _fleet = null!;
+    private FleetSimulator? _second;
+    private SimOptions _options = null!;
+    private string _setupCpu = string.Empty;
+    private HttpClient _api = null!;
+    private NatsConnection _control = null!;
+    private string _tenant = null!;
+
+    /// <summary>Runs everything and returns the rows.</summary>
+    public async Task<IReadOnlyList<BenchRow>> RunAsync(CancellationToken cancellationToken)
+    {
+        var memoryBefore = Memory();
+        _options = new SimOptions
+            {
+                ApiUrl = target.Api,
+                EnrollUrl = target.Enroll,
+                SensorUrl = target.Sensor,
+                CaFile = target.CaFile,
+                AdminKey = target.AdminKey,
+                Sensors = sensors,
+                Commands = 0,
+                SetupConcurrency = 32,
+            };
+        _fleet = new FleetSimulator(_options, log);
+        _api = new HttpClient { BaseAddress = target.Api };
+        _api.DefaultRequestHeaders.Authorization = new("Bearer", target.AdminKey);
+        try
+        {
+            await log.WriteLineAsync($"bench: setting up {sensors} sensors through the real enrollment and credential paths");
+            var cpuBefore = Cpu();
+            var setupStarted = Stopwatch.GetTimestamp();
+            await _fleet.SetUpAsync(cancellationToken);
+            var cpu = Cpu().Select((c, i) => Math.Round(c - cpuBefore[i], 1)).ToArray();
+            _setupCpu = $"setup of {sensors} sensors took {Math.Round(Stopwatch.GetElapsedTime(setupStarted).TotalSeconds, 1)} s wall; CPU s: silo {cpu[0]}, gateway {cpu[1]}, nats {cpu[2]}, PostgreSQL {cpu[3]}, simulator {cpu[4]}";
+            await log.WriteLineAsync($"bench: {_setupCpu}");
+            _tenant = _fleet.TenantIds[0];
+            _control = await ControlConnectionAsync(cancellationToken);
+
+            await EnrollmentAsync(cancellationToken);
+
+            // Memory per sensor is the slope over a second fleet of the same size: the first one also
+            // paid for JIT, caches and pools that do not grow with the fleet.
+            await SettleAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            var memoryMiddle = Memory();
+            _second = new FleetSimulator(_options with { RunId = $"{_fleet.TenantIds[0]}-b" }, log);
+            await _second.SetUpAsync(cancellationToken);
+            await SettleAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            MemoryRow(memoryBefore, memoryMiddle);
+            await RefreshAsync(cancellationToken);
+            await StatusRoutingAsync(cancellationToken);
+            await StatusLatencyAsync(cancellationToken);
+            await CommandsAsync(cancellationToken);
+            await RefreshAsync(cancellationToken);
+            await HeartbeatsAsync(cancellationToken);
+            await RevocationAsync(cancellationToken);
+        }
+        finally
+        {
+            if (_control is not null)
+            {
+                await _control.DisposeAsync();
+            }
+
+            await _fleet.ShutdownAsync();
+            if (_second is not null)
+            {
+                await _second.ShutdownAsync();
+            }
+
+            _api.Dispose();
+        }
+
+        return _rows;
+    }
+
+    // 5. Enrollment: claim → certificate (persisted) through the gateway vs CSR parse + verify + sign in process.
+    private async Task EnrollmentAsync(CancellationToken cancellationToken)
+    {
+        var system = _fleet.Counts.EnrollPerSecond;
+        using var caCert = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(target.CaFile, cancellationToken));
+        using var caKey = ECDsa.Create();
+        caKey.ImportFromPem(await File.ReadAllTextAsync(Path.Combine(Path.GetDirectoryName(target.CaFile)!, "ca.key.pem"), cancellationToken));
+        var generator = X509SignatureGenerator.CreateForECDsa(caKey);
+        var csrs = Enumerable.Range(0, 2000).Select(i =>
+        {
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            return new CertificateRequest($"CN=floor-{i}", key, HashAlgorithmName.SHA256).CreateSigningRequestPem();
+        }).ToArray();
+        var started = Stopwatch.GetTimestamp();
+        Parallel.ForEach(csrs, csr =>
+        {
+            var request = CertificateRequest.LoadSigningRequestPem(csr, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default);
+            var serial = RandomNumberGenerator.GetBytes(16);
+            serial[0] &= 0x7F;
+            using var issued = request.Create(caCert.SubjectName, generator, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30), serial);
+        });
+        var floor = csrs.Length / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        Add("5", "Enrollment (claim → certificate, persisted)", "enrollments/s", system, floor, higherIsBetter: true, goal: 0.25,
+            extra: system >= 500, goalText: "≥ 0.25 and ≥ 500/s",
+            note: $"{sensors} enrollments, 32 in flight, p99 {_fleet.EnrollLatency.P99} ms; {_setupCpu}; floor: .NET CSR load+verify+sign with the same CA key, P-256 CSRs, all cores");
+    }
+
+    // 6. Memory per idle enrolled sensor: silo, nats-server, PostgreSQL, from RSS before and after the fleet.
+    private void MemoryRow((long Silo, long Nats, long Pg) first, (long Silo, long Nats, long Pg) before)
+    {
+        var after = Memory();
+        var firstTotal = ((before.Silo - first.Silo) + (before.Nats - first.Nats) + (before.Pg - first.Pg)) / 1024.0 / sensors;
+        double PerSensor(long a, long b) => Math.Round((a - b) / 1024.0 / sensors, 1);
+        var silo = PerSensor(after.Silo, before.Silo);
+        var nats = PerSensor(after.Nats, before.Nats);
+        var pg = PerSensor(after.Pg, before.Pg);
+        var total = silo + nats + pg;
+        Add("6a", "Silo memory per idle enrolled sensor", "KB", silo, 2.5, higherIsBetter: false, goal: 4 / 2.5,
+            goalText: "≤ 4 KB", note: $"RSS slope over a second fleet of {sensors} sensors (not 100 000); the first fleet's delta was {Math.Round(firstTotal, 1)} KB/sensor in all; floor from facts/PERF-FLOORS.md, not re-measured", absolute: silo <= 4);
+        Add("6b", "nats-server memory per sensor (consumer + waiting pull)", "KB", nats, 45 + 16, higherIsBetter: false, goal: null,
+            goalText: "report", note: "floor from facts/PERF-FLOORS.md (45 KB consumer + 16 KB waiting pull)");
+        Add("6c", "Whole system per sensor (silo + NATS + PostgreSQL)", "KB", Math.Round(total, 1), null, higherIsBetter: false, goal: null,
+            goalText: "≤ 64 KB", note: $"PostgreSQL {pg} KB (proportional set size of all its processes)", absolute: total <= 64);
+    }
+
+    // 1 and 7. Status messages from every sensor's own connection: the bridge's routed count vs a raw subscriber on the same stream; database writes per message.
+    private async Task StatusRoutingAsync(CancellationToken cancellationToken)
+    {
+        const int perSensor = 100;
+        var total = sensors * perSensor;
+        var raw = 0L;
+        var subscribed = new TaskCompletionSource();
+        using var stop = new CancellationTokenSource();
+        var subscriber = Task.Run(async () =>
+        {
+            await using var sub = await _control.SubscribeCoreAsync<byte[]>($"rxc.{_tenant}.*.status", cancellationToken: stop.Token);
+            subscribed.SetResult();
+            await foreach (var _ in sub.Msgs.ReadAllAsync(stop.Token))
+            {
+                Interlocked.Increment(ref raw);
+            }
+        }, CancellationToken.None);
+        await subscribed.Task;
+        await _control.PingAsync(cancellationToken);
+
+        var idleWrites = await IdleWritesAsync(TimeSpan.FromSeconds(3), cancellationToken);
+        var routedBefore = await RoutedAsync(cancellationToken);
+        var writesBefore = await WritesAsync(cancellationToken);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { desired = "stopped", observed = "stopped", trustState = "trusted", agentVersion = "bench" });
+        var started = Stopwatch.GetTimestamp();
+        await Parallel.ForEachAsync(_fleet.Sensors, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (sensor, ct) =>
+        {
+            var subject = $"rxc.{sensor.TenantId}.{sensor.SensorId}.status";
+            for (var i = 0; i < perSensor; i++)
+            {
+                await sensor.Connection!.PublishAsync(subject, body, cancellationToken: ct);
+            }
+        });
+
+        double? rawSeconds = null, systemSeconds = null;
+        var deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * 120);
+        while (Stopwatch.GetTimestamp() < deadline && (rawSeconds is null || systemSeconds is null))
+        {
+            if (rawSeconds is null && Interlocked.Read(ref raw) >= total)
+            {
+                rawSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            }
+
+            if (systemSeconds is null && await RoutedAsync(cancellationToken) - routedBefore >= total)
+            {
+                systemSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        var writes = await WritesAsync(cancellationToken) - writesBefore - (idleWrites * (elapsed.TotalSeconds + 2) / 3);
+        await stop.CancelAsync();
+        await subscriber.ContinueWith(_ => { }, TaskScheduler.Default);
+
+        var system = systemSeconds is { } s ? total / s : (await RoutedAsync(cancellationToken) - routedBefore) / 120.0;
+        var floor = rawSeconds is { } r ? total / r : Interlocked.Read(ref raw) / 120.0;
+        Add("1", "Status routing, NATS → sensor grains", "msg/s", Math.Round(system), Math.Round(floor), higherIsBetter: true, goal: 0.5,
+            goalText: "≥ 0.5", note: $"{total} messages from {sensors} sensor connections; system = the bridge's routed count (≤ 64 grain calls in flight), floor = raw NATS.Net subscriber on the same stream at the same time");
+        Add("7a", "Database writes per status message", "rows/msg", Math.Round(Math.Max(0, writes) / total, 4), 0, higherIsBetter: false, goal: null,
+            goalText: "0", note: $"pg_stat_database rows inserted+updated+deleted, minus the idle rate ({idleWrites:F0} per 3 s)", absolute: writes / total < 0.001);
+    }
+
+    // 2. Status latency: publish → grain updated (seen through the API) vs publish → raw subscriber, the same probes.
+    private async Task StatusLatencyAsync(CancellationToken cancellationToken)
+    {
+        var rawSeen = new ConcurrentDictionary<string, long>();
+        using var stop = new CancellationTokenSource();
+        var subscribed = new TaskCompletionSource();
+        var subscriber = Task.Run(async () =>
+        {
+            await using var sub = await _control.SubscribeCoreAsync<byte[]>($"rxc.{_tenant}.*.status", cancellationToken: stop.Token);
+            subscribed.SetResult();
+            await foreach (var message in sub.Msgs.ReadAllAsync(stop.Token))
+            {
+                using var document = JsonDocument.Parse(message.Data);
+                if (document.RootElement.TryGetProperty("agentVersion", out var probe) && probe.GetString() is { } id && id.StartsWith("probe-", StringComparison.Ordinal))
+                {
+                    rawSeen.TryAdd(id, Stopwatch.GetTimestamp());
+                }
+            }
+        }, CancellationToken.None);
+        await subscribed.Task;
+        await _control.PingAsync(cancellationToken);
+
+        var system = new List<double>();
+        var floor = new List<double>();
+        for (var i = 0; i < 200; i++)
+        {
+            var sensor = _fleet.Sensors[(i * 7) % _fleet.Sensors.Count];
+            var before = await LastStatusAtAsync(sensor, cancellationToken);
+            var id = $"probe-{i}";
+            var started = Stopwatch.GetTimestamp();
+            await sensor.Connection!.PublishAsync($"rxc.{sensor.TenantId}.{sensor.SensorId}.status", JsonSerializer.SerializeToUtf8Bytes(new { desired = "stopped", observed = "stopped", trustState = "trusted", agentVersion = id }), cancellationToken: cancellationToken);
+            var deadline = started + (Stopwatch.Frequency * 5);
+            while (await LastStatusAtAsync(sensor, cancellationToken) == before && Stopwatch.GetTimestamp() < deadline)
+            {
+            }
+
+            system.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            var rawDeadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
+            while (!rawSeen.ContainsKey(id) && Stopwatch.GetTimestamp() < rawDeadline)
+            {
+                await Task.Yield();
+            }
+
+            if (rawSeen.TryGetValue(id, out var at))
+            {
+                floor.Add(Stopwatch.GetElapsedTime(started, at).TotalMilliseconds);
+            }
+        }
+
+        await stop.CancelAsync();
+        await subscriber.ContinueWith(_ => { }, TaskScheduler.Default);
+        var p99System = P99(system);
+        var p99Floor = P99(floor);
+        Add("2", "Status latency p99, publish → grain updated", "ms", p99System, p99Floor, higherIsBetter: false, goal: 2,
+            goalText: "≤ 2×", note: $"200 probes; grain updated = its lastStatusAt moved, seen by polling GET sensor (adds up to one API round trip); p50 {P50(system)} vs {P50(floor)} ms");
+    }
+
+    // 3. Commands: operator API → agent received vs raw JetStream publish → pull consumer; and one command to every sensor.
+    private async Task CommandsAsync(CancellationToken cancellationToken)
+    {
+        var received = new ConcurrentDictionary<string, long>();
+        _fleet.CommandReceived += (_, id, at) => received.TryAdd(id, at);
+        var system = new List<double>();
+        for (var i = 0; i < 200; i++)
+        {
+            var sensor = _fleet.Sensors[1 + ((i * 13) % (_fleet.Sensors.Count - 1))];
+            var started = Stopwatch.GetTimestamp();
+            using var response = await _api.PostAsJsonAsync($"/api/v1/tenants/{sensor.TenantId}/sensors/{sensor.SensorId}/commands", new { type = i % 2 == 0 ? "start" : "restart" }, cancellationToken);
+            var id = (await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("commandId").GetString()!;
+            var deadline = started + (Stopwatch.Frequency * 10);
+            while (!received.ContainsKey(id) && Stopwatch.GetTimestamp() < deadline)
+            {
+                await Task.Delay(1, cancellationToken);
+            }
+
+            system.Add(received.TryGetValue(id, out var at) ? Stopwatch.GetElapsedTime(started, at).TotalMilliseconds : 10_000);
+        }
+
+        // Floor: the same stream and the same kind of durable consumer, sensor 0's, pulled by a raw NATS.Net consumer.
+        var floorSensor = _fleet.Sensors[0];
+        floorSensor.Session?.Cancel();
+        var credentials = floorSensor.Credentials!;
+        await using var own = new NatsConnection(NatsOpts.Default with
+        {
+            Url = credentials.NatsUrl,
+            AuthOpts = NatsAuthOpts.Default with { Jwt = credentials.Jwt, Seed = floorSensor.UserSeed },
+            InboxPrefix = credentials.InboxPrefix,
+        });
+        var consumer = await new NatsJSContext(own).GetConsumerAsync(credentials.Stream, credentials.Consumer, cancellationToken);
+        var js = new NatsJSContext(_control);
+        var floor = new List<double>();
+        for (var i = 0; i < 200; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await js.PublishAsync($"rxc.{floorSensor.TenantId}.{floorSensor.SensorId}.cmd", JsonSerializer.SerializeToUtf8Bytes(new { commandId = $"floor-{i}", type = "start" }), cancellationToken: cancellationToken);
+            var message = await consumer.NextAsync<byte[]>(cancellationToken: cancellationToken);
+            floor.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (message is { } m)
+            {
+                await m.AckAsync(cancellationToken: cancellationToken);
+            }
+        }
+
+        Add("3", "Command p99, operator API → agent received", "ms", P99(system), P99(floor), higherIsBetter: false, goal: 3,
+            goalText: "≤ 3×", note: $"200 sequential commands; p50 {P50(system)} vs {P50(floor)} ms; floor = JetStream publish (ack awaited) → durable pull consumer");
+
+        // Fan-out: one command to every sensor at once.
+        received.Clear();
+        var targets = _fleet.Sensors.Skip(1).ToList();
+        var ids = new ConcurrentBag<string>();
+        var refused = 0;
+        var fanStarted = Stopwatch.GetTimestamp();
+        await Parallel.ForEachAsync(targets, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken }, async (sensor, ct) =>
+        {
+            using var response = await _api.PostAsJsonAsync($"/api/v1/tenants/{sensor.TenantId}/sensors/{sensor.SensorId}/commands", new { type = "stop" }, ct);
+            if (response.IsSuccessStatusCode)
+            {
+                ids.Add((await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("commandId").GetString()!);
+            }
+            else
+            {
+                Interlocked.Increment(ref refused);
+            }
+        });
+        var fanDeadline = fanStarted + (Stopwatch.Frequency * 60);
+        while (ids.Any(id => !received.ContainsKey(id)) && Stopwatch.GetTimestamp() < fanDeadline)
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+
+        var fanSeconds = Math.Round(Stopwatch.GetElapsedTime(fanStarted).TotalSeconds, 2);
+        var delivered = ids.Count(received.ContainsKey);
+        Add("3b", $"One command to each of {targets.Count} sensors, all delivered", "s", fanSeconds, null, higherIsBetter: false, goal: null,
+            goalText: "10 000 within 10 s", note: $"{delivered}/{targets.Count} delivered, {refused} refused; {Math.Round(targets.Count / fanSeconds)} commands/s end to end (the goal's 10 000 sensors were not run)", absolute: delivered == targets.Count && targets.Count / fanSeconds >= 1000);
+    }
+
+    // 4 and 7. Heartbeats over mTLS: the gateway vs a bare Kestrel mTLS endpoint on the same certificates.
+    private async Task HeartbeatsAsync(CancellationToken cancellationToken)
+    {
+        var pki = Path.GetDirectoryName(target.CaFile)!;
+        using var ca = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(target.CaFile, cancellationToken));
+        using var serverCert = X509Certificate2.CreateFromPemFile(Path.Combine(pki, "gateway.cert.pem"), Path.Combine(pki, "gateway.key.pem"));
+        var port = FreePort();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port, l => l.UseHttps(new HttpsConnectionAdapterOptions
+        {
+            ServerCertificate = serverCert,
+            ClientCertificateMode = ClientCertificateMode.RequireCertificate,
+            ClientCertificateValidation = (c, _, _) => RavenXcope.Common.PrivateCa.Issued(ca, c),
+        })));
+        await using var bare = builder.Build();
+        bare.MapPost("/sensor/v1/heartbeat", () => Microsoft.AspNetCore.Http.Results.Ok(new { trustState = "trusted" }));
+        await bare.StartAsync(cancellationToken);
+        var bareUrl = new Uri($"https://127.0.0.1:{port}");
+
+        var clients = _fleet.Sensors.Skip(1).Take(32).ToList();
+        var idleWrites = await IdleWritesAsync(TimeSpan.FromSeconds(3), cancellationToken);
+        var writesBefore = await WritesAsync(cancellationToken);
+        var systemKept = await LoadAsync(clients, target.Sensor, ca, reuse: true, TimeSpan.FromSeconds(5), cancellationToken);
+        await Task.Delay(1000, cancellationToken);
+        var writes = await WritesAsync(cancellationToken) - writesBefore - (idleWrites * 6 / 3);
+        var floorKept = await LoadAsync(clients, bareUrl, ca, reuse: true, TimeSpan.FromSeconds(5), cancellationToken);
+        var systemNew = await LoadAsync(clients, target.Sensor, ca, reuse: false, TimeSpan.FromSeconds(5), cancellationToken);
+        var floorNew = await LoadAsync(clients, bareUrl, ca, reuse: false, TimeSpan.FromSeconds(5), cancellationToken);
+        await bare.StopAsync(cancellationToken);
+
+        Add("4a", "Heartbeats, kept-alive mTLS", "req/s", Math.Round(systemKept.Rate), Math.Round(floorKept.Rate), higherIsBetter: true, goal: 0.5,
+            goalText: "≥ 0.5", note: $"32 sensors, one connection each, 5 s; {systemKept.Errors} errors; every request asks the sensor grain (revocation check)");
+        Add("4b", "Heartbeats, a new mTLS connection per request", "req/s", Math.Round(systemNew.Rate), Math.Round(floorNew.Rate), higherIsBetter: true, goal: 0.8,
+            goalText: "≥ 0.8", note: "full handshakes; TLS session resumption was not measured");
+        Add("7b", "Database writes per heartbeat", "rows/req", Math.Round(Math.Max(0, writes) / Math.Max(1, systemKept.Count), 4), 0, higherIsBetter: false, goal: null,
+            goalText: "0", note: $"{systemKept.Count} heartbeats; pg_stat_database minus the idle rate", absolute: writes / Math.Max(1, systemKept.Count) < 0.001);
+    }
+
+    private static async Task<(double Rate, long Count, long Errors)> LoadAsync(IReadOnlyList<VirtualSensor> clients, Uri url, X509Certificate2 ca, bool reuse, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        long count = 0, errors = 0;
+        var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(clients.Select(sensor => Task.Run(async () =>
+        {
+            HttpClient New() => new(new SocketsHttpHandler
+            {
+                SslOptions = new SslClientAuthenticationOptions
+                {
+                    ClientCertificates = [sensor.Identity!],
+                    RemoteCertificateValidationCallback = (_, c, _, _) => c is not null && RavenXcope.Common.PrivateCa.Issued(ca, c),
+                },
+                MaxConnectionsPerServer = 1,
+            })
+            { BaseAddress = url };
+            var client = New();
+            try
+            {
+                while (Stopwatch.GetTimestamp() < until)
+                {
+                    if (!reuse)
+                    {
+                        client.Dispose();
+                        client = New();
+                    }
+
+                    try
+                    {
+                        using var response = await client.PostAsJsonAsync("/sensor/v1/heartbeat", new { agentState = "stopped", trustState = "trusted", agentVersion = "bench" }, cancellationToken);
+                        if (response.IsSuccessStatusCode)
+                        {
+                            Interlocked.Increment(ref count);
+                        }
+                        else
+                        {
+                            Interlocked.Increment(ref errors);
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                        Interlocked.Increment(ref errors);
+                    }
+                }
+            }
+            finally
+            {
+                client.Dispose();
+            }
+        }, cancellationToken)));
+        return (count / Stopwatch.GetElapsedTime(started).TotalSeconds, count, errors);
+    }
+
+    // 8. Revocation: revoke call → the sensor's mTLS request refused and its NATS connection dropped.
+    private async Task RevocationAsync(CancellationToken cancellationToken)
+    {
+        var samples = new List<double>();
+        var https = new List<double>();
+        var nats = new List<double>();
+        foreach (var sensor in _fleet.Sensors.TakeLast(20))
+        {
+            var connection = sensor.Connection!;
+            var started = Stopwatch.GetTimestamp();
+            using var revoke = await _api.PostAsync($"/api/v1/tenants/{sensor.TenantId}/sensors/{sensor.SensorId}/revoke", null, cancellationToken);
+            var refused = Task.Run(async () =>
+            {
+                while (true)
+                {
+                    using var response = await sensor.Mtls!.PostAsJsonAsync("/sensor/v1/heartbeat", new { agentState = "stopped", trustState = "trusted", agentVersion = "bench" }, cancellationToken);
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    }
+                }
+            }, cancellationToken);
+            var dropped = Task.Run(async () =>
+            {
+                var deadline = started + (Stopwatch.Frequency * 10);
+                while (connection.ConnectionState == NatsConnectionState.Open && Stopwatch.GetTimestamp() < deadline)
+                {
+                    await Task.Delay(1, cancellationToken);
+                }
+
+                return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }, cancellationToken);
+            var (h, n) = (await refused, await dropped);
+            https.Add(h);
+            nats.Add(n);
+            samples.Add(Math.Max(h, n));
+        }
+
+        Add("8", "Revocation p99: revoke → mTLS refused and NATS dropped", "ms", P99(samples), null, higherIsBetter: false, goal: null,
+            goalText: "< 1000 ms", note: $"20 sensors; mTLS refused p99 {P99(https)} ms, NATS connection dropped p99 {P99(nats)} ms", absolute: P99(samples) < 1000);
+    }
+
+    // ---- helpers ----
+
+    // One status from every sensor of both fleets: none changes liveness class (and writes it) for the next 90 s,
+    // so that the write counters of the next benchmark see only its own writes.
+    private async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { desired = "stopped", observed = "stopped", trustState = "trusted", agentVersion = "bench" });
+        foreach (var sensor in _fleet.Sensors.Concat(_second?.Sensors ?? []).Where(s => s.Connection is not null))
+        {
+            await sensor.Connection!.PublishAsync($"rxc.{sensor.TenantId}.{sensor.SensorId}.status", body, cancellationToken: cancellationToken);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
+    }
+
+    private void Add(string id, string name, string unit, double system, double? floor, bool higherIsBetter, double? goal, string goalText, string note, bool? absolute = null, bool? extra = null)
+    {
+        double? ratio = floor is { } f && f > 0 ? Math.Round(system / f, 3) : null;
+        bool? met = absolute;
+        if (goal is { } g && ratio is { } r)
+        {
+            met = (higherIsBetter ? r >= g : r <= g) && (extra ?? true);
+        }
+
+        _rows.Add(new BenchRow(id, name, unit, Math.Round(system, 3), floor is { } fl ? Math.Round(fl, 3) : null, ratio, goalText, met, note));
+        log.WriteLine($"bench: {id} {name}: {system:0.###} {unit} vs floor {floor?.ToString("0.###", CultureInfo.InvariantCulture) ?? "-"} → {ratio?.ToString(CultureInfo.InvariantCulture) ?? "-"} (goal {goalText}) {(met is true ? "met" : met is false ? "MISSED" : "")}");
+    }
+
+    private async Task<NatsConnection> ControlConnectionAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/backend-user") { Content = JsonContent.Create(new { tenantId = _tenant }) };
+        request.Headers.Add("X-Backend-Shared-Secret", target.BackendSecret);
+        using var response = await _api.SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var creds = (await response.Content.ReadFromJsonAsync<JsonElement>(Json, cancellationToken)).GetProperty("creds").GetString()!;
+        var path = Path.Combine(Path.GetTempPath(), $"rxc-bench-{Environment.ProcessId}.creds");
+        RavenXcope.Common.SecretFiles.WriteAtomically(path, creds, secret: true);
+        var connection = new NatsConnection(NatsOpts.Default with { Url = _fleet.Sensors[0].Credentials!.NatsUrl, AuthOpts = NatsAuthOpts.Default with { CredsFile = path } });
+        await connection.ConnectAsync();
+        File.Delete(path);
+        return connection;
+    }
+
+    private async Task<string?> LastStatusAtAsync(VirtualSensor sensor, CancellationToken cancellationToken)
+    {
+        using var response = await _api.GetAsync($"/api/v1/tenants/{sensor.TenantId}/sensors/{sensor.SensorId}", cancellationToken);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("lastStatusAt").ToString();
+    }
+
+    private async Task<double> RoutedAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(target.SiloMetrics, cancellationToken);
+        return text.Split('\n')
+            .Where(l => l.StartsWith("rxc_status_messages_total{", StringComparison.Ordinal) && l.Contains("result=\"routed\"", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
+    }
+
+    private async Task<double> WritesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(RavenXcope.ServiceDefaults.PostgresConnectionString.Parse(target.PgDsn).ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT pg_stat_clear_snapshot(); SELECT tup_inserted + tup_updated + tup_deleted FROM pg_stat_database WHERE datname = current_database()", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return reader.GetInt64(0);
+    }
+
+    private async Task<double> IdleWritesAsync(TimeSpan window, CancellationToken cancellationToken)
+    {
+        var before = await WritesAsync(cancellationToken);
+        await Task.Delay(window, cancellationToken);
+        return await WritesAsync(cancellationToken) - before;
+    }
+
+    private static async Task SettleAsync(TimeSpan time, CancellationToken cancellationToken) => await Task.Delay(time, cancellationToken);
+
+    private (long Silo, long Nats, long Pg) Memory()
+    {
+        // PostgreSQL's processes share their buffers: proportional set size, not RSS, or each would count them whole.
+        var pg = Pss(target.PgPid) + Children(target.PgPid).Sum(Pss);
+        return (ProcessProbe.StatusBytes(target.SiloPid, "VmRSS"), ProcessProbe.StatusBytes(target.NatsPid, "VmRSS"), pg);
+    }
+
+    // CPU seconds so far of silo, gateway, nats-server, PostgreSQL (all its processes) and this process.
+    private double[] Cpu()
+    {
+        var pg = ProcessProbe.CpuSeconds(target.PgPid) ?? 0;
+        foreach (var pid in Children(target.PgPid))
+        {
+            pg += ProcessProbe.CpuSeconds(pid) ?? 0;
+        }
+
+        return [ProcessProbe.CpuSeconds(target.SiloPid) ?? 0, ProcessProbe.CpuSeconds(target.GatewayPid) ?? 0, ProcessProbe.CpuSeconds(target.NatsPid) ?? 0, pg, ProcessProbe.CpuSeconds(Environment.ProcessId) ?? 0];
+    }
+
+    private static IEnumerable<int> Children(int parent)
+    {
+        foreach (var name in Directory.EnumerateDirectories("/proc").Select(Path.GetFileName))
+        {
+            if (!int.TryParse(name, out var pid))
+            {
+                continue;
+            }
+
+            string stat;
+            try
+            {
+                stat = File.ReadAllText($"/proc/{pid}/stat");
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            if (stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1] == parent.ToString(CultureInfo.InvariantCulture))
+            {
+                yield return pid;
+            }
+        }
+    }
+
+    private static long Pss(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/smaps_rollup").FirstOrDefault(l => l.StartsWith("Pss:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line[4..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static double P99(List<double> values) => Quantile(values, 0.99);
+
+    private static double P50(List<double> values) => Quantile(values, 0.50);
+
+    private static double Quantile(List<double> values, double q)
+    {
+        if (values.Count == 0)
+        {
+            return 0;
+        }
+
+        var sorted = values.Order().ToList();
+        return Math.Round(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)], 3);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs the benchmarks of RavenXcope (never part of scripts/test.sh): starts a private stack with
+# scripts/up.sh under a temporary directory on free ports, drives a fleet of virtual sensors through
+# it (ravenxcope-bench, on ravenxcope-fleetsim), and measures each hot path against its floor in the
+# same run. Prints a table of system, floor, ratio and goal; writes bench/results/latest.json and
+# latest.md. Stops everything it started, also on failure.
+#
+#   scripts/bench.sh [SENSORS]      (default 2000)
+set -euo pipefail
+RXC_SCRIPT=bench
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+# shellcheck source=lib/common.sh
+. scripts/lib/common.sh
+
+sensors=${1:-2000}
+case "$sensors" in ''|*[!0-9]*) rxc_die "SENSORS must be a number, not '$sensors'" ;; esac
+command -v dotnet >/dev/null || rxc_die "the .NET SDK 10 is required (dotnet not on PATH)"
+
+RXC_DATA=$(mktemp -d /tmp/rxc-bench.XXXXXX)
+chmod 755 "$RXC_DATA"
+export RXC_DATA
+for name in RXC_PG_PORT RXC_GATEWAY_PORT RXC_ENROLL_PORT RXC_MTLS_PORT RXC_NATS_PORT RXC_SILO_HTTP_PORT RXC_SILO_PORT RXC_SILO_GATEWAY_PORT; do
+  export "$name=$(rxc_free_port)"
+done
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  scripts/down.sh >/dev/null 2>&1 || true
+  rm -rf "$RXC_DATA"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+rxc_log "starting a private stack in $RXC_DATA"
+scripts/up.sh --detach >"$RXC_DATA/up.out" 2>&1 || { cat "$RXC_DATA/up.out" >&2; rxc_die "the stack did not start"; }
+
+rxc_log "building the benchmarks (Release)"
+dotnet build bench/Benchmarks/Benchmarks.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >&2 || rxc_die "build failed"
+
+# The processes to measure, and the provisioner secret for the floors' tenant-level NATS user.
+. "$RXC_DATA/secrets.env"
+env_file="$RXC_DATA/bench.env"
+umask 077
+{
+  cat "$RXC_DATA/up.env"
+  echo "SILO_PID=$(cat "$RXC_DATA/run/silo.pid")"
+  echo "NATS_PID=$(cat "$RXC_DATA/run/nats.pid")"
+  echo "GATEWAY_PID=$(cat "$RXC_DATA/run/gateway.pid")"
+  echo "PG_PID=$(head -n 1 "$(cat "$RXC_DATA/pg-data-path")/postmaster.pid")"
+  echo "BACKEND_SHARED_SECRET=$RXC_BACKEND_SECRET"
+} >"$env_file"
+umask 022
+
+mkdir -p bench/results
+rxc_log "running the benchmarks with $sensors sensors"
+dotnet bench/Benchmarks/bin/Release/net10.0/ravenxcope-bench.dll "$env_file" "$sensors" bench/results/latest.json bench/results/latest.md
+rxc_log "results: bench/results/latest.json and bench/results/latest.md"
