@@ -190,7 +190,7 @@ Demo ready: tenant "demo", sensors demo-edge-1..3 enrolled, Suricata (stand-in) 
   curl -H "\$AUTH" \$GATEWAY_URL/api/v1/tenants/demo/sensors/demo-edge-1
   curl -H "\$AUTH" -H 'Content-Type: application/json' -d '{"type":"stop"}' \$GATEWAY_URL/api/v1/tenants/demo/sensors/demo-edge-1/commands
   curl -H "\$AUTH" \$GATEWAY_URL/api/v1/tenants/demo/fleet/trust-summary
-  Dashboard: \$DASHBOARD_URL (user \$DASHBOARD_USER) — find the "sensor" grain type for the grains' state.
+  Dashboard: \$DASHBOARD_URL (user \$DASHBOARD_USER): Grain Details, pick SensorGrain, grain id s:demo/demo-edge-1, Show Details.
 DEMO
 }
 
