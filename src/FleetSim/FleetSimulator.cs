@@ -842,10 +842,13 @@ public sealed class FleetSimulator
             {
                 using var response = await _api.GetAsync($"/api/v1/tenants/{track.Target.TenantId}/sensors/{track.Target.SensorId}/commands/{track.CommandId}", ct);
                 if (response.IsSuccessStatusCode
-                    && (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("status").GetString() is { } status
-                    && FinalStatuses.Contains(status))
+                    && (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("status").GetString() is { } status)
                 {
-                    track.FinalStatus = status;
+                    track.LastSeenStatus = status;
+                    if (FinalStatuses.Contains(status))
+                    {
+                        track.FinalStatus = status;
+                    }
                 }
             }, cancellationToken);
 
@@ -899,6 +902,10 @@ public sealed class FleetSimulator
         if (lost > 0)
         {
             _problems.Add($"{lost} accepted command(s) never reached a final state");
+            foreach (var track in _commands.Values.Where(c => c.FinalStatus is null).Take(20))
+            {
+                _problems.Add($"unfinished: {track.Type} {track.CommandId} for {track.Target.Key}: ledger {track.LastSeenStatus ?? "unknown"}, agent {(track.Received ? $"received it and reported {track.ReportedOutcome}" : "never received it")}");
+            }
         }
 
         if (offline > 0)

@@ -75,7 +75,7 @@ public sealed record SimReport(
             text.AppendLine($"  {p.Name} (pid {p.Pid}): {p.CpuSeconds} CPU s, peak {p.PeakRssBytes / (1024 * 1024)} MiB");
         }
 
-        foreach (var problem in Problems.Take(10))
+        foreach (var problem in Problems.Take(30))
         {
             text.AppendLine($"  problem: {problem}");
         }

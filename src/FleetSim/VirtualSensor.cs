@@ -82,4 +82,6 @@ internal sealed class CommandTrack(string commandId, VirtualSensor target, strin
     public string? ReportedOutcome { get; set; }
 
     public string? FinalStatus { get; set; }
+
+    public string? LastSeenStatus { get; set; }
 }

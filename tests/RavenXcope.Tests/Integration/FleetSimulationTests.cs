@@ -25,7 +25,7 @@ public sealed class FleetSimulationTests
             AdminKey = stack.AdminKey,
             Sensors = 1000,
             Duration = TimeSpan.FromSeconds(40),
-            SettleTimeout = TimeSpan.FromSeconds(60),
+            SettleTimeout = TimeSpan.FromSeconds(90),
             TimeScale = 10,
             Seed = 42,
             Commands = 1000,
