@@ -630,7 +630,7 @@ public sealed class FleetSimulator
                 observed = sensor.Observed,
                 lastCommandId = sensor.LastCommandId,
                 lastCommandOutcome = sensor.LastOutcome,
-                recentOutcomes = sensor.RecentOutcomes.ToArray(),
+                recentOutcomes = sensor.RecentOutcomes.Snapshot(),
                 trustState = "trusted",
                 agentVersion = "fleetsim-1.0.0",
             });
@@ -683,11 +683,7 @@ public sealed class FleetSimulator
 
                     sensor.LastCommandId = commandId;
                     sensor.LastOutcome = outcome;
-                    sensor.RecentOutcomes.Enqueue(new { commandId, outcome });
-                    if (sensor.RecentOutcomes.Count > 8)
-                    {
-                        sensor.RecentOutcomes.Dequeue();
-                    }
+                    sensor.RecentOutcomes.Add(commandId, outcome);
                 }
 
                 await m.AckAsync(cancellationToken: session);

@@ -41,7 +41,7 @@ public sealed class VirtualSensor(int index, string tenantId, string sensorId)
     public string? LastOutcome { get; set; }
 
     /// <summary>The last few outcomes, repeated in every status as the agent does.</summary>
-    public Queue<object> RecentOutcomes { get; } = new();
+    public RavenXcope.Common.RecentOutcomes RecentOutcomes { get; } = new();
 
     public bool ConfirmedOnline { get; set; }
 

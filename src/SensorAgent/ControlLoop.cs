@@ -21,8 +21,7 @@ public sealed partial class ControlLoop(StateDirectory directory, Supervisor sup
 
     private sealed record Command(string CommandId, string Type, DateTimeOffset ExpiresAt);
 
-    private const int RecentOutcomes = 8;
-    private readonly Queue<object> _recentOutcomes = new();
+    private readonly RecentOutcomes _recentOutcomes = new();
     private string? _lastCommandId;
     private string? _lastOutcome;
 
@@ -147,7 +146,10 @@ public sealed partial class ControlLoop(StateDirectory directory, Supervisor sup
                         _lastOutcome = await supervisor.ApplyAsync(command.Type);
                     }
 
-                    Remember(_lastCommandId, _lastOutcome);
+                    if (_lastCommandId is not null)
+                    {
+                        _recentOutcomes.Add(_lastCommandId, _lastOutcome!);
+                    }
 
                     // Acked once the supervisor took it: a crash before this line redelivers the command.
                     await m.AckAsync(cancellationToken: cancellationToken);
@@ -177,7 +179,7 @@ public sealed partial class ControlLoop(StateDirectory directory, Supervisor sup
                 observed = supervisor.Observed,
                 lastCommandId = _lastCommandId,
                 lastCommandOutcome = _lastOutcome,
-                recentOutcomes = RecentOutcomesSnapshot(),
+                recentOutcomes = _recentOutcomes.Snapshot(),
                 trustState = TrustState,
                 agentVersion = HostInfo.Version,
             });
@@ -186,32 +188,6 @@ public sealed partial class ControlLoop(StateDirectory directory, Supervisor sup
         catch (Exception e) when (e is NatsException or ObjectDisposedException)
         {
             LogNatsFailed(logger, e.Message);
-        }
-    }
-
-    // Status messages repeat the last few outcomes: one lost in an outage is made good by the next.
-    private void Remember(string? commandId, string? outcome)
-    {
-        if (commandId is null || outcome is null)
-        {
-            return;
-        }
-
-        lock (_recentOutcomes)
-        {
-            _recentOutcomes.Enqueue(new { commandId, outcome });
-            while (_recentOutcomes.Count > RecentOutcomes)
-            {
-                _recentOutcomes.Dequeue();
-            }
-        }
-    }
-
-    private object[] RecentOutcomesSnapshot()
-    {
-        lock (_recentOutcomes)
-        {
-            return [.. _recentOutcomes];
         }
     }
 

@@ -122,21 +122,18 @@ public sealed partial class SensorGrain
         }
     }
 
-    // The latest outcome first, then the ones the agent repeats; each command counts once.
+    // The latest outcome, then the ones the agent repeats. Applying one twice changes nothing: the second
+    // finds the entry already in that state or final.
     private static IEnumerable<(string Id, string? Outcome)> Outcomes(SensorStatusReport status)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        if (status.LastCommandId is { } last && seen.Add(last))
+        if (status.LastCommandId is { } last)
         {
             yield return (last, status.LastCommandOutcome);
         }
 
         foreach (var recent in status.RecentOutcomes ?? [])
         {
-            if (seen.Add(recent.CommandId))
-            {
-                yield return (recent.CommandId, recent.Outcome);
-            }
+            yield return (recent.CommandId, recent.Outcome);
         }
     }
 

@@ -194,7 +194,7 @@ public sealed partial class NatsBridge(
             root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString()!.Length <= 128 ? value.GetString() : null;
 
         List<ReportedOutcome>? recent = null;
-        if (root.TryGetProperty("recentOutcomes", out var outcomes) && outcomes.ValueKind == JsonValueKind.Array)
+        if (root.TryGetProperty("recentOutcomes", out var outcomes) && outcomes.ValueKind == JsonValueKind.Array && outcomes.GetArrayLength() > 0)
         {
             // At most the agent's ring of outcomes; anything else in the array is ignored.
             recent = [.. outcomes.EnumerateArray()
