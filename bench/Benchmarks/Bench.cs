@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
@@ -70,11 +69,11 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log)
 
             // Memory per sensor is the slope over a second fleet of the same size: the first one also
             // paid for JIT, caches and pools that do not grow with the fleet.
-            await SettleAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
             var memoryMiddle = Memory();
             _second = new FleetSimulator(_options with { RunId = $"{_fleet.TenantIds[0]}-b" }, log);
             await _second.SetUpAsync(cancellationToken);
-            await SettleAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
             MemoryRow(memoryBefore, memoryMiddle);
             await RefreshAsync(cancellationToken);
             await StatusRoutingAsync(cancellationToken);
@@ -154,19 +153,7 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log)
         const int perSensor = 100;
         var total = sensors * perSensor;
         var raw = 0L;
-        var subscribed = new TaskCompletionSource();
-        using var stop = new CancellationTokenSource();
-        var subscriber = Task.Run(async () =>
-        {
-            await using var sub = await _control.SubscribeCoreAsync<byte[]>($"rxc.{_tenant}.*.status", cancellationToken: stop.Token);
-            subscribed.SetResult();
-            await foreach (var _ in sub.Msgs.ReadAllAsync(stop.Token))
-            {
-                Interlocked.Increment(ref raw);
-            }
-        }, CancellationToken.None);
-        await subscribed.Task;
-        await _control.PingAsync(cancellationToken);
+        await using var subscriber = await RawStatusSubscriber.StartAsync(_control, _tenant, _ => Interlocked.Increment(ref raw), cancellationToken);
 
         var idleWrites = await IdleWritesAsync(TimeSpan.FromSeconds(3), cancellationToken);
         var routedBefore = await RoutedAsync(cancellationToken);
@@ -202,8 +189,6 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log)
         var elapsed = Stopwatch.GetElapsedTime(started);
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
         var writes = await WritesAsync(cancellationToken) - writesBefore - (idleWrites * (elapsed.TotalSeconds + 2) / 3);
-        await stop.CancelAsync();
-        await subscriber.ContinueWith(_ => { }, TaskScheduler.Default);
 
         var system = systemSeconds is { } s ? total / s : (await RoutedAsync(cancellationToken) - routedBefore) / 120.0;
         var floor = rawSeconds is { } r ? total / r : Interlocked.Read(ref raw) / 120.0;
@@ -217,23 +202,14 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log)
     private async Task StatusLatencyAsync(CancellationToken cancellationToken)
     {
         var rawSeen = new ConcurrentDictionary<string, long>();
-        using var stop = new CancellationTokenSource();
-        var subscribed = new TaskCompletionSource();
-        var subscriber = Task.Run(async () =>
+        await using var subscriber = await RawStatusSubscriber.StartAsync(_control, _tenant, data =>
         {
-            await using var sub = await _control.SubscribeCoreAsync<byte[]>($"rxc.{_tenant}.*.status", cancellationToken: stop.Token);
-            subscribed.SetResult();
-            await foreach (var message in sub.Msgs.ReadAllAsync(stop.Token))
+            using var document = JsonDocument.Parse(data);
+            if (document.RootElement.TryGetProperty("agentVersion", out var probe) && probe.GetString() is { } id && id.StartsWith("probe-", StringComparison.Ordinal))
             {
-                using var document = JsonDocument.Parse(message.Data);
-                if (document.RootElement.TryGetProperty("agentVersion", out var probe) && probe.GetString() is { } id && id.StartsWith("probe-", StringComparison.Ordinal))
-                {
-                    rawSeen.TryAdd(id, Stopwatch.GetTimestamp());
-                }
+                rawSeen.TryAdd(id, Stopwatch.GetTimestamp());
             }
-        }, CancellationToken.None);
-        await subscribed.Task;
-        await _control.PingAsync(cancellationToken);
+        }, cancellationToken);
 
         var system = new List<double>();
         var floor = new List<double>();
@@ -262,8 +238,6 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log)
             }
         }
 
-        await stop.CancelAsync();
-        await subscriber.ContinueWith(_ => { }, TaskScheduler.Default);
         var p99System = P99(system);
         var p99Floor = P99(floor);
         Add("2", "Status latency p99, publish → grain updated", "ms", p99System, p99Floor, higherIsBetter: false, goal: 2,
@@ -395,16 +369,7 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log)
         var started = Stopwatch.GetTimestamp();
         await Task.WhenAll(clients.Select(sensor => Task.Run(async () =>
         {
-            HttpClient New() => new(new SocketsHttpHandler
-            {
-                SslOptions = new SslClientAuthenticationOptions
-                {
-                    ClientCertificates = [sensor.Identity!],
-                    RemoteCertificateValidationCallback = (_, c, _, _) => c is not null && RavenXcope.Common.PrivateCa.Issued(ca, c),
-                },
-                MaxConnectionsPerServer = 1,
-            })
-            { BaseAddress = url };
+            HttpClient New() => sensor.NewMtlsClient(url, ca);
             var client = New();
             try
             {
@@ -560,12 +525,10 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log)
         return await WritesAsync(cancellationToken) - before;
     }
 
-    private static async Task SettleAsync(TimeSpan time, CancellationToken cancellationToken) => await Task.Delay(time, cancellationToken);
-
     private (long Silo, long Nats, long Pg) Memory()
     {
         // PostgreSQL's processes share their buffers: proportional set size, not RSS, or each would count them whole.
-        var pg = Pss(target.PgPid) + Children(target.PgPid).Sum(Pss);
+        var pg = ProcessProbe.Pss(target.PgPid) + ProcessProbe.Children(target.PgPid).Sum(ProcessProbe.Pss);
         return (ProcessProbe.StatusBytes(target.SiloPid, "VmRSS"), ProcessProbe.StatusBytes(target.NatsPid, "VmRSS"), pg);
     }
 
@@ -573,51 +536,12 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log)
     private double[] Cpu()
     {
         var pg = ProcessProbe.CpuSeconds(target.PgPid) ?? 0;
-        foreach (var pid in Children(target.PgPid))
+        foreach (var pid in ProcessProbe.Children(target.PgPid))
         {
             pg += ProcessProbe.CpuSeconds(pid) ?? 0;
         }
 
         return [ProcessProbe.CpuSeconds(target.SiloPid) ?? 0, ProcessProbe.CpuSeconds(target.GatewayPid) ?? 0, ProcessProbe.CpuSeconds(target.NatsPid) ?? 0, pg, ProcessProbe.CpuSeconds(Environment.ProcessId) ?? 0];
-    }
-
-    private static IEnumerable<int> Children(int parent)
-    {
-        foreach (var name in Directory.EnumerateDirectories("/proc").Select(Path.GetFileName))
-        {
-            if (!int.TryParse(name, out var pid))
-            {
-                continue;
-            }
-
-            string stat;
-            try
-            {
-                stat = File.ReadAllText($"/proc/{pid}/stat");
-            }
-            catch (IOException)
-            {
-                continue;
-            }
-
-            if (stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1] == parent.ToString(CultureInfo.InvariantCulture))
-            {
-                yield return pid;
-            }
-        }
-    }
-
-    private static long Pss(int pid)
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{pid}/smaps_rollup").FirstOrDefault(l => l.StartsWith("Pss:", StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line[4..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
     }
 
     private static double P99(List<double> values) => Quantile(values, 0.99);
@@ -640,5 +564,46 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log)
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>A plain NATS.Net subscription on a tenant's status subjects: the floor the bridge is measured against.</summary>
+internal sealed class RawStatusSubscriber : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private Task _loop = Task.CompletedTask;
+
+    /// <summary>Subscribes, waits until the server has the subscription, and calls <paramref name="onMessage"/> for each message.</summary>
+    public static async Task<RawStatusSubscriber> StartAsync(NatsConnection connection, string tenantId, Action<byte[]> onMessage, CancellationToken cancellationToken)
+    {
+        var subscriber = new RawStatusSubscriber();
+        var subscription = await connection.SubscribeCoreAsync<byte[]>($"rxc.{tenantId}.*.status", cancellationToken: cancellationToken);
+        await connection.PingAsync(cancellationToken);
+        subscriber._loop = Task.Run(async () =>
+        {
+            await using (subscription)
+            {
+                await foreach (var message in subscription.Msgs.ReadAllAsync(subscriber._stop.Token))
+                {
+                    onMessage(message.Data!);
+                }
+            }
+        }, CancellationToken.None);
+        return subscriber;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _loop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
     }
 }

@@ -49,20 +49,9 @@ public static class ProcessProbe
     private const double ClockTicksPerSecond = 100;
 
     /// <summary>User plus system CPU seconds so far, or null when the process is gone.</summary>
-    public static double? CpuSeconds(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // Fields after the command name, which is in parentheses and may hold spaces.
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / ClockTicksPerSecond;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
+    public static double? CpuSeconds(int pid) => Fields(pid) is { } fields
+        ? (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / ClockTicksPerSecond
+        : null;
 
     /// <summary>A field of /proc/&lt;pid&gt;/status in bytes (VmHWM, VmRSS), or 0.</summary>
     public static long StatusBytes(int pid, string field)
@@ -83,5 +72,45 @@ public static class ProcessProbe
         }
 
         return 0;
+    }
+
+    /// <summary>Proportional set size of a process in bytes (shared pages split among their users), or 0.</summary>
+    public static long Pss(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/smaps_rollup").FirstOrDefault(l => l.StartsWith("Pss:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line[4..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>The ids of the processes whose parent is <paramref name="parent"/>.</summary>
+    public static IEnumerable<int> Children(int parent)
+    {
+        foreach (var name in Directory.EnumerateDirectories("/proc").Select(Path.GetFileName))
+        {
+            if (int.TryParse(name, out var pid) && Fields(pid) is { } fields && fields[1] == parent.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            {
+                yield return pid;
+            }
+        }
+    }
+
+    // The fields of /proc/<pid>/stat after the command name (in parentheses, and it may hold spaces).
+    private static string[]? Fields(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 }

@@ -11,18 +11,8 @@ public sealed class DashboardBrowserTests(TrustStackFixture stack) : IClassFixtu
     [Fact]
     public async Task An_SRE_logs_into_the_dashboard_and_finds_an_enrolled_sensor_grain_state_without_secrets()
     {
-        var tenantId = $"t-{Guid.NewGuid():N}"[..16];
-        var sensorId = $"s-{Guid.NewGuid():N}"[..16];
         using var admin = TrustClient.Operator(stack.Gateway, stack.AdminKey);
-        using (var tenant = await admin.PostJsonAsync("/api/v1/tenants", new { tenantId, name = "Dashboard tenant" }))
-        {
-            Assert.Equal(HttpStatusCode.Created, tenant.StatusCode);
-        }
-
-        using (var sensor = await admin.PostJsonAsync($"/api/v1/tenants/{tenantId}/sensors", new { sensorId, name = "Dashboard sensor" }))
-        {
-            Assert.Equal(HttpStatusCode.Created, sensor.StatusCode);
-        }
+        var (tenantId, sensorId) = await TrustClient.CreateTenantWithSensorAsync(admin);
 
         string code;
         using (var codeResponse = await admin.PostJsonAsync($"/api/v1/tenants/{tenantId}/sensors/{sensorId}/claim-codes", new { ttlSeconds = 600 }))

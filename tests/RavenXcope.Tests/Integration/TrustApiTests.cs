@@ -370,19 +370,7 @@ public sealed class TrustApiTests(TrustStackFixture stack) : IClassFixture<Trust
 
     private async Task<(string TenantId, string SensorId)> TenantWithSensorAsync()
     {
-        var tenantId = $"t-{Guid.NewGuid():N}"[..16];
-        var sensorId = $"s-{Guid.NewGuid():N}"[..16];
         using var admin = TrustClient.Operator(stack.Gateway, stack.AdminKey);
-        using (var tenant = await admin.PostJsonAsync("/api/v1/tenants", new { tenantId, name = "Tenant" }))
-        {
-            Assert.Equal(HttpStatusCode.Created, tenant.StatusCode);
-        }
-
-        using (var sensor = await admin.PostJsonAsync($"/api/v1/tenants/{tenantId}/sensors", new { sensorId, name = "Edge" }))
-        {
-            Assert.Equal(HttpStatusCode.Created, sensor.StatusCode);
-        }
-
-        return (tenantId, sensorId);
+        return await TrustClient.CreateTenantWithSensorAsync(admin);
     }
 }

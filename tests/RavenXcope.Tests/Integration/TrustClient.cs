@@ -69,6 +69,24 @@ public static class TrustClient
     public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string path, object body) =>
         client.PostAsJsonAsync(path, body);
 
+    /// <summary>Creates a tenant with fresh ids and one sensor in it through the operator API.</summary>
+    public static async Task<(string TenantId, string SensorId)> CreateTenantWithSensorAsync(HttpClient admin)
+    {
+        var tenantId = $"t-{Guid.NewGuid():N}"[..16];
+        var sensorId = $"s-{Guid.NewGuid():N}"[..16];
+        using (var tenant = await admin.PostJsonAsync("/api/v1/tenants", new { tenantId, name = "Tenant" }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Created, tenant.StatusCode);
+        }
+
+        using (var sensor = await admin.PostJsonAsync($"/api/v1/tenants/{tenantId}/sensors", new { sensorId, name = "Edge" }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Created, sensor.StatusCode);
+        }
+
+        return (tenantId, sensorId);
+    }
+
     /// <summary>A PEM CSR for <paramref name="key"/>, as the agent makes it.</summary>
     public static string Csr(ECDsa key) => new CertificateRequest("CN=host-1", key, HashAlgorithmName.SHA256).CreateSigningRequestPem();
 
