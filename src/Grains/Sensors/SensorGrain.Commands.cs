@@ -173,17 +173,32 @@ public sealed partial class SensorGrain
                 command.UpdatedAt = time.GetUtcNow();
                 changed = true;
             }
-            catch (Exception e) when (e is NATS.Client.Core.NatsException or TimeoutException or InvalidOperationException)
+            catch (Exception e) when (e is NATS.Client.Core.NatsException or TimeoutException or InvalidOperationException or OperationCanceledException)
             {
+                // The command is accepted and stored; how publishing failed (NATS away, the caller gone) only
+                // decides the detail. The retry below covers every way out of this loop.
                 command.Detail = $"not published yet: {e.Message}";
-                EnsurePublishRetry();
                 break;
             }
+        }
+
+        if (publisher is not null && S.Commands.Any(c => c.Status == CommandStatus.Accepted))
+        {
+            EnsurePublishRetry();
         }
 
         if (changed)
         {
             await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>After a deactivation or a silo restart, commands accepted but not yet published are retried.</summary>
+    private void ResumePublishing()
+    {
+        if (S.Commands.Any(c => c.Status == CommandStatus.Accepted) && ServiceProvider.GetService(typeof(ICommandPublisher)) is not null)
+        {
+            EnsurePublishRetry();
         }
     }
 

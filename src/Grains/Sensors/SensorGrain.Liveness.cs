@@ -16,6 +16,7 @@ public sealed partial class SensorGrain
         _livenessTimer = this.RegisterGrainTimer(
             CheckLivenessAsync,
             new GrainTimerCreationOptions(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30)) { Interleave = false, KeepAlive = false });
+        ResumePublishing();
         return base.OnActivateAsync(cancellationToken);
     }
 

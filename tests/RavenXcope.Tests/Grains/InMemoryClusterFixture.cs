@@ -18,7 +18,7 @@ public sealed class InMemoryClusterFixture : IAsyncLifetime
     /// <summary>Creates the fixture.</summary>
     public InMemoryClusterFixture()
     {
-        Cluster = BuildCluster(Time, Authority, Directory);
+        Cluster = BuildCluster(Time, Authority, Directory, Publisher);
     }
 
     /// <summary>The silos' clock; tests move it forward.</summary>
@@ -29,6 +29,9 @@ public sealed class InMemoryClusterFixture : IAsyncLifetime
 
     /// <summary>The read model the grains write.</summary>
     public RecordingFleetDirectory Directory { get; } = new();
+
+    /// <summary>Where sensor grains publish commands; a test can make it fail.</summary>
+    public FlakyCommandPublisher Publisher { get; } = new();
 
     /// <summary>The cluster.</summary>
     public InProcessTestCluster Cluster { get; }
@@ -42,7 +45,7 @@ public sealed class InMemoryClusterFixture : IAsyncLifetime
     /// <inheritdoc />
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 
-    private static InProcessTestCluster BuildCluster(TimeProvider time, CertificateAuthority authority, IFleetDirectory directory)
+    private static InProcessTestCluster BuildCluster(TimeProvider time, CertificateAuthority authority, IFleetDirectory directory, ICommandPublisher publisher)
     {
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
@@ -52,6 +55,7 @@ public sealed class InMemoryClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton(time);
             silo.Services.AddSingleton(authority);
             silo.Services.AddSingleton(directory);
+            silo.Services.AddSingleton(publisher);
             silo.Services.AddSingleton(new TrustPolicy());
 
             // The control bus is off in grain tests; tenants stay pending and say why.
@@ -87,4 +91,18 @@ public sealed class InMemoryClusterCollection : ICollectionFixture<InMemoryClust
 {
     /// <summary>Collection name.</summary>
     public const string Name = "in-memory cluster";
+}
+
+/// <summary>A command publisher that answers with a growing sequence, or with the failures a test queued.</summary>
+public sealed class FlakyCommandPublisher : ICommandPublisher
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Exception> _failures = new();
+    private long _sequence;
+
+    /// <summary>Makes the next publication throw <paramref name="failure"/>.</summary>
+    public void FailNext(Exception failure) => _failures.Enqueue(failure);
+
+    /// <inheritdoc />
+    public Task<ulong> PublishAsync(string tenantId, string sensorId, string commandId, byte[] payload, CancellationToken cancellationToken) =>
+        _failures.TryDequeue(out var failure) ? Task.FromException<ulong>(failure) : Task.FromResult((ulong)Interlocked.Increment(ref _sequence));
 }
