@@ -31,7 +31,7 @@ public sealed partial class ClaimCodeGrain(
         state.State.SensorId = sensorId;
         state.State.IssuedAt = time.GetUtcNow();
         state.State.ExpiresAt = expiresAt;
-        await state.WriteStateAsync(cancellationToken);
+        await state.WriteOrResetAsync(this, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -58,7 +58,7 @@ public sealed partial class ClaimCodeGrain(
             try
             {
                 // Persisted before anything is issued: if two activations race, one write wins.
-                await state.WriteStateAsync(cancellationToken);
+                await state.WriteOrResetAsync(this, cancellationToken);
             }
             catch (InconsistentStateException)
             {
@@ -100,7 +100,7 @@ public sealed partial class ClaimCodeGrain(
         if (outcome.Changed)
         {
             state.State.Status = outcome.State;
-            await state.WriteStateAsync(cancellationToken);
+            await state.WriteOrResetAsync(this, cancellationToken);
         }
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Text.Json;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.Nats;
@@ -65,7 +66,7 @@ public sealed partial class SensorGrain
             S.Commands.RemoveRange(0, S.Commands.Count - LedgerSize);
         }
 
-        await state.WriteStateAsync(cancellationToken);
+        await state.WriteOrResetAsync(this, cancellationToken);
         await PublishPendingAsync(cancellationToken);
         return Result<CommandSnapshot>.Ok(Snapshot(command));
     }
@@ -118,7 +119,7 @@ public sealed partial class SensorGrain
 
         if (changed)
         {
-            await state.WriteStateAsync(cancellationToken);
+            await state.WriteOrResetAsync(this, cancellationToken);
         }
     }
 
@@ -173,11 +174,13 @@ public sealed partial class SensorGrain
                 command.UpdatedAt = time.GetUtcNow();
                 changed = true;
             }
-            catch (Exception e) when (e is NATS.Client.Core.NatsException or TimeoutException or InvalidOperationException or OperationCanceledException)
+            catch (Exception e)
             {
-                // The command is accepted and stored; how publishing failed (NATS away, the caller gone) only
-                // decides the detail. The retry below covers every way out of this loop.
+                // The command is accepted and stored: however publishing failed (NATS away or restarting, the
+                // caller gone, a JetStream error), it stays accepted, says why, and the timer below retries it.
+                // Letting the error escape would fail a call whose command was taken, with nothing to retry it.
                 command.Detail = $"not published yet: {e.Message}";
+                LogNotPublished(logger, S.TenantId, S.SensorId, command.Id, e.GetType().Name, e.Message);
                 break;
             }
         }
@@ -189,7 +192,7 @@ public sealed partial class SensorGrain
 
         if (changed)
         {
-            await state.WriteStateAsync(cancellationToken);
+            await state.WriteOrResetAsync(this, cancellationToken);
         }
     }
 
@@ -216,6 +219,9 @@ public sealed partial class SensorGrain
             },
             new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)) { Interleave = false });
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Command {CommandId} of {TenantId}/{SensorId} not published yet ({ErrorType}: {Error}); retrying every 5 s")]
+    private static partial void LogNotPublished(ILogger logger, string tenantId, string sensorId, string commandId, string errorType, string error);
 
     private static CommandSnapshot Snapshot(CommandRecord c) =>
         new(c.Id, c.Type, c.Status, c.IssuedAt, c.ExpiresAt, c.StreamSequence, c.UpdatedAt, c.Detail);

@@ -1,4 +1,5 @@
 using RavenXcope.Grains.Domain;
+using RavenXcope.Grains.State;
 
 namespace RavenXcope.Grains.Sensors;
 
@@ -45,7 +46,7 @@ public sealed partial class SensorGrain
         {
             LogLiveness(logger, S.TenantId, S.SensorId, S.Liveness ?? "unknown", liveness);
             S.Liveness = liveness;
-            await state.WriteStateAsync(cancellationToken);
+            await state.WriteOrResetAsync(this, cancellationToken);
             await directory.UpsertSensorAsync(Snapshot(), cancellationToken);
         }
     }

@@ -1,5 +1,6 @@
 using RavenXcope.Grains.Domain;
 using RavenXcope.Grains.Model;
+using RavenXcope.Grains.State;
 
 namespace RavenXcope.Grains.Sensors;
 
@@ -22,7 +23,7 @@ public sealed partial class SensorGrain
         {
             S.NatsUserPublicKey = userPublicKey;
             S.NatsUserIssuedAt = time.GetUtcNow();
-            await state.WriteStateAsync(cancellationToken);
+            await state.WriteOrResetAsync(this, cancellationToken);
         }
 
         return issued;

@@ -91,7 +91,7 @@ public sealed partial class SensorGrain(
         await GrainFactory.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(digest)).IssueAsync(S.TenantId, S.SensorId, expiresAt, cancellationToken);
         S.PendingClaimCodeDigest = digest;
         S.UpdatedAt = time.GetUtcNow();
-        await state.WriteStateAsync(cancellationToken);
+        await state.WriteOrResetAsync(this, cancellationToken);
         LogClaimCodeIssued(logger, S.TenantId, S.SensorId, expiresAt);
         return Result<IssuedClaimCode>.Ok(new IssuedClaimCode(code, expiresAt));
     }
@@ -126,7 +126,7 @@ public sealed partial class SensorGrain(
         {
             await GrainFactory.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(pending)).WithdrawAsync(cancellationToken);
             S.PendingClaimCodeDigest = null;
-            await state.WriteStateAsync(cancellationToken);
+            await state.WriteOrResetAsync(this, cancellationToken);
         }
 
         return result;
@@ -179,7 +179,7 @@ public sealed partial class SensorGrain(
     private async Task PersistAsync(CancellationToken cancellationToken)
     {
         S.TrustState = TrustEvaluator.Evaluate(S.Lifecycle, S.Current?.NotAfter, time.GetUtcNow(), policy);
-        await state.WriteStateAsync(cancellationToken);
+        await state.WriteOrResetAsync(this, cancellationToken);
         await directory.UpsertSensorAsync(Snapshot(), cancellationToken);
         await ScheduleTrustReminderAsync();
     }

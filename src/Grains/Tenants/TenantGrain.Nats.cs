@@ -4,6 +4,7 @@ using NATS.Jwt;
 using NATS.NKeys;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.Nats;
+using RavenXcope.Grains.State;
 
 namespace RavenXcope.Grains.Tenants;
 
@@ -46,7 +47,7 @@ public sealed partial class TenantGrain
             if (EnsureKeysAndJwts())
             {
                 // Keys are persisted before they are used anywhere, so a retry never mints a second account.
-                await state.WriteStateAsync(cancellationToken);
+                await state.WriteOrResetAsync(this, cancellationToken);
             }
 
             await accounts.UpsertAsync(S.AccountPublicKey!, S.TenantId, false, S.AccountJwt!, cancellationToken);
@@ -58,7 +59,7 @@ public sealed partial class TenantGrain
             {
                 S.AccountStatus = NatsAccountStatus.Provisioned;
                 S.ProvisionedAt = time.GetUtcNow();
-                await state.WriteStateAsync(cancellationToken);
+                await state.WriteOrResetAsync(this, cancellationToken);
                 LogProvisioned(logger, S.TenantId, S.AccountPublicKey!);
             }
         }

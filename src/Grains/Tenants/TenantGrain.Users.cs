@@ -2,6 +2,7 @@ using NATS.Jwt;
 using NATS.NKeys;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.Nats;
+using RavenXcope.Grains.State;
 
 namespace RavenXcope.Grains.Tenants;
 
@@ -54,7 +55,7 @@ public sealed partial class TenantGrain
 
         S.Revocations[userPublicKey] = time.GetUtcNow().ToUnixTimeSeconds();
         S.AccountJwt = NatsJwt.Encode(nats.Operator, S.AccountPublicKey, S.TenantId, "account", NatsClaims.Account(jetStream: true, S.Revocations), time.GetUtcNow());
-        await state.WriteStateAsync(cancellationToken);
+        await state.WriteOrResetAsync(this, cancellationToken);
         try
         {
             await accounts.UpsertAsync(S.AccountPublicKey, S.TenantId, false, S.AccountJwt, cancellationToken);

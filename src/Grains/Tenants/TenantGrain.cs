@@ -42,7 +42,7 @@ public sealed partial class TenantGrain(
         S.Name = name;
         S.CreatedAt = time.GetUtcNow();
         S.AccountStatus = NatsAccountStatus.Pending;
-        await state.WriteStateAsync(cancellationToken);
+        await state.WriteOrResetAsync(this, cancellationToken);
         await directory.UpsertTenantAsync(Snapshot(), cancellationToken);
         var period = TimeSpan.FromSeconds(Math.Max(1, nats.Settings.ReconcileSeconds));
         if (period < reminderOptions.Value.MinimumReminderPeriod)

@@ -52,6 +52,12 @@ public sealed class FleetSimulationTests
             Path.Combine(TestEnvironment.ArtifactsDirectory, "fleetsim-test.json"),
             JsonSerializer.Serialize(report, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true, IncludeFields = true }));
 
+        if (!report.Steady)
+        {
+            // The silo's own account of the run, next to the report, for whoever looks into the failure.
+            await File.WriteAllTextAsync(Path.Combine(TestEnvironment.ArtifactsDirectory, "fleetsim-test-silo.log"), stack.Silo.Output);
+        }
+
         var counts = report.Counts;
         Assert.True(report.Steady, report.Summary());
         Assert.Equal(1000, counts.SensorsEnrolled);
