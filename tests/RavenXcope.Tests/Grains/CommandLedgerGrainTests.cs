@@ -7,23 +7,17 @@ namespace RavenXcope.Tests.Grains;
 [Collection(InMemoryClusterCollection.Name)]
 public sealed class CommandLedgerGrainTests(InMemoryClusterFixture fixture)
 {
-    private static readonly HostMetadata Host = new("host-1", "Debian GNU/Linux 12", "x86_64", "1.0.0", "127.0.0.1", []);
-
     [Theory]
     [InlineData("nats")]
     [InlineData("cancelled")]
     public async Task A_command_whose_publication_failed_is_accepted_and_published_by_the_retry_timer(string failure)
     {
-        var tenantId = $"t-{Guid.NewGuid():N}"[..20];
-        var sensorId = $"s-{Guid.NewGuid():N}"[..20];
-        Assert.True((await fixture.Client.GetGrain<ITenantGrain>(Identifiers.TenantKey(tenantId)).CreateAsync("Tenant")).IsSuccess);
-        var sensor = fixture.Client.GetGrain<ISensorGrain>(Identifiers.SensorKey(tenantId, sensorId));
-        Assert.True((await sensor.RegisterAsync("Edge sensor")).IsSuccess);
+        var (sensor, _, _) = await fixture.RegisteredSensorAsync();
         var (key, csr) = Csrs.EcP256();
         using (key)
         {
             var code = (await sensor.CreateClaimCodeAsync(null)).Value!;
-            Assert.True((await fixture.Client.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(ClaimCodes.Digest(code.ClaimCode))).RedeemAsync(csr, Host)).IsSuccess);
+            Assert.True((await fixture.Client.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(ClaimCodes.Digest(code.ClaimCode))).RedeemAsync(csr, InMemoryClusterFixture.Host)).IsSuccess);
         }
 
         // NATS going away, or the operator's call cancelled mid-publish: either way the command is taken.

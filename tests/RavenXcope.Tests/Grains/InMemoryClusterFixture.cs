@@ -4,6 +4,7 @@ using Orleans.TestingHost;
 using RavenXcope.Grains;
 using RavenXcope.Grains.Certificates;
 using RavenXcope.Grains.Domain;
+using RavenXcope.Grains.Model;
 using RavenXcope.Grains.Nats;
 
 namespace RavenXcope.Tests.Grains;
@@ -30,6 +31,9 @@ public sealed class InMemoryClusterFixture : IAsyncLifetime
     /// <summary>The read model the grains write.</summary>
     public RecordingFleetDirectory Directory { get; } = new();
 
+    /// <summary>What an agent reports about its host at enrollment.</summary>
+    public static readonly HostMetadata Host = new("host-1", "Debian GNU/Linux 12", "x86_64", "1.0.0", "127.0.0.1", []);
+
     /// <summary>Where sensor grains publish commands; a test can make it fail.</summary>
     public FlakyCommandPublisher Publisher { get; } = new();
 
@@ -44,6 +48,17 @@ public sealed class InMemoryClusterFixture : IAsyncLifetime
 
     /// <inheritdoc />
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    /// <summary>A new tenant with one registered sensor, fresh ids each time.</summary>
+    public async Task<(ISensorGrain Sensor, string TenantId, string SensorId)> RegisteredSensorAsync()
+    {
+        var tenantId = $"t-{Guid.NewGuid():N}"[..20];
+        var sensorId = $"s-{Guid.NewGuid():N}"[..20];
+        Assert.True((await Client.GetGrain<ITenantGrain>(Identifiers.TenantKey(tenantId)).CreateAsync("Tenant")).IsSuccess);
+        var sensor = Client.GetGrain<ISensorGrain>(Identifiers.SensorKey(tenantId, sensorId));
+        Assert.True((await sensor.RegisterAsync("Edge sensor")).IsSuccess);
+        return (sensor, tenantId, sensorId);
+    }
 
     private static InProcessTestCluster BuildCluster(TimeProvider time, CertificateAuthority authority, IFleetDirectory directory, ICommandPublisher publisher)
     {

@@ -10,17 +10,15 @@ namespace RavenXcope.Tests.Grains;
 [Collection(InMemoryClusterCollection.Name)]
 public sealed class TrustLifecycleGrainTests(InMemoryClusterFixture fixture)
 {
-    private static readonly HostMetadata Host = new("host-1", "Debian GNU/Linux 12", "x86_64", "1.0.0", "127.0.0.1", []);
-
     [Fact]
     public async Task Trust_moves_at_each_threshold_when_the_reminder_fires_and_renewal_starts_over()
     {
-        var (sensor, tenantId, sensorId) = await RegisteredSensorAsync();
+        var (sensor, tenantId, sensorId) = await fixture.RegisteredSensorAsync();
         var (key, csr) = Csrs.EcP256();
         using (key)
         {
             var code = (await sensor.CreateClaimCodeAsync(null)).Value!;
-            var issued = await fixture.Client.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(ClaimCodes.Digest(code.ClaimCode))).RedeemAsync(csr, Host);
+            var issued = await fixture.Client.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(ClaimCodes.Digest(code.ClaimCode))).RedeemAsync(csr, InMemoryClusterFixture.Host);
             Assert.True(issued.IsSuccess, issued.ErrorDetail);
             Assert.Equal(TrustState.Trusted, (await sensor.GetAsync())!.TrustState);
 
@@ -55,12 +53,12 @@ public sealed class TrustLifecycleGrainTests(InMemoryClusterFixture fixture)
     [Fact]
     public async Task Liveness_goes_from_offline_to_online_on_a_heartbeat_then_stale_and_offline_with_silence()
     {
-        var (sensor, _, _) = await RegisteredSensorAsync();
+        var (sensor, _, _) = await fixture.RegisteredSensorAsync();
         var code = (await sensor.CreateClaimCodeAsync(null)).Value!;
         var (key, csr) = Csrs.EcP256();
         using (key)
         {
-            var issued = (await fixture.Client.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(ClaimCodes.Digest(code.ClaimCode))).RedeemAsync(csr, Host)).Value!;
+            var issued = (await fixture.Client.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(ClaimCodes.Digest(code.ClaimCode))).RedeemAsync(csr, InMemoryClusterFixture.Host)).Value!;
             Assert.Equal("offline", (await sensor.GetAsync())!.Liveness);
             Assert.True((await sensor.HeartbeatAsync(new SensorHeartbeat(issued.Serial, "running", "trusted", "1.0.0"))).IsSuccess);
             Assert.Equal("online", (await sensor.GetAsync())!.Liveness);
@@ -74,14 +72,14 @@ public sealed class TrustLifecycleGrainTests(InMemoryClusterFixture fixture)
     [Fact]
     public async Task An_expired_code_is_refused_like_an_unknown_one()
     {
-        var (sensor, _, _) = await RegisteredSensorAsync();
+        var (sensor, _, _) = await fixture.RegisteredSensorAsync();
         var code = (await sensor.CreateClaimCodeAsync(TimeSpan.FromMinutes(5))).Value!;
         fixture.Time.Advance(TimeSpan.FromMinutes(6));
         var (key, csr) = Csrs.EcP256();
         using (key)
         {
-            var expired = await fixture.Client.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(ClaimCodes.Digest(code.ClaimCode))).RedeemAsync(csr, Host);
-            var unknown = await fixture.Client.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(ClaimCodes.Digest(ClaimCodes.NewCode()))).RedeemAsync(csr, Host);
+            var expired = await fixture.Client.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(ClaimCodes.Digest(code.ClaimCode))).RedeemAsync(csr, InMemoryClusterFixture.Host);
+            var unknown = await fixture.Client.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(ClaimCodes.Digest(ClaimCodes.NewCode()))).RedeemAsync(csr, InMemoryClusterFixture.Host);
             Assert.Equal((unknown.ErrorCode, unknown.ErrorDetail), (expired.ErrorCode, expired.ErrorDetail));
             Assert.Equal("enrollment_refused", expired.ErrorCode);
             Assert.Equal(SensorLifecycle.Registered, (await sensor.GetAsync())!.Lifecycle);
@@ -91,19 +89,19 @@ public sealed class TrustLifecycleGrainTests(InMemoryClusterFixture fixture)
     [Fact]
     public async Task Fifty_simultaneous_redemptions_of_one_code_give_exactly_one_certificate_and_a_same_key_retry_gets_it_again()
     {
-        var (sensor, _, _) = await RegisteredSensorAsync();
+        var (sensor, _, _) = await fixture.RegisteredSensorAsync();
         var code = (await sensor.CreateClaimCodeAsync(null)).Value!;
         var grain = fixture.Client.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(ClaimCodes.Digest(code.ClaimCode)));
         var attempts = Enumerable.Range(0, 50).Select(_ => Csrs.EcP256()).ToList();
         try
         {
-            var results = await Task.WhenAll(attempts.Select(a => grain.RedeemAsync(a.Pem, Host)));
+            var results = await Task.WhenAll(attempts.Select(a => grain.RedeemAsync(a.Pem, InMemoryClusterFixture.Host)));
             var winners = results.Where(r => r.IsSuccess).ToList();
             Assert.Single(winners);
             Assert.All(results.Where(r => !r.IsSuccess), r => Assert.Equal("enrollment_refused", r.ErrorCode));
 
             var winnerIndex = Array.FindIndex(results, r => r.IsSuccess);
-            var retry = await grain.RedeemAsync(attempts[winnerIndex].Pem, Host);
+            var retry = await grain.RedeemAsync(attempts[winnerIndex].Pem, InMemoryClusterFixture.Host);
             Assert.Equal(winners[0].Value!.Serial, retry.Value!.Serial);
             Assert.Equal(winners[0].Value!.Serial, (await sensor.GetAsync())!.CertificateSerial);
         }
@@ -116,7 +114,7 @@ public sealed class TrustLifecycleGrainTests(InMemoryClusterFixture fixture)
     [Fact]
     public async Task Revoke_is_final_refuses_certificates_and_withdraws_the_pending_code()
     {
-        var (sensor, _, _) = await RegisteredSensorAsync();
+        var (sensor, _, _) = await fixture.RegisteredSensorAsync();
         var pending = (await sensor.CreateClaimCodeAsync(null)).Value!;
         Assert.True((await sensor.RevokeAsync()).IsSuccess);
         Assert.Equal(TrustState.TrustRevoked, (await sensor.GetAsync())!.TrustState);
@@ -124,7 +122,7 @@ public sealed class TrustLifecycleGrainTests(InMemoryClusterFixture fixture)
         var (key, csr) = Csrs.EcP256();
         using (key)
         {
-            var redeem = await fixture.Client.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(ClaimCodes.Digest(pending.ClaimCode))).RedeemAsync(csr, Host);
+            var redeem = await fixture.Client.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(ClaimCodes.Digest(pending.ClaimCode))).RedeemAsync(csr, InMemoryClusterFixture.Host);
             Assert.Equal("enrollment_refused", redeem.ErrorCode);
         }
 
@@ -138,7 +136,7 @@ public sealed class TrustLifecycleGrainTests(InMemoryClusterFixture fixture)
         var orphan = fixture.Client.GetGrain<ISensorGrain>(Identifiers.SensorKey("no-such-tenant", "s1"));
         Assert.Equal("tenant_not_found", (await orphan.RegisterAsync("x")).ErrorCode);
 
-        var (sensor, _, _) = await RegisteredSensorAsync();
+        var (sensor, _, _) = await fixture.RegisteredSensorAsync();
         await sensor.DisableAsync();
         await fixture.Cluster.DeactivateAsync(sensor);
         Assert.Equal(SensorLifecycle.Disabled, (await sensor.GetAsync())!.Lifecycle);
@@ -148,7 +146,7 @@ public sealed class TrustLifecycleGrainTests(InMemoryClusterFixture fixture)
     [Fact]
     public async Task The_dashboard_snapshots_carry_state_but_no_secrets()
     {
-        var (sensor, tenantId, sensorId) = await RegisteredSensorAsync();
+        var (sensor, tenantId, sensorId) = await fixture.RegisteredSensorAsync();
         var code = (await sensor.CreateClaimCodeAsync(null)).Value!;
 
         Assert.Equal(sensorId, (await sensor.GetState())!.SensorId);
@@ -166,15 +164,5 @@ public sealed class TrustLifecycleGrainTests(InMemoryClusterFixture fixture)
         // The trust reminder's tick, delivered the way Orleans delivers it (IRemindable is a grain interface).
         var remindable = fixture.Client.GetGrain<IRemindable>(sensor.GetGrainId());
         await remindable.ReceiveReminder(SensorGrain.TrustReminder, new TickStatus(to.UtcDateTime, TimeSpan.FromHours(1), to.UtcDateTime));
-    }
-
-    private async Task<(ISensorGrain Sensor, string TenantId, string SensorId)> RegisteredSensorAsync()
-    {
-        var tenantId = $"t-{Guid.NewGuid():N}"[..20];
-        var sensorId = $"s-{Guid.NewGuid():N}"[..20];
-        Assert.True((await fixture.Client.GetGrain<ITenantGrain>(Identifiers.TenantKey(tenantId)).CreateAsync("Tenant")).IsSuccess);
-        var sensor = fixture.Client.GetGrain<ISensorGrain>(Identifiers.SensorKey(tenantId, sensorId));
-        Assert.True((await sensor.RegisterAsync("Edge sensor")).IsSuccess);
-        return (sensor, tenantId, sensorId);
     }
 }
