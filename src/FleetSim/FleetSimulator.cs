@@ -65,6 +65,9 @@ public sealed class FleetSimulator
     /// <summary>Enrollment latencies so far.</summary>
     public LatencySummary EnrollLatency => _enroll.Summarize();
 
+    /// <summary>CPU milliseconds per enrolled sensor during the enrollment window, by watched process (children included) and this one.</summary>
+    public Dictionary<string, double> EnrollCpuMsPerSensor { get; } = [];
+
     /// <summary>The tenant ids of this run.</summary>
     public IReadOnlyList<string> TenantIds => [.. Enumerable.Range(0, _options.Tenants).Select(i => $"{_runId}-{i}")];
 
@@ -122,7 +125,8 @@ public sealed class FleetSimulator
                 ["natsReconnect"] = _reconnect.Summarize(),
             },
             phases,
-            processes);
+            processes,
+            EnrollCpuMsPerSensor);
     }
 
     /// <summary>Tenants, sensors, claim codes, enrollment, NATS credentials and connections: the fleet, ready.</summary>
@@ -171,6 +175,11 @@ public sealed class FleetSimulator
         _enrollClient?.Dispose();
         _ca?.Dispose();
     }
+
+    private Dictionary<string, double> CpuByProcess() => _options.Watch
+        .Select(w => (w.Key, ProcessProbe.TreeCpuSeconds(w.Value) ?? 0))
+        .Append(("fleetsim", ProcessProbe.CpuSeconds(Environment.ProcessId) ?? 0))
+        .ToDictionary(p => p.Item1, p => p.Item2);
 
     private static async Task<T> PhaseAsync<T>(string name, Dictionary<string, double> phases, Func<Task<T>> phase)
     {
@@ -253,11 +262,22 @@ public sealed class FleetSimulator
             codes[sensor] = (await issued.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("claimCode").GetString()!;
         }, cancellationToken);
 
+        // Each host makes its key and CSR on its own machine: outside the measured window, so that the
+        // enrollment rate is the control plane's and not this process's key generation.
+        var requests = new ConcurrentDictionary<VirtualSensor, (ECDsa Key, string Csr)>();
+        Parallel.ForEach(_sensors, sensor =>
+        {
+            var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            requests[sensor] = (key, new CertificateRequest($"CN=virtual-{sensor.Index}", key, HashAlgorithmName.SHA256).CreateSigningRequestPem());
+        });
+
+        var certificates = new ConcurrentDictionary<VirtualSensor, string>();
+        await _log.WriteLineAsync($"fleetsim: {_sensors.Count} sensors registered, each with a claim code and a CSR; enrolling");
+        var cpuBefore = CpuByProcess();
         var enrollStarted = Stopwatch.GetTimestamp();
         await ForEachAsync(_sensors, async (sensor, ct) =>
         {
-            var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var csr = new CertificateRequest($"CN=virtual-{sensor.Index}", key, HashAlgorithmName.SHA256).CreateSigningRequestPem();
+            var (key, csr) = requests[sensor];
             var started = Stopwatch.GetTimestamp();
             using var enrolled = await _enrollClient.PostAsJsonAsync("/api/v1/enroll", new
             {
@@ -278,15 +298,25 @@ public sealed class FleetSimulator
                 return;
             }
 
+            certificates[sensor] = (await enrolled.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("certificatePem").GetString()!;
             _enroll.RecordSince(started);
-            var pem = (await enrolled.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("certificatePem").GetString()!;
+            Interlocked.Increment(ref _counts.SensorsEnrolled);
+        }, cancellationToken);
+        _counts.EnrollSeconds = Math.Round(Stopwatch.GetElapsedTime(enrollStarted).TotalSeconds, 3);
+        foreach (var (name, after) in CpuByProcess())
+        {
+            EnrollCpuMsPerSensor[name] = Math.Round(1000 * (after - cpuBefore[name]) / Math.Max(1, _counts.SensorsEnrolled), 2);
+        }
+
+        foreach (var (sensor, pem) in certificates)
+        {
+            var key = requests[sensor].Key;
             using var publicOnly = X509Certificate2.CreateFromPem(pem);
             sensor.PrivateKey = key;
             sensor.Identity = publicOnly.CopyWithPrivateKey(key);
             sensor.Mtls = sensor.NewMtlsClient(_options.SensorUrl, _ca);
-            Interlocked.Increment(ref _counts.SensorsEnrolled);
-        }, cancellationToken);
-        _counts.EnrollSeconds = Math.Round(Stopwatch.GetElapsedTime(enrollStarted).TotalSeconds, 3);
+        }
+
         await _log.WriteLineAsync($"fleetsim: {_counts.SensorsEnrolled} sensors enrolled in {_counts.EnrollSeconds} s");
         if (_counts.SensorsEnrolled != _sensors.Count)
         {

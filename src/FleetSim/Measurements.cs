@@ -53,6 +53,21 @@ public static class ProcessProbe
         ? (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / ClockTicksPerSecond
         : null;
 
+    /// <summary>
+    /// CPU seconds of a process and its children (live ones, and those it has waited for): PostgreSQL's work is
+    /// done in backends under the postmaster. Null when the process is gone.
+    /// </summary>
+    public static double? TreeCpuSeconds(int pid)
+    {
+        if (Fields(pid) is not { } fields)
+        {
+            return null;
+        }
+
+        var ticks = fields.Skip(11).Take(4).Sum(f => long.Parse(f, System.Globalization.CultureInfo.InvariantCulture));
+        return (ticks / ClockTicksPerSecond) + Children(pid).Sum(child => CpuSeconds(child) ?? 0);
+    }
+
     /// <summary>A field of /proc/&lt;pid&gt;/status in bytes (VmHWM, VmRSS), or 0.</summary>
     public static long StatusBytes(int pid, string field)
     {

@@ -58,7 +58,8 @@ public sealed record SimReport(
     SimCounts Counts,
     IReadOnlyDictionary<string, LatencySummary> Latency,
     IReadOnlyDictionary<string, double> PhaseSeconds,
-    IReadOnlyList<ProcessUsage> Processes)
+    IReadOnlyList<ProcessUsage> Processes,
+    IReadOnlyDictionary<string, double> EnrollCpuMsPerSensor)
 {
     /// <summary>A few lines for a person.</summary>
     public string Summary()
@@ -67,6 +68,11 @@ public sealed record SimReport(
         var text = new StringBuilder();
         text.AppendLine($"fleetsim {(Steady ? "PASSED" : "FAILED")}: {Config.Sensors} sensors over {Config.Tenants} tenant(s), seed {Config.Seed}, {ElapsedSeconds} s");
         text.AppendLine($"  enrolled {c.SensorsEnrolled} at {c.EnrollPerSecond}/s (p99 {Latency["enroll"].P99} ms); NATS users {c.CredentialsIssued}; online at the end {c.SensorsOnline}");
+        if (EnrollCpuMsPerSensor.Count > 0)
+        {
+            text.AppendLine($"  CPU per enrollment: {string.Join(", ", EnrollCpuMsPerSensor.Select(p => $"{p.Key} {p.Value} ms"))}");
+        }
+
         text.AppendLine($"  status sent {c.StatusPublished}; heartbeats {c.Heartbeats} ok, {c.HeartbeatsRefused} refused, {c.HeartbeatsFailed} failed (p99 {Latency["heartbeat"].P99} ms)");
         text.AppendLine($"  commands accepted {c.CommandsAccepted}: done {c.CommandsDone}, failed {c.CommandsFailed}, superseded {c.CommandsSuperseded}, expired {c.CommandsExpired}, lost {c.CommandsLost}, misrouted {c.CommandsMisrouted}; submit→received p99 {Latency["commandSubmitToReceived"].P99} ms");
         text.AppendLine($"  faults: {c.Drops} drops, {c.Reconnects} reconnects, {c.Restarts} restarts");

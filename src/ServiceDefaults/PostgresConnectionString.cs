@@ -28,11 +28,39 @@ public static class PostgresConnectionString
         }
     }
 
-    /// <summary>The connection string with the search path set to our schema, as the Orleans providers need it.</summary>
+    /// <summary>
+    /// Connections one process opens at most unless the address says otherwise (<c>Maximum Pool Size</c>,
+    /// or <c>max_pool_size</c> in the URI form). Npgsql's own default, 100, lets a single busy silo take every
+    /// connection a default PostgreSQL allows (<c>max_connections</c> 100) and the others fail with 53300
+    /// "too many clients"; more connections than this do not make a small database server faster.
+    /// </summary>
+    public const int DefaultMaxPoolSize = 20;
+
+    /// <summary>Statements each connection prepares automatically unless the address says otherwise (<c>Max Auto Prepare</c>).</summary>
+    public const int DefaultMaxAutoPrepare = 64;
+
+    /// <summary>
+    /// The connection string with the search path set to our schema, as the Orleans providers need it, the
+    /// pool bounded by <see cref="DefaultMaxPoolSize"/> and automatic preparation on (<see cref="DefaultMaxAutoPrepare"/>)
+    /// where the address does not say.
+    /// </summary>
     public static string ForSchema(string value)
     {
         var builder = Parse(value);
         builder.SearchPath = Schema;
+        var given = builder.ConnectionString;
+        if (!given.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxPoolSize = DefaultMaxPoolSize;
+        }
+
+        // Orleans' storage and reminder queries and the read model's upserts are the same few texts over and
+        // over: prepared once per connection, PostgreSQL stops parsing and planning them on every call.
+        if (!given.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+        }
+
         return builder.ConnectionString;
     }
 
@@ -75,6 +103,9 @@ public static class PostgresConnectionString
                     break;
                 case "application_name":
                     builder.ApplicationName = setting;
+                    break;
+                case "max_pool_size":
+                    builder.MaxPoolSize = int.Parse(setting, System.Globalization.CultureInfo.InvariantCulture);
                     break;
                 case "connect_timeout":
                     builder.Timeout = int.Parse(setting, System.Globalization.CultureInfo.InvariantCulture);

@@ -41,30 +41,23 @@ public static class CsrInspector
             return Refuse(CsrCodes.TooLarge, $"the CSR is larger than {MaxPemLength} characters");
         }
 
-        CertificateRequest request;
-        try
+        // The usual CSR is parsed, its key imported and its signature checked once; only a CSR that fails
+        // that is looked at again, to tell a malformed request, a refused key and a bad signature apart.
+        var request = Load(pem, verify: true);
+        var keyDescription = request is null ? null : DescribeAllowedKey(request.PublicKey);
+        if (request is null || keyDescription is null)
         {
-            request = CertificateRequest.LoadSigningRequestPem(
-                pem, HashAlgorithmName.SHA256,
-                CertificateRequestLoadOptions.SkipSignatureValidation | CertificateRequestLoadOptions.UnsafeLoadCertificateExtensions);
-        }
-        catch (Exception e) when (e is CryptographicException or ArgumentException or AsnContentException)
-        {
-            return Refuse(CsrCodes.Malformed, "csrPem is not a PEM-encoded PKCS#10 certificate request");
-        }
+            var unverified = Load(pem, verify: false);
+            if (unverified is null)
+            {
+                return Refuse(CsrCodes.Malformed, "csrPem is not a PEM-encoded PKCS#10 certificate request");
+            }
 
-        var keyDescription = DescribeAllowedKey(request.PublicKey);
-        if (keyDescription is null)
-        {
-            return Refuse(CsrCodes.KeyNotAllowed, $"the CSR's key type is not accepted; allowed: {AllowedKeys}");
-        }
+            if (DescribeAllowedKey(unverified.PublicKey) is null)
+            {
+                return Refuse(CsrCodes.KeyNotAllowed, $"the CSR's key type is not accepted; allowed: {AllowedKeys}");
+            }
 
-        try
-        {
-            CertificateRequest.LoadSigningRequestPem(pem, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default);
-        }
-        catch (CryptographicException)
-        {
             return Refuse(CsrCodes.SignatureInvalid, "the CSR's signature does not verify with its own key");
         }
 
@@ -93,6 +86,21 @@ public static class CsrInspector
         return (new ValidCsr(request.PublicKey, fingerprint, keyDescription), null);
     }
 
+    private static CertificateRequest? Load(string pem, bool verify)
+    {
+        try
+        {
+            return CertificateRequest.LoadSigningRequestPem(
+                pem, HashAlgorithmName.SHA256,
+                verify ? CertificateRequestLoadOptions.UnsafeLoadCertificateExtensions
+                       : CertificateRequestLoadOptions.SkipSignatureValidation | CertificateRequestLoadOptions.UnsafeLoadCertificateExtensions);
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException or AsnContentException)
+        {
+            return null;
+        }
+    }
+
     private static string? DescribeAllowedKey(PublicKey key)
     {
         try
@@ -100,21 +108,14 @@ public static class CsrInspector
             switch (key.Oid.Value)
             {
                 case EcOid:
-                    using (var ec = key.GetECDsaPublicKey())
+                    // The named curve is the algorithm's parameter; reading it needs no key import (the
+                    // signature check has imported, and so validated, the point already).
+                    return new AsnReader(key.EncodedParameters?.RawData ?? [], AsnEncodingRules.DER).ReadObjectIdentifier() switch
                     {
-                        var curve = ec?.ExportParameters(false).Curve.Oid;
-                        return curve?.Value switch
-                        {
-                            P256Oid => "ECDSA P-256",
-                            P384Oid => "ECDSA P-384",
-                            _ => curve?.FriendlyName switch
-                            {
-                                "nistP256" or "ECDSA_P256" => "ECDSA P-256",
-                                "nistP384" or "ECDSA_P384" => "ECDSA P-384",
-                                _ => null,
-                            },
-                        };
-                    }
+                        P256Oid => "ECDSA P-256",
+                        P384Oid => "ECDSA P-384",
+                        _ => null,
+                    };
 
                 case RsaOid:
                     using (var rsa = key.GetRSAPublicKey())
@@ -126,7 +127,7 @@ public static class CsrInspector
                     return null;
             }
         }
-        catch (CryptographicException)
+        catch (Exception e) when (e is CryptographicException or AsnContentException)
         {
             return null;
         }

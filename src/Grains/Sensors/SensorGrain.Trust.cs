@@ -33,18 +33,42 @@ public sealed partial class SensorGrain
         }
     }
 
+    // What this activation last registered: unknown after activation, then the due time or none. Every
+    // reminder change is a database write, so an unchanged threshold (most writes of the state) costs none.
+    private ReminderPlan _trustReminder = ReminderPlan.Unknown;
+
     private async Task ScheduleTrustReminderAsync()
     {
         var now = time.GetUtcNow();
         var next = TrustEvaluator.NextChange(S.Lifecycle, S.Current?.NotAfter, now, policy);
         if (next is { } due)
         {
+            if (_trustReminder.IsKnown && _trustReminder.Due == due)
+            {
+                return;
+            }
+
             var wait = due - now;
+            _trustReminder = ReminderPlan.Unknown;
             await this.RegisterOrUpdateReminder(TrustReminder, wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait, TrustReminderPeriod);
+            _trustReminder = new ReminderPlan(true, due);
         }
-        else if (await this.GetReminder(TrustReminder) is { } reminder)
+        else if (!(_trustReminder.IsKnown && _trustReminder.Due is null))
         {
-            await this.UnregisterReminder(reminder);
+            _trustReminder = ReminderPlan.Unknown;
+            if (await this.GetReminder(TrustReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
+            _trustReminder = ReminderPlan.None;
         }
+    }
+
+    private readonly record struct ReminderPlan(bool IsKnown, DateTimeOffset? Due)
+    {
+        public static ReminderPlan Unknown => default;
+
+        public static ReminderPlan None => new(true, null);
     }
 }

@@ -48,6 +48,7 @@ public sealed partial class SensorGrain(
         S.TrustState = TrustState.None;
         S.CreatedAt = now;
         S.UpdatedAt = now;
+        _trustReminder = ReminderPlan.None; // a sensor that never existed has no reminder to look up
         await PersistAsync(cancellationToken);
         return Result<SensorSnapshot>.Ok(Snapshot());
     }

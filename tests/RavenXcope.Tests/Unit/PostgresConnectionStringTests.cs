@@ -34,6 +34,26 @@ public sealed class PostgresConnectionStringTests
     }
 
     [Theory]
+    [InlineData("Host=127.0.0.1;Username=u;Database=d", PostgresConnectionString.DefaultMaxPoolSize)]
+    [InlineData("postgres://u@127.0.0.1/d", PostgresConnectionString.DefaultMaxPoolSize)]
+    [InlineData("Host=127.0.0.1;Username=u;Database=d;Maximum Pool Size=100", 100)]
+    [InlineData("Host=127.0.0.1;Username=u;Database=d;MaxPoolSize=7", 7)]
+    [InlineData("postgres://u@127.0.0.1/d?max_pool_size=40", 40)]
+    public void The_pool_is_bounded_unless_the_address_bounds_it_itself(string value, int expected)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(PostgresConnectionString.ForSchema(value));
+        Assert.Equal(expected, builder.MaxPoolSize);
+    }
+
+    [Theory]
+    [InlineData("Host=127.0.0.1;Username=u;Database=d", PostgresConnectionString.DefaultMaxAutoPrepare)]
+    [InlineData("Host=127.0.0.1;Username=u;Database=d;Max Auto Prepare=0", 0)]
+    public void Statements_are_prepared_automatically_unless_the_address_says_otherwise(string value, int expected)
+    {
+        Assert.Equal(expected, new NpgsqlConnectionStringBuilder(PostgresConnectionString.ForSchema(value)).MaxAutoPrepare);
+    }
+
+    [Theory]
     [InlineData("Host=x;NoSuchKeyword=secret-value")]
     [InlineData("postgres://u:secret-value@host/db?sslmode=sometimes")]
     public void A_bad_connection_string_is_refused_without_echoing_it(string value)
