@@ -10,8 +10,10 @@ public interface IClaimCodeGrain : IGrainWithStringKey
     Task IssueAsync(string tenantId, string sensorId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Redeems the code for a CSR: persists the redemption, then has the sensor issue the certificate.
-    /// Every refusal is the same, whatever the reason.
+    /// Redeems the code for a CSR: checks the CSR whole (a refused CSR is answered with its <c>csr_*</c> code
+    /// before the code is looked at, so that answer says nothing about the code), persists the redemption,
+    /// then has the sensor issue the certificate. Every refusal that concerns the code is the same,
+    /// whatever the reason.
     /// </summary>
     Task<Result<IssuedCertificate>> RedeemAsync(string csrPem, HostMetadata host, CancellationToken cancellationToken = default);
 

@@ -18,7 +18,10 @@ public interface ISensorGrain : IGrainWithStringKey
     /// <summary>Issues a claim code bound to this sensor; the code is returned once and never stored.</summary>
     Task<Result<IssuedClaimCode>> CreateClaimCodeAsync(TimeSpan? lifetime, CancellationToken cancellationToken = default);
 
-    /// <summary>Issues the first certificate; called by the claim-code grain after it recorded the redemption.</summary>
+    /// <summary>
+    /// Issues the first certificate; called by the claim-code grain after it checked the CSR (signature
+    /// included) and recorded the redemption. Checks everything of the CSR again but its signature.
+    /// </summary>
     Task<Result<IssuedCertificate>> EnrollAsync(string csrPem, string claimCodeDigest, HostMetadata host, CancellationToken cancellationToken = default);
 
     /// <summary>Suspends the sensor (reversible).</summary>

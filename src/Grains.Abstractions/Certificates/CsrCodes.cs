@@ -20,4 +20,8 @@ public static class CsrCodes
 
     /// <summary>The CSR asks for an identity (subject attributes beyond a CN, or SANs).</summary>
     public const string IdentityNotAllowed = "csr_identity_not_allowed";
+
+    /// <summary>Whether <paramref name="code"/> is one of these (a refusal about the CSR, not about the claim code).</summary>
+    public static bool IsCsrRefusal(string code) =>
+        code is Malformed or TooLarge or KeyNotAllowed or SignatureInvalid or CaNotAllowed or IdentityNotAllowed;
 }

@@ -28,8 +28,12 @@ public static class CsrInspector
     private const string SubjectAltNameOid = "2.5.29.17";
     private const string BasicConstraintsOid = "2.5.29.19";
 
-    /// <summary>Inspects <paramref name="pem"/>; returns the CSR or the refusal.</summary>
-    public static (ValidCsr? Csr, Refusal? Refusal) Inspect(string? pem)
+    /// <summary>
+    /// Inspects <paramref name="pem"/>; returns the CSR or the refusal. Without <paramref name="verifySignature"/>
+    /// everything but the signature is checked (no key is imported): the gateway's early answer to a
+    /// malformed request, before the grain that decides checks it whole.
+    /// </summary>
+    public static (ValidCsr? Csr, Refusal? Refusal) Inspect(string? pem, bool verifySignature = true)
     {
         if (string.IsNullOrWhiteSpace(pem))
         {
@@ -43,7 +47,7 @@ public static class CsrInspector
 
         // The usual CSR is parsed, its key imported and its signature checked once; only a CSR that fails
         // that is looked at again, to tell a malformed request, a refused key and a bad signature apart.
-        var request = Load(pem, verify: true);
+        var request = Load(pem, verifySignature);
         var keyDescription = request is null ? null : DescribeAllowedKey(request.PublicKey);
         if (request is null || keyDescription is null)
         {
@@ -82,9 +86,10 @@ public static class CsrInspector
             }
         }
 
-        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(request.PublicKey.ExportSubjectPublicKeyInfo()));
-        return (new ValidCsr(request.PublicKey, fingerprint, keyDescription), null);
+        return (new ValidCsr(request.PublicKey, Fingerprint(request.PublicKey), keyDescription), null);
     }
+
+    private static string Fingerprint(PublicKey key) => Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo()));
 
     private static CertificateRequest? Load(string pem, bool verify)
     {

@@ -1,4 +1,5 @@
 using RavenXcope.Common;
+using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -111,6 +112,10 @@ public sealed class CertificateAuthority : IDisposable
         Certificate.Dispose();
     }
 
+    // The certificate is encoded here (RFC 5280, DER) and signed with the CA key, rather than through
+    // CertificateRequest.Create: that one parses its own result back into an OpenSSL object, which cost more
+    // than the signature itself under concurrent enrollments. The request only carries subject, key and
+    // extensions; the tests read every issued certificate back and build its chain.
     private IssuedCertificateData Sign(CertificateRequest request, DateTimeOffset now, DateTimeOffset notAfter)
     {
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
@@ -121,18 +126,88 @@ public sealed class CertificateAuthority : IDisposable
         serial[0] &= 0x7F;
         serial[0] |= 0x01;
 
-        var notBefore = now - ClockSkewAllowance;
-        if (notAfter > Certificate.NotAfter)
+        // X.509 times carry whole seconds.
+        var notBefore = WholeSeconds(now - ClockSkewAllowance);
+        notAfter = WholeSeconds(notAfter > Certificate.NotAfter ? new DateTimeOffset(Certificate.NotAfter.ToUniversalTime()) : notAfter);
+
+        var tbs = new AsnWriter(AsnEncodingRules.DER);
+        using (tbs.PushSequence())
         {
-            notAfter = Certificate.NotAfter;
+            using (tbs.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0)))
+            {
+                tbs.WriteInteger(2); // v3
+            }
+
+            tbs.WriteInteger(serial);
+            WriteSignatureAlgorithm(tbs);
+            tbs.WriteEncodedValue(Certificate.SubjectName.RawData);
+            using (tbs.PushSequence())
+            {
+                WriteTime(tbs, notBefore);
+                WriteTime(tbs, notAfter);
+            }
+
+            tbs.WriteEncodedValue(request.SubjectName.RawData);
+            tbs.WriteEncodedValue(request.PublicKey.ExportSubjectPublicKeyInfo());
+            using (tbs.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 3)))
+            using (tbs.PushSequence())
+            {
+                foreach (var extension in request.CertificateExtensions)
+                {
+                    using (tbs.PushSequence())
+                    {
+                        tbs.WriteObjectIdentifier(extension.Oid!.Value!);
+                        if (extension.Critical)
+                        {
+                            tbs.WriteBoolean(true);
+                        }
+
+                        tbs.WriteOctetString(extension.RawData);
+                    }
+                }
+            }
         }
 
-        using var issued = request.Create(Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(_key), notBefore, notAfter, serial);
+        var toBeSigned = tbs.Encode();
+        var certificate = new AsnWriter(AsnEncodingRules.DER);
+        using (certificate.PushSequence())
+        {
+            certificate.WriteEncodedValue(toBeSigned);
+            WriteSignatureAlgorithm(certificate);
+            certificate.WriteBitString(_key.SignData(toBeSigned, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
+        }
+
+        var der = certificate.Encode();
         return new IssuedCertificateData(
-            issued.ExportCertificatePem(),
-            issued.SerialNumber,
-            issued.GetCertHashString(HashAlgorithmName.SHA256),
-            new DateTimeOffset(issued.NotBefore.ToUniversalTime()),
-            new DateTimeOffset(issued.NotAfter.ToUniversalTime()));
+            PemEncoding.WriteString("CERTIFICATE", der),
+            Convert.ToHexString(serial),
+            Convert.ToHexString(SHA256.HashData(der)),
+            notBefore,
+            notAfter);
     }
+
+    // ecdsa-with-SHA256, without parameters (RFC 5758).
+    private static void WriteSignatureAlgorithm(AsnWriter writer)
+    {
+        using (writer.PushSequence())
+        {
+            writer.WriteObjectIdentifier("1.2.840.10045.4.3.2");
+        }
+    }
+
+    // UTCTime through 2049, GeneralizedTime from 2050 on (RFC 5280, 4.1.2.5).
+    private static void WriteTime(AsnWriter writer, DateTimeOffset value)
+    {
+        if (value.UtcDateTime.Year < 2050)
+        {
+            writer.WriteUtcTime(value);
+        }
+        else
+        {
+            writer.WriteGeneralizedTime(value, omitFractionalSeconds: true);
+        }
+    }
+
+    private static DateTimeOffset WholeSeconds(DateTimeOffset value) =>
+        new(value.UtcTicks - (value.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
 }

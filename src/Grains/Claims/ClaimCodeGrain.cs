@@ -37,22 +37,31 @@ public sealed partial class ClaimCodeGrain(
     /// <inheritdoc />
     public async Task<Result<IssuedCertificate>> RedeemAsync(string csrPem, HostMetadata host, CancellationToken cancellationToken = default)
     {
+        // The CSR is judged in full (its signature included) before the code is looked at, so that its answer
+        // says nothing about the code; this is the one signature check of an enrollment.
         var (csr, csrRefusal) = CsrInspector.Inspect(csrPem);
-        if (state.State.Status == ClaimCodeStatus.None || csr is null)
+        if (csrRefusal is not null)
         {
-            LogRefused(logger, csrRefusal?.Code ?? "unknown_code");
+            LogRefused(logger, csrRefusal.Code);
+            return Result<IssuedCertificate>.Fail(csrRefusal.Code, csrRefusal.Detail);
+        }
+
+        var keyFingerprint = csr!.KeyFingerprint;
+        if (state.State.Status == ClaimCodeStatus.None)
+        {
+            LogRefused(logger, "unknown_code");
             return Refused;
         }
 
         var now = time.GetUtcNow();
-        var outcome = ClaimCodeMachine.Redeem(state.State.Status, state.State.ExpiresAt, state.State.RedeemedKeyFingerprint, state.State.RedeemedAt, csr.KeyFingerprint, now, policy);
+        var outcome = ClaimCodeMachine.Redeem(state.State.Status, state.State.ExpiresAt, state.State.RedeemedKeyFingerprint, state.State.RedeemedAt, keyFingerprint, now, policy);
         if (outcome.Changed)
         {
             state.State.Status = outcome.State;
             if (outcome.State == ClaimCodeStatus.Redeemed)
             {
                 state.State.RedeemedAt = now;
-                state.State.RedeemedKeyFingerprint = csr.KeyFingerprint;
+                state.State.RedeemedKeyFingerprint = keyFingerprint;
             }
 
             try

@@ -87,6 +87,27 @@ public sealed class TrustLifecycleGrainTests(InMemoryClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_CSR_whose_signature_does_not_verify_is_refused_for_what_it_is_whatever_the_code_and_burns_no_code()
+    {
+        var (sensor, _, _) = await fixture.RegisteredSensorAsync();
+        var code = (await sensor.CreateClaimCodeAsync(null)).Value!;
+        var grain = fixture.Client.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(ClaimCodes.Digest(code.ClaimCode)));
+        var broken = Csrs.WithBrokenSignature();
+
+        var refused = await grain.RedeemAsync(broken, InMemoryClusterFixture.Host);
+        var unknown = await fixture.Client.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(ClaimCodes.Digest(ClaimCodes.NewCode()))).RedeemAsync(broken, InMemoryClusterFixture.Host);
+
+        Assert.Equal("csr_signature_invalid", refused.ErrorCode);
+        Assert.Equal((unknown.ErrorCode, unknown.ErrorDetail), (refused.ErrorCode, refused.ErrorDetail));
+        Assert.Equal(ClaimCodeStatus.Issued, (await grain.GetState()).Status);
+        var (key, csr) = Csrs.EcP256();
+        using (key)
+        {
+            Assert.True((await grain.RedeemAsync(csr, InMemoryClusterFixture.Host)).IsSuccess);
+        }
+    }
+
+    [Fact]
     public async Task Fifty_simultaneous_redemptions_of_one_code_give_exactly_one_certificate_and_a_same_key_retry_gets_it_again()
     {
         var (sensor, _, _) = await fixture.RegisteredSensorAsync();

@@ -64,6 +64,17 @@ public sealed class CertificateAuthorityTests
             Assert.InRange(issued.NotAfter - Now, TimeSpan.FromHours(720) - TimeSpan.FromSeconds(2), TimeSpan.FromHours(720) + TimeSpan.FromSeconds(2));
             Assert.True(certificate.GetSerialNumber().Length >= 16, "the serial carries at least 128 bits");
             Assert.Equal(csr.PublicKey.ExportSubjectPublicKeyInfo(), certificate.PublicKey.ExportSubjectPublicKeyInfo());
+            Assert.Equal(certificate.SerialNumber, issued.Serial);
+            Assert.Equal(certificate.GetCertHashString(HashAlgorithmName.SHA256), issued.Fingerprint);
+            Assert.Equal(certificate.NotBefore.ToUniversalTime(), issued.NotBefore.UtcDateTime);
+            Assert.Equal(certificate.NotAfter.ToUniversalTime(), issued.NotAfter.UtcDateTime);
+            Assert.Equal(3, certificate.Version);
+            Assert.Equal("1.2.840.10045.4.3.2", certificate.SignatureAlgorithm.Value);
+            Assert.Equal(ca.Certificate.SubjectName.RawData, certificate.IssuerName.RawData);
+            Assert.True(certificate.Extensions.OfType<X509KeyUsageExtension>().Single().Critical);
+            Assert.Equal(
+                ca.Certificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Single().SubjectKeyIdentifier,
+                Convert.ToHexString(certificate.Extensions.OfType<X509AuthorityKeyIdentifierExtension>().Single().KeyIdentifier!.Value.Span));
 
             using var chain = new X509Chain();
             chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
@@ -71,6 +82,45 @@ public sealed class CertificateAuthorityTests
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
             Assert.True(chain.Build(certificate), string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation)));
         }
+    }
+
+    [Fact]
+    public void A_CA_made_before_with_P384_still_issues_certificates_that_chain_to_it()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        var request = new CertificateRequest("CN=Old CA, O=RavenXcope", key, HashAlgorithmName.SHA384);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        using var selfSigned = request.CreateSelfSigned(Now.AddDays(-1), Now.AddYears(1));
+        using var ca = new CertificateAuthority(X509CertificateLoader.LoadCertificate(selfSigned.RawData), ECDsa.Create(key.ExportParameters(true)));
+        var csr = CsrInspector.Inspect(Csrs.EcP256().Pem).Csr!;
+
+        var issued = ca.IssueSensorCertificate(csr.PublicKey, "acme", "edge-1", Now, TimeSpan.FromDays(30));
+
+        using var certificate = X509Certificate2.CreateFromPem(issued.CertificatePem);
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca.Certificate);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationTime = Now.UtcDateTime;
+        Assert.True(chain.Build(certificate), string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation)));
+    }
+
+    [Fact]
+    public void A_certificate_past_2049_is_dated_in_GeneralizedTime_and_never_outlives_its_CA()
+    {
+        var late = new DateTimeOffset(2049, 12, 31, 23, 0, 0, TimeSpan.Zero);
+        using var ca = CertificateAuthority.CreateNew("Test CA", late.AddDays(-1));
+        var csr = CsrInspector.Inspect(Csrs.EcP256().Pem).Csr!;
+
+        var issued = ca.IssueSensorCertificate(csr.PublicKey, "acme", "edge-1", late, TimeSpan.FromDays(30));
+        var capped = ca.IssueSensorCertificate(csr.PublicKey, "acme", "edge-1", late, TimeSpan.FromDays(365 * 20));
+
+        using var certificate = X509Certificate2.CreateFromPem(issued.CertificatePem);
+        Assert.Equal(late.AddDays(30).UtcDateTime, certificate.NotAfter.ToUniversalTime());
+        Assert.Equal(late.AddMinutes(-5).UtcDateTime, certificate.NotBefore.ToUniversalTime());
+        Assert.Equal(ca.Certificate.NotAfter.ToUniversalTime(), capped.NotAfter.UtcDateTime);
     }
 
     [Fact]

@@ -53,6 +53,13 @@ public sealed class PostgresConnectionStringTests
         Assert.Equal(expected, new NpgsqlConnectionStringBuilder(PostgresConnectionString.ForSchema(value)).MaxAutoPrepare);
     }
 
+    [Fact]
+    public void Pooled_connections_are_not_reset_unless_the_address_asks_for_it()
+    {
+        Assert.True(new NpgsqlConnectionStringBuilder(PostgresConnectionString.ForSchema("Host=h;Database=d")).NoResetOnClose);
+        Assert.False(new NpgsqlConnectionStringBuilder(PostgresConnectionString.ForSchema("Host=h;Database=d;No Reset On Close=false")).NoResetOnClose);
+    }
+
     [Theory]
     [InlineData("Host=x;NoSuchKeyword=secret-value")]
     [InlineData("postgres://u:secret-value@host/db?sslmode=sometimes")]
