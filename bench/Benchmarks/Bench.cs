@@ -23,14 +23,13 @@ public sealed record BenchRow(string Id, string Name, string Unit, double System
 public sealed record BenchTarget(Uri Api, Uri Enroll, Uri Sensor, string CaFile, string AdminKey, string PgDsn, Uri SiloMetrics, string BackendSecret, int SiloPid, int NatsPid, int PgPid, int GatewayPid);
 
 /// <summary>The eight benchmarks of issue 6 over one fleet, each against a floor measured in the same run.</summary>
-public sealed class Bench(BenchTarget target, int sensors, TextWriter log)
+public sealed class Bench(BenchTarget target, int sensors, TextWriter log, IReadOnlySet<string>? only = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly List<BenchRow> _rows = [];
     private FleetSimulator _fleet = null!;
     private FleetSimulator? _second;
     private SimOptions _options = null!;
-    private string _setupCpu = string.Empty;
     private HttpClient _api = null!;
     private NatsConnection _control = null!;
     private string _tenant = null!;
@@ -49,6 +48,13 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log)
                 Sensors = sensors,
                 Commands = 0,
                 SetupConcurrency = 32,
+                Watch = new Dictionary<string, int>
+                {
+                    ["silo"] = target.SiloPid,
+                    ["gateway"] = target.GatewayPid,
+                    ["nats"] = target.NatsPid,
+                    ["postgres"] = target.PgPid,
+                },
             };
         _fleet = new FleetSimulator(_options, log);
         _api = new HttpClient { BaseAddress = target.Api };
@@ -60,12 +66,10 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log)
             var setupStarted = Stopwatch.GetTimestamp();
             await _fleet.SetUpAsync(cancellationToken);
             var cpu = Cpu().Select((c, i) => Math.Round(c - cpuBefore[i], 1)).ToArray();
-            _setupCpu = $"setup of {sensors} sensors took {Math.Round(Stopwatch.GetElapsedTime(setupStarted).TotalSeconds, 1)} s wall; CPU s: silo {cpu[0]}, gateway {cpu[1]}, nats {cpu[2]}, PostgreSQL {cpu[3]}, simulator {cpu[4]}";
-            await log.WriteLineAsync($"bench: {_setupCpu}");
+            var setupCpu = $"setup of {sensors} sensors took {Math.Round(Stopwatch.GetElapsedTime(setupStarted).TotalSeconds, 1)} s wall; CPU s: silo {cpu[0]}, gateway {cpu[1]}, nats {cpu[2]}, PostgreSQL {cpu[3]}, simulator {cpu[4]}";
+            await log.WriteLineAsync($"bench: {setupCpu}");
             _tenant = _fleet.TenantIds[0];
             _control = await ControlConnectionAsync(cancellationToken);
-
-            await EnrollmentAsync(cancellationToken);
 
             // Memory per sensor is the slope over a second fleet of the same size: the first one also
             // paid for JIT, caches and pools that do not grow with the fleet.
@@ -73,15 +77,43 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log)
             var memoryMiddle = Memory();
             _second = new FleetSimulator(_options with { RunId = $"{_fleet.TenantIds[0]}-b" }, log);
             await _second.SetUpAsync(cancellationToken);
+            if (Runs("5"))
+            {
+                await EnrollmentAsync(cancellationToken);
+            }
+
             await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
-            MemoryRow(memoryBefore, memoryMiddle);
+            if (Runs("6"))
+            {
+                MemoryRow(memoryBefore, memoryMiddle);
+            }
+
             await RefreshAsync(cancellationToken);
-            await StatusRoutingAsync(cancellationToken);
-            await StatusLatencyAsync(cancellationToken);
-            await CommandsAsync(cancellationToken);
+            if (Runs("1"))
+            {
+                await StatusRoutingAsync(cancellationToken);
+            }
+
+            if (Runs("2"))
+            {
+                await StatusLatencyAsync(cancellationToken);
+            }
+
+            if (Runs("3"))
+            {
+                await CommandsAsync(cancellationToken);
+            }
+
             await RefreshAsync(cancellationToken);
-            await HeartbeatsAsync(cancellationToken);
-            await RevocationAsync(cancellationToken);
+            if (Runs("4"))
+            {
+                await HeartbeatsAsync(cancellationToken);
+            }
+
+            if (Runs("8"))
+            {
+                await RevocationAsync(cancellationToken);
+            }
         }
         finally
         {
@@ -103,9 +135,11 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log)
     }
 
     // 5. Enrollment: claim → certificate (persisted) through the gateway vs CSR parse + verify + sign in process.
+    // The system's rate is the second fleet's: the first one's also paid for JIT compilation and warming the
+    // pools, and is given in the note.
     private async Task EnrollmentAsync(CancellationToken cancellationToken)
     {
-        var system = _fleet.Counts.EnrollPerSecond;
+        var system = _second!.Counts.EnrollPerSecond;
         using var caCert = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(target.CaFile, cancellationToken));
         using var caKey = ECDsa.Create();
         caKey.ImportFromPem(await File.ReadAllTextAsync(Path.Combine(Path.GetDirectoryName(target.CaFile)!, "ca.key.pem"), cancellationToken));
@@ -126,7 +160,8 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log)
         var floor = csrs.Length / Stopwatch.GetElapsedTime(started).TotalSeconds;
         Add("5", "Enrollment (claim → certificate, persisted)", "enrollments/s", system, floor, higherIsBetter: true, goal: 0.25,
             extra: system >= 500, goalText: "≥ 0.25 and ≥ 500/s",
-            note: $"{sensors} enrollments, 32 in flight, p99 {_fleet.EnrollLatency.P99} ms; {_setupCpu}; floor: .NET CSR load+verify+sign with the same CA key, P-256 CSRs, all cores");
+            note: $"{sensors} enrollments into a warm system, 32 in flight, p99 {_second.EnrollLatency.P99} ms (the first, cold fleet: {_fleet.Counts.EnrollPerSecond}/s); "
+                + $"CPU ms per enrollment: {string.Join(", ", _second.EnrollCpuMsPerSensor.Select(p => $"{p.Key} {p.Value}"))}; floor: .NET CSR load+verify+sign with the same CA key, P-256 CSRs, all cores");
     }
 
     // 6. Memory per idle enrolled sensor: silo, nats-server, PostgreSQL, from RSS before and after the fleet.
@@ -158,7 +193,10 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log)
         var idleWrites = await IdleWritesAsync(TimeSpan.FromSeconds(3), cancellationToken);
         var routedBefore = await RoutedAsync(cancellationToken);
         var writesBefore = await WritesAsync(cancellationToken);
+        var tablesBefore = await WritesByTableAsync(cancellationToken);
         var body = JsonSerializer.SerializeToUtf8Bytes(new { desired = "stopped", observed = "stopped", trustState = "trusted", agentVersion = "bench" });
+        await log.WriteLineAsync($"bench: 1 status routing: publishing {total} status messages");
+        var cpuBefore = Cpu();
         var started = Stopwatch.GetTimestamp();
         await Parallel.ForEachAsync(_fleet.Sensors, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (sensor, ct) =>
         {
@@ -187,15 +225,17 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log)
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
+        var perMessage = CpuMicrosecondsPer(cpuBefore, total);
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
         var writes = await WritesAsync(cancellationToken) - writesBefore - (idleWrites * (elapsed.TotalSeconds + 2) / 3);
+        var tables = TableDelta(tablesBefore, await WritesByTableAsync(cancellationToken));
 
         var system = systemSeconds is { } s ? total / s : (await RoutedAsync(cancellationToken) - routedBefore) / 120.0;
         var floor = rawSeconds is { } r ? total / r : Interlocked.Read(ref raw) / 120.0;
         Add("1", "Status routing, NATS → sensor grains", "msg/s", Math.Round(system), Math.Round(floor), higherIsBetter: true, goal: 0.5,
-            goalText: "≥ 0.5", note: $"{total} messages from {sensors} sensor connections; system = the bridge's routed count (≤ 64 grain calls in flight), floor = raw NATS.Net subscriber on the same stream at the same time");
+            goalText: "≥ 0.5", note: $"{total} messages from {sensors} sensor connections; system = the bridge's routed count (≤ 64 grain calls in flight), floor = raw NATS.Net subscriber on the same stream at the same time; CPU µs per message: {perMessage} (the load generator publishes and runs the raw subscriber)");
         Add("7a", "Database writes per status message", "rows/msg", Math.Round(Math.Max(0, writes) / total, 4), 0, higherIsBetter: false, goal: null,
-            goalText: "0", note: $"pg_stat_database rows inserted+updated+deleted, minus the idle rate ({idleWrites:F0} per 3 s)", absolute: writes / total < 0.001);
+            goalText: "0", note: $"pg_stat_database rows inserted+updated+deleted, minus the idle rate ({idleWrites:F0} per 3 s); rows by table over the window, idle ones included: {tables}", absolute: writes / total < 0.001);
     }
 
     // 2. Status latency: publish → grain updated (seen through the API) vs publish → raw subscriber, the same probes.
@@ -346,20 +386,25 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log)
         var clients = _fleet.Sensors.Skip(1).Take(32).ToList();
         var idleWrites = await IdleWritesAsync(TimeSpan.FromSeconds(3), cancellationToken);
         var writesBefore = await WritesAsync(cancellationToken);
+        var tablesBefore = await WritesByTableAsync(cancellationToken);
+        await log.WriteLineAsync("bench: 4a heartbeats on kept-alive connections for 5 s");
+        var cpuBefore = Cpu();
         var systemKept = await LoadAsync(clients, target.Sensor, ca, reuse: true, TimeSpan.FromSeconds(5), cancellationToken);
+        var perRequest = CpuMicrosecondsPer(cpuBefore, systemKept.Count);
         await Task.Delay(1000, cancellationToken);
         var writes = await WritesAsync(cancellationToken) - writesBefore - (idleWrites * 6 / 3);
+        var tables = TableDelta(tablesBefore, await WritesByTableAsync(cancellationToken));
         var floorKept = await LoadAsync(clients, bareUrl, ca, reuse: true, TimeSpan.FromSeconds(5), cancellationToken);
         var systemNew = await LoadAsync(clients, target.Sensor, ca, reuse: false, TimeSpan.FromSeconds(5), cancellationToken);
         var floorNew = await LoadAsync(clients, bareUrl, ca, reuse: false, TimeSpan.FromSeconds(5), cancellationToken);
         await bare.StopAsync(cancellationToken);
 
         Add("4a", "Heartbeats, kept-alive mTLS", "req/s", Math.Round(systemKept.Rate), Math.Round(floorKept.Rate), higherIsBetter: true, goal: 0.5,
-            goalText: "≥ 0.5", note: $"32 sensors, one connection each, 5 s; {systemKept.Errors} errors; every request asks the sensor grain (revocation check)");
+            goalText: "≥ 0.5", note: $"32 sensors, one connection each, 5 s; {systemKept.Errors} errors; every request asks the sensor grain (revocation check); CPU µs per request: {perRequest}");
         Add("4b", "Heartbeats, a new mTLS connection per request", "req/s", Math.Round(systemNew.Rate), Math.Round(floorNew.Rate), higherIsBetter: true, goal: 0.8,
             goalText: "≥ 0.8", note: "full handshakes; TLS session resumption was not measured");
         Add("7b", "Database writes per heartbeat", "rows/req", Math.Round(Math.Max(0, writes) / Math.Max(1, systemKept.Count), 4), 0, higherIsBetter: false, goal: null,
-            goalText: "0", note: $"{systemKept.Count} heartbeats; pg_stat_database minus the idle rate", absolute: writes / Math.Max(1, systemKept.Count) < 0.001);
+            goalText: "0", note: $"{systemKept.Count} heartbeats; pg_stat_database minus the idle rate; rows by table over the window, idle ones included: {tables}", absolute: writes / Math.Max(1, systemKept.Count) < 0.001);
     }
 
     private static async Task<(double Rate, long Count, long Errors)> LoadAsync(IReadOnlyList<VirtualSensor> clients, Uri url, X509Certificate2 ca, bool reuse, TimeSpan duration, CancellationToken cancellationToken)
@@ -461,7 +506,31 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log)
             await sensor.Connection!.PublishAsync($"rxc.{sensor.TenantId}.{sensor.SensorId}.status", body, cancellationToken: cancellationToken);
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
+        // A sensor's liveness is written when its grain's 30 s timer sees the class change: wait until every
+        // row says online, so that the next benchmark does not count those writes as its own.
+        var tenants = _fleet.TenantIds.Concat(_second?.TenantIds ?? []).ToArray();
+        var deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * 90);
+        while (await NotOnlineAsync(tenants, cancellationToken) is var left and > 0)
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException($"{left} sensors were still not online 90 s after a status from each");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+        }
+    }
+
+    // 7a and 7b are measured with 1 and 4.
+    private bool Runs(string id) => only is null || only.Contains(id);
+
+    private async Task<long> NotOnlineAsync(string[] tenants, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(RavenXcope.ServiceDefaults.PostgresConnectionString.ForSchema(target.PgDsn));
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM sensor_directory WHERE tenant_id = ANY($1) AND lifecycle = 'enrolled' AND liveness <> 'online'", connection);
+        command.Parameters.AddWithValue(tenants);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private void Add(string id, string name, string unit, double system, double? floor, bool higherIsBetter, double? goal, string goalText, string note, bool? absolute = null, bool? extra = null)
@@ -486,7 +555,15 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log)
         var creds = (await response.Content.ReadFromJsonAsync<JsonElement>(Json, cancellationToken)).GetProperty("creds").GetString()!;
         var path = Path.Combine(Path.GetTempPath(), $"rxc-bench-{Environment.ProcessId}.creds");
         RavenXcope.Common.SecretFiles.WriteAtomically(path, creds, secret: true);
-        var connection = new NatsConnection(NatsOpts.Default with { Url = _fleet.Sensors[0].Credentials!.NatsUrl, AuthOpts = NatsAuthOpts.Default with { CredsFile = path } });
+        // Subscriptions wait instead of dropping when their channel is full, as the silo's bridge does: a floor
+        // that drops messages never counts them all.
+        var connection = new NatsConnection(NatsOpts.Default with
+        {
+            Url = _fleet.Sensors[0].Credentials!.NatsUrl,
+            AuthOpts = NatsAuthOpts.Default with { CredsFile = path },
+            SubPendingChannelCapacity = 16 * 1024,
+            SubPendingChannelFullMode = System.Threading.Channels.BoundedChannelFullMode.Wait,
+        });
         await connection.ConnectAsync();
         File.Delete(path);
         return connection;
@@ -518,6 +595,28 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log)
         return reader.GetInt64(0);
     }
 
+    private async Task<Dictionary<string, long>> WritesByTableAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(RavenXcope.ServiceDefaults.PostgresConnectionString.Parse(target.PgDsn).ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT pg_stat_clear_snapshot(); SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var rows = new Dictionary<string, long>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return rows;
+    }
+
+    private static string TableDelta(Dictionary<string, long> before, Dictionary<string, long> after)
+    {
+        var changed = after.Select(t => (t.Key, Rows: t.Value - before.GetValueOrDefault(t.Key))).Where(t => t.Rows > 0).OrderByDescending(t => t.Rows).ToList();
+        return changed.Count == 0 ? "none" : string.Join(", ", changed.Select(t => $"{t.Key} {t.Rows}"));
+    }
+
     private async Task<double> IdleWritesAsync(TimeSpan window, CancellationToken cancellationToken)
     {
         var before = await WritesAsync(cancellationToken);
@@ -533,6 +632,14 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log)
     }
 
     // CPU seconds so far of silo, gateway, nats-server, PostgreSQL (all its processes) and this process.
+    // CPU microseconds per unit of work since `before`, by process: where a benchmark's time goes.
+    private string CpuMicrosecondsPer(double[] before, long units)
+    {
+        var names = new[] { "silo", "gateway", "nats", "postgres", "load generator" };
+        var after = Cpu();
+        return string.Join(", ", names.Select((name, i) => $"{name} {Math.Round((after[i] - before[i]) * 1e6 / Math.Max(1, units))}"));
+    }
+
     private double[] Cpu()
     {
         var pg = ProcessProbe.CpuSeconds(target.PgPid) ?? 0;

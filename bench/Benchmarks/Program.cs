@@ -27,7 +27,11 @@ var target = new BenchTarget(
     int.Parse(Need("GATEWAY_PID"), CultureInfo.InvariantCulture));
 
 var started = DateTimeOffset.UtcNow;
-var rows = await new Bench(target, sensors, Console.Error).RunAsync(CancellationToken.None);
+// RXC_BENCH_ONLY=1,4 runs some of the benchmarks (the fleet is set up all the same).
+var only = Environment.GetEnvironmentVariable("RXC_BENCH_ONLY") is { Length: > 0 } list
+    ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet()
+    : null;
+var rows = await new Bench(target, sensors, Console.Error, only).RunAsync(CancellationToken.None);
 
 var table = new StringBuilder();
 table.AppendLine("| # | path | system | floor | ratio | goal | met |");

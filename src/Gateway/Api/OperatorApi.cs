@@ -144,7 +144,7 @@ public static class OperatorApi
             return nameProblem;
         }
 
-        var grain = cluster.GetGrain<ISensorGrain>(Identifiers.SensorKey(tenantId, request.SensorId!));
+        var grain = cluster.Sensor(tenantId, request.SensorId!);
         var existed = await grain.GetAsync(cancellationToken) is not null;
         var result = await grain.RegisterAsync(request.Name!.Trim(), cancellationToken);
         if (!result.IsSuccess)
@@ -190,7 +190,7 @@ public static class OperatorApi
     private static async Task<Results<Ok<SensorResponse>, ProblemHttpResult>> GetSensor(string tenantId, string sensorId, IClusterClient cluster, CancellationToken cancellationToken)
     {
         var sensor = Identifiers.IsValid(tenantId) && Identifiers.IsValid(sensorId)
-            ? await cluster.GetGrain<ISensorGrain>(Identifiers.SensorKey(tenantId, sensorId)).GetAsync(cancellationToken)
+            ? await cluster.Sensor(tenantId, sensorId).GetAsync(cancellationToken)
             : null;
         return sensor is null ? SensorNotFound(sensorId) : TypedResults.Ok(SensorResponse.From(sensor));
     }
@@ -222,7 +222,7 @@ public static class OperatorApi
             return SensorNotFound(sensorId);
         }
 
-        var result = await cluster.GetGrain<ISensorGrain>(Identifiers.SensorKey(tenantId, sensorId)).CreateClaimCodeAsync(lifetime, cancellationToken);
+        var result = await cluster.Sensor(tenantId, sensorId).CreateClaimCodeAsync(lifetime, cancellationToken);
         if (!result.IsSuccess)
         {
             return Problems.FromRefusal(result.ErrorCode!, result.ErrorDetail!);
@@ -241,7 +241,7 @@ public static class OperatorApi
             return SensorNotFound(sensorId);
         }
 
-        var result = await command(cluster.GetGrain<ISensorGrain>(Identifiers.SensorKey(tenantId, sensorId)));
+        var result = await command(cluster.Sensor(tenantId, sensorId));
         await Audit.RecordAsync(http, tenantId, $"apikey:{http.Caller().KeyId}", action, $"sensor:{sensorId}", result.IsSuccess ? "done" : "refused", result.ErrorCode);
         return result.IsSuccess ? TypedResults.Ok(SensorResponse.From(result.Value!)) : Problems.FromRefusal(result.ErrorCode!, result.ErrorDetail!);
     }
@@ -276,7 +276,7 @@ public static class OperatorApi
 
         var type = Enum.Parse<CommandType>(request.Type, ignoreCase: true);
         var ttl = request.TtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
-        var result = await cluster.GetGrain<ISensorGrain>(Identifiers.SensorKey(tenantId, sensorId)).SubmitCommandAsync(type, request.IdempotencyKey, ttl, cancellationToken);
+        var result = await cluster.Sensor(tenantId, sensorId).SubmitCommandAsync(type, request.IdempotencyKey, ttl, cancellationToken);
         if (!result.IsSuccess)
         {
             return Problems.FromRefusal(result.ErrorCode!, result.ErrorDetail!);
@@ -290,7 +290,7 @@ public static class OperatorApi
     private static async Task<Results<Ok<CommandResponse>, ProblemHttpResult>> GetCommand(string tenantId, string sensorId, string commandId, IClusterClient cluster, CancellationToken cancellationToken)
     {
         var command = Identifiers.IsValid(tenantId) && Identifiers.IsValid(sensorId)
-            ? await cluster.GetGrain<ISensorGrain>(Identifiers.SensorKey(tenantId, sensorId)).GetCommandAsync(commandId, cancellationToken)
+            ? await cluster.Sensor(tenantId, sensorId).GetCommandAsync(commandId, cancellationToken)
             : null;
         return command is null ? Problems.Of(404, "command_not_found", $"command {commandId} does not exist") : TypedResults.Ok(CommandResponse.From(command));
     }

@@ -94,7 +94,7 @@ public static class ProvisionerApi
             return Problems.Of(400, "invalid_id", "tenantId and sensorId must be 2 to 63 lower-case letters, digits or inner hyphens");
         }
 
-        var sensor = await cluster.GetGrain<ISensorGrain>(Identifiers.SensorKey(request.TenantId!, request.SensorId!)).GetAsync(cancellationToken);
+        var sensor = await cluster.Sensor(request.TenantId!, request.SensorId!).GetAsync(cancellationToken);
         if (sensor is null || sensor.Lifecycle != SensorLifecycle.Enrolled)
         {
             return Problems.Of(404, "sensor_not_found", "no enrolled sensor with that id (disabled and revoked sensors get no credentials)");

@@ -78,7 +78,7 @@ public static class SensorApi
             request.Hostname!.Trim(), request.OsInfo!.Trim(), request.Architecture!.Trim(), request.AgentVersion!.Trim(), request.SensorIp,
             (request.Interfaces ?? []).Select(i => new NetworkInterfaceInfo(i.Name!, i.IsManagement, i.IsLoopback, i.IsVirtual, i.IsWireless, i.IsUp, i.BytesSent, i.BytesRecv)).ToList());
         var digest = ClaimCodes.Digest(request.ClaimCode!.Trim());
-        var result = await cluster.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(digest)).RedeemAsync(request.CsrPem!, host, cancellationToken);
+        var result = await cluster.Grain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(digest)).RedeemAsync(request.CsrPem!, host, cancellationToken);
         http.Response.Headers.CacheControl = "no-store";
         // The sensor API is on the same host name the agent reached, on the mTLS port.
         var sensorApiUrl = $"https://{http.Request.Host.Host}:{settings.MtlsPort}";
@@ -110,7 +110,7 @@ public static class SensorApi
             return Problems.Of(400, "invalid_heartbeat", "agentState is required; agentState, trustState and agentVersion are at most 64 characters");
         }
 
-        var result = await cluster.GetGrain<ISensorGrain>(grain).HeartbeatAsync(new SensorHeartbeat(serial, request.AgentState, request.TrustState, request.AgentVersion), cancellationToken);
+        var result = await cluster.Grain<ISensorGrain>(grain).HeartbeatAsync(new SensorHeartbeat(serial, request.AgentState, request.TrustState, request.AgentVersion), cancellationToken);
         if (!result.IsSuccess)
         {
             await RefusedAsync(http, caller.Grain, "sensor.heartbeat", result.ErrorCode!);
@@ -130,7 +130,7 @@ public static class SensorApi
 
         var (grain, serial) = caller;
 
-        var sensor = cluster.GetGrain<ISensorGrain>(grain);
+        var sensor = cluster.Grain<ISensorGrain>(grain);
         var verdict = await sensor.CheckCertificateAsync(serial, cancellationToken);
         if (!verdict.Accepted)
         {
@@ -177,7 +177,7 @@ public static class SensorApi
             return Problems.Of(400, "invalid_user_public_key", "userPublicKey must be a NATS user public key (U…) made on the sensor host");
         }
 
-        var result = await cluster.GetGrain<ISensorGrain>(caller.Grain).IssueNatsCredentialsAsync(caller.Serial, request.UserPublicKey!, cancellationToken);
+        var result = await cluster.Grain<ISensorGrain>(caller.Grain).IssueNatsCredentialsAsync(caller.Serial, request.UserPublicKey!, cancellationToken);
         if (result.ErrorCode == "nats_account_pending")
         {
             http.Response.Headers.RetryAfter = "5";

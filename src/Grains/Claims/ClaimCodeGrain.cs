@@ -84,7 +84,7 @@ public sealed partial class ClaimCodeGrain(
             return Refused;
         }
 
-        var sensor = GrainFactory.GetGrain<ISensorGrain>(Identifiers.SensorKey(state.State.TenantId, state.State.SensorId));
+        var sensor = GrainFactory.Sensor(state.State.TenantId, state.State.SensorId);
         var issued = await sensor.EnrollAsync(csrPem, this.GetPrimaryKeyString()[2..], host, cancellationToken);
         if (!issued.IsSuccess)
         {

@@ -107,7 +107,9 @@ public static class SiloApplication
                 o.Invariant = "Npgsql";
                 o.ConnectionString = connectionString;
             });
-            silo.AddDashboard();
+            // Counters every 5 s instead of every second: each sample enumerates Orleans' grain directory
+            // cache, which grows with the fleet (7 % of the silo's CPU at 1 s while it routed status traffic).
+            silo.AddDashboard(o => o.CounterUpdateIntervalMs = 5000);
         });
 
         builder.Services

@@ -168,7 +168,7 @@ public sealed partial class NatsBridge(
     {
         try
         {
-            await grains.GetGrain<ISensorGrain>(Identifiers.SensorKey(tenantId, sensorId)).RecordStatusAsync(report);
+            await grains.Sensor(tenantId, sensorId).RecordStatusAsync(report);
         }
         catch (Exception e) when (e is OrleansException or TimeoutException)
         {

@@ -30,3 +30,23 @@ public sealed class StateProbeGrainTests(InMemoryClusterFixture fixture)
         Assert.Equal("mine", (await first.ReadAsync()).Value);
     }
 }
+
+[Collection(InMemoryClusterCollection.Name)]
+public sealed class GrainReferenceTests(InMemoryClusterFixture fixture)
+{
+    [Fact]
+    public async Task A_reference_from_the_resolved_types_is_the_grain_GetGrain_names()
+    {
+        var (_, tenantId, sensorId) = await fixture.RegisteredSensorAsync();
+        var key = RavenXcope.Grains.Model.Identifiers.SensorKey(tenantId, sensorId);
+        var named = fixture.Client.GetGrain<RavenXcope.Grains.ISensorGrain>(key);
+
+        var fast = RavenXcope.Grains.GrainReferences.Sensor(fixture.Client, tenantId, sensorId);
+        var again = RavenXcope.Grains.GrainReferences.Grain<RavenXcope.Grains.ISensorGrain>(fixture.Client, key);
+
+        Assert.Equal(named.GetGrainId(), fast.GetGrainId());
+        Assert.Equal(((Orleans.Runtime.GrainReference)named).InterfaceType, ((Orleans.Runtime.GrainReference)fast).InterfaceType);
+        Assert.Equal(fast.GetGrainId(), again.GetGrainId());
+        Assert.Equal(sensorId, (await fast.GetAsync())!.SensorId);
+    }
+}
