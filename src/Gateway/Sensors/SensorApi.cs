@@ -200,16 +200,34 @@ public static class SensorApi
         return Audit.RecordAsync(http, tenantId, $"sensor:{sensorId}", action, $"sensor:{sensorId}", "refused", code);
     }
 
+    // The client certificate is the connection's: who is calling is read from it once per connection, and
+    // every request on it is still checked by the sensor's grain.
     private static (string Grain, string Serial)? Caller(HttpContext http)
     {
         var certificate = http.Connection.ClientCertificate;
-        if (certificate is null || SensorIdentity.Read(certificate) is not var (tenantId, sensorId))
+        if (certificate is null)
         {
             return null;
         }
 
-        return (Identifiers.SensorKey(tenantId, sensorId), certificate.SerialNumber);
+        var items = http.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionItemsFeature>()?.Items;
+        if (items?.TryGetValue(typeof(CallerIdentity), out var known) == true && known is CallerIdentity cached && ReferenceEquals(cached.Certificate, certificate))
+        {
+            return cached.Caller;
+        }
+
+        (string, string)? caller = SensorIdentity.Read(certificate) is var (tenantId, sensorId)
+            ? (Identifiers.SensorKey(tenantId, sensorId), certificate.SerialNumber)
+            : null;
+        if (items is not null)
+        {
+            items[typeof(CallerIdentity)] = new CallerIdentity(certificate, caller);
+        }
+
+        return caller;
     }
+
+    private sealed record CallerIdentity(System.Security.Cryptography.X509Certificates.X509Certificate2 Certificate, (string Grain, string Serial)? Caller);
 
     private static ProblemHttpResult? ValidateHost(EnrollRequest request)
     {

@@ -51,3 +51,12 @@ public sealed record NatsCredentialsResponse(string Jwt, string NatsUrl, string 
 
 /// <summary>The answer while the tenant's account is not ready (202, with Retry-After).</summary>
 public sealed record PendingResponse(string Status, string Detail);
+
+/// <summary>
+/// Serialization code generated at build time for the heartbeat, the one sensor request that arrives
+/// every 30 s from every host; other types keep the reflection-based serializer.
+/// </summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(HeartbeatRequest))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(HeartbeatResponse))]
+public sealed partial class SensorJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -8,6 +8,7 @@ namespace RavenXcope.Grains.Claims;
 
 /// <inheritdoc cref="IClaimCodeGrain"/>
 [GrainType("claim-code")]
+[CollectionAgeLimit(Minutes = 2)] // used once or twice in its life: issued, then redeemed
 public sealed partial class ClaimCodeGrain(
     [PersistentState("claimCode", StorageNames.Default)] IPersistentState<ClaimCodeState> state,
     TrustPolicy policy,
@@ -94,6 +95,10 @@ public sealed partial class ClaimCodeGrain(
         }
 
         Telemetry.ControlPlaneMetrics.Enrollment(accepted: true, "ok");
+
+        // A redeemed code is done: its memory goes now rather than at idle collection (a retry within the
+        // retry window reads the stored redemption back).
+        DeactivateOnIdle();
         return issued;
     }
 

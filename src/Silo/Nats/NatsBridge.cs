@@ -55,16 +55,29 @@ public sealed partial class NatsBridge(
         using var tick = new PeriodicTimer(TimeSpan.FromSeconds(Math.Clamp(settings.ReconcileSeconds, 1, 10)));
         do
         {
+            // Whatever fails (the database, NATS, a tenant grain that cannot activate) is retried on the next
+            // tick, tenant by tenant: an exception escaping here would stop the whole silo.
+            List<string> tenants;
             try
             {
-                foreach (var tenantId in await ProvisionedTenantsAsync(stoppingToken))
+                tenants = await ProvisionedTenantsAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogBridgeError(logger, $"provisioned tenants: {e.GetType().Name}: {e.Message}");
+                continue;
+            }
+
+            foreach (var tenantId in tenants)
+            {
+                try
                 {
                     await ConnectionAsync(tenantId, stoppingToken);
                 }
-            }
-            catch (Exception e) when (e is NpgsqlException or NatsException or TimeoutException)
-            {
-                LogBridgeError(logger, e.Message);
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    LogBridgeError(logger, $"tenant {tenantId}: {e.GetType().Name}: {e.Message}");
+                }
             }
         }
         while (await tick.WaitForNextTickAsync(stoppingToken));
