@@ -20,6 +20,9 @@ public sealed partial class SensorGrain
             return;
         }
 
+        // A tick always re-registers the reminder at the next threshold, as Orleans' own period would
+        // otherwise run on from this tick.
+        _trustReminder = ReminderPlan.Unknown;
         var trust = TrustEvaluator.Evaluate(S.Lifecycle, S.Current?.NotAfter, time.GetUtcNow(), policy);
         if (trust != S.TrustState)
         {
