@@ -20,8 +20,12 @@ command -v dotnet >/dev/null || rxc_die "the .NET SDK 10 is required (dotnet not
 RXC_DATA=$(mktemp -d /tmp/rxc-bench.XXXXXX)
 chmod 755 "$RXC_DATA"
 export RXC_DATA
+taken=" "
 for name in RXC_PG_PORT RXC_GATEWAY_PORT RXC_ENROLL_PORT RXC_MTLS_PORT RXC_NATS_PORT RXC_SILO_HTTP_PORT RXC_SILO_PORT RXC_SILO_GATEWAY_PORT; do
-  export "$name=$(rxc_free_port)"
+  port=$(rxc_free_port)
+  while [[ "$taken" == *" $port "* ]]; do port=$(rxc_free_port); done
+  taken="$taken$port "
+  export "$name=$port"
 done
 
 cleanup() {

@@ -62,9 +62,13 @@ rxc_as_pg() {
 
 # A TCP port on 127.0.0.1 that nothing answers on.
 rxc_free_port() {
-  local port _
+  # Below the kernel's ephemeral range: a port chosen there could be taken by an outgoing connection's
+  # local port before the server binds it (seen with a fleet of thousands of connections).
+  local port _ low=32768 high top
+  read -r low high </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  top=$(( low > 12000 ? low : 60000 ))
   for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 40000))
+    port=$((10000 + RANDOM % (top - 10000)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       printf '%s\n' "$port"
       return 0
