@@ -60,6 +60,9 @@ umask 077
 umask 022
 
 mkdir -p bench/results
+# A run of some benchmarks (RXC_BENCH_ONLY=1,4) does not replace the full table.
+results=bench/results/latest
+[ -n "${RXC_BENCH_ONLY:-}" ] && results=bench/results/partial
 rxc_log "running the benchmarks with $sensors sensors"
-dotnet bench/Benchmarks/bin/Release/net10.0/ravenxcope-bench.dll "$env_file" "$sensors" bench/results/latest.json bench/results/latest.md
-rxc_log "results: bench/results/latest.json and bench/results/latest.md"
+dotnet bench/Benchmarks/bin/Release/net10.0/ravenxcope-bench.dll "$env_file" "$sensors" "$results.json" "$results.md"
+rxc_log "results: $results.json and $results.md"
