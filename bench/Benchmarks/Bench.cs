@@ -31,6 +31,7 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log, IRead
     private FleetSimulator? _second;
     private SimOptions _options = null!;
     private HttpClient _api = null!;
+    private NpgsqlDataSource? _database;
     private NatsConnection _control = null!;
     private string _tenant = null!;
 
@@ -129,6 +130,10 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log, IRead
             }
 
             _api.Dispose();
+            if (_database is not null)
+            {
+                await _database.DisposeAsync();
+            }
         }
 
         return _rows;
@@ -542,14 +547,15 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log, IRead
         }
     }
 
+    // One pool for the benchmark's own queries (counters, liveness, states written).
+    private NpgsqlDataSource Database => _database ??= NpgsqlDataSource.Create(RavenXcope.ServiceDefaults.PostgresConnectionString.ForSchema(target.PgDsn));
+
     // 7a and 7b are measured with 1 and 4.
     private bool Runs(string id) => only is null || only.Contains(id);
 
     private async Task<long> NotOnlineAsync(string[] tenants, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(RavenXcope.ServiceDefaults.PostgresConnectionString.ForSchema(target.PgDsn));
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM sensor_directory WHERE tenant_id = ANY($1) AND lifecycle = 'enrolled' AND liveness <> 'online'", connection);
+        await using var command = Database.CreateCommand("SELECT count(*) FROM sensor_directory WHERE tenant_id = ANY($1) AND lifecycle = 'enrolled' AND liveness <> 'online'");
         command.Parameters.AddWithValue(tenants);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
@@ -607,9 +613,7 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log, IRead
 
     private async Task<double> WritesAsync(CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(RavenXcope.ServiceDefaults.PostgresConnectionString.Parse(target.PgDsn).ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("SELECT pg_stat_clear_snapshot(); SELECT tup_inserted + tup_updated + tup_deleted FROM pg_stat_database WHERE datname = current_database()", connection);
+        await using var command = Database.CreateCommand("SELECT pg_stat_clear_snapshot(); SELECT tup_inserted + tup_updated + tup_deleted FROM pg_stat_database WHERE datname = current_database()");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
@@ -618,9 +622,7 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log, IRead
 
     private async Task<Dictionary<string, long>> WritesByTableAsync(CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(RavenXcope.ServiceDefaults.PostgresConnectionString.Parse(target.PgDsn).ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("SELECT pg_stat_clear_snapshot(); SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables", connection);
+        await using var command = Database.CreateCommand("SELECT pg_stat_clear_snapshot(); SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         var rows = new Dictionary<string, long>();
@@ -634,9 +636,7 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log, IRead
 
     private async Task<string> StatesWrittenSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(RavenXcope.ServiceDefaults.PostgresConnectionString.ForSchema(target.PgDsn));
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("SELECT state_name || ' ' || count(*) FROM orleans_storage WHERE modified_at >= $1 GROUP BY state_name ORDER BY count(*) DESC", connection);
+        await using var command = Database.CreateCommand("SELECT state_name || ' ' || count(*) FROM orleans_storage WHERE modified_at >= $1 GROUP BY state_name ORDER BY count(*) DESC");
         command.Parameters.AddWithValue(since.UtcDateTime);
         var states = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -698,16 +698,10 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log, IRead
         return string.Join(", ", names.Select((name, i) => $"{name} {Math.Round((after[i] - before[i]) * 1e6 / Math.Max(1, units))}"));
     }
 
-    private double[] Cpu()
-    {
-        var pg = ProcessProbe.CpuSeconds(target.PgPid) ?? 0;
-        foreach (var pid in ProcessProbe.Children(target.PgPid))
-        {
-            pg += ProcessProbe.CpuSeconds(pid) ?? 0;
-        }
-
-        return [ProcessProbe.CpuSeconds(target.SiloPid) ?? 0, ProcessProbe.CpuSeconds(target.GatewayPid) ?? 0, ProcessProbe.CpuSeconds(target.NatsPid) ?? 0, pg, ProcessProbe.CpuSeconds(Environment.ProcessId) ?? 0];
-    }
+    // PostgreSQL's work is done in backends under the postmaster: its tree is counted.
+    private double[] Cpu() =>
+        [ProcessProbe.CpuSeconds(target.SiloPid) ?? 0, ProcessProbe.CpuSeconds(target.GatewayPid) ?? 0, ProcessProbe.CpuSeconds(target.NatsPid) ?? 0,
+         ProcessProbe.TreeCpuSeconds(target.PgPid) ?? 0, ProcessProbe.CpuSeconds(Environment.ProcessId) ?? 0];
 
     private static double P99(List<double> values) => Quantile(values, 0.99);
 

@@ -23,6 +23,7 @@ public sealed partial class NatsBridge(
 {
     private const string QueueGroup = "ravenxcope-bridge";
     private const int MaxRecentOutcomes = 16;
+    private const string StatusSuffix = ".status";
     private readonly ConcurrentDictionary<string, NatsConnection> _connections = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _concurrency = new(64);
     private long _malformed;
@@ -151,9 +152,11 @@ public sealed partial class NatsBridge(
 
     private async Task PumpStatusAsync(string tenantId, NatsConnection connection)
     {
+        // rxc.<tenant>.<sensor>.status: the sensor id is what lies between this prefix and suffix.
+        var prefixLength = $"rxc.{tenantId}.".Length;
         await foreach (var message in connection.SubscribeAsync<byte[]>($"rxc.{tenantId}.*.status", queueGroup: QueueGroup))
         {
-            var sensorId = message.Subject.Split('.') is [_, _, var s, _] ? s : null;
+            var sensorId = message.Subject.Length > prefixLength + StatusSuffix.Length ? message.Subject[prefixLength..^StatusSuffix.Length] : null;
             SensorStatusReport? report = null;
             try
             {
