@@ -13,7 +13,7 @@ cd "$root"
 . scripts/lib/common.sh
 
 command -v dotnet >/dev/null || rxc_die "the .NET SDK 10 is required (dotnet not on PATH)"
-rxc_require_packages curl=curl node=nodejs npm=npm nats-server=nats-server docker-compose=docker-compose chromium=chromium
+rxc_require_packages curl=curl openssl=openssl node=nodejs npm=npm nats-server=nats-server docker-compose=docker-compose chromium=chromium
 rxc_require_postgres
 
 # Independent implementations to cross-check ours against (the official NATS JavaScript packages).

@@ -142,7 +142,11 @@ public sealed class FleetSimulator
         _api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _options.AdminKey);
         _enrollClient = new HttpClient(new SocketsHttpHandler
         {
-            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, c, _, _) => c is not null && RavenXcope.Common.PrivateCa.Issued(_ca, c) },
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                CertificateChainPolicy = RavenXcope.Common.PrivateCa.Policy(_ca),
+                RemoteCertificateValidationCallback = (_, c, chain, errors) => RavenXcope.Common.PrivateCa.Accepts(_ca, c, chain, errors),
+            },
         })
         {
             BaseAddress = _options.EnrollUrl,

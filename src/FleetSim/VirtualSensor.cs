@@ -45,22 +45,38 @@ public sealed class VirtualSensor(int index, string tenantId, string sensorId)
 
     public bool ConfirmedOnline { get; set; }
 
-    /// <summary>A client for the mTLS port presenting this sensor's certificate and trusting only <paramref name="ca"/>.</summary>
-    public HttpClient NewMtlsClient(Uri baseUrl, X509Certificate2 ca) => new(new SocketsHttpHandler
+    /// <summary>
+    /// A client for the mTLS port presenting this sensor's certificate and trusting only <paramref name="ca"/>.
+    /// With <paramref name="tlsResume"/> a new connection resumes the TLS session of an earlier one, as an agent that
+    /// reaches the gateway by name does: .NET keeps client sessions only for a server name (SNI), so a loopback
+    /// address is named "localhost" (the Host header sets the name; the connection still goes to the address).
+    /// </summary>
+    public HttpClient NewMtlsClient(Uri baseUrl, X509Certificate2 ca, bool tlsResume = true)
     {
-        SslOptions = new SslClientAuthenticationOptions
+        var client = new HttpClient(new SocketsHttpHandler
         {
-            ClientCertificates = [Identity!],
-            RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && RavenXcope.Common.PrivateCa.Issued(ca, certificate),
-        },
-        MaxConnectionsPerServer = 1,
-        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
-        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-    })
-    {
-        BaseAddress = baseUrl,
-        Timeout = TimeSpan.FromSeconds(30),
-    };
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                ClientCertificates = [Identity!],
+                AllowTlsResume = tlsResume,
+                CertificateChainPolicy = RavenXcope.Common.PrivateCa.Policy(ca),
+                RemoteCertificateValidationCallback = (_, certificate, chain, errors) => RavenXcope.Common.PrivateCa.Accepts(ca, certificate, chain, errors),
+            },
+            MaxConnectionsPerServer = 1,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        })
+        {
+            BaseAddress = baseUrl,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        if (tlsResume && baseUrl.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6)
+        {
+            client.DefaultRequestHeaders.Host = $"localhost:{baseUrl.Port}";
+        }
+
+        return client;
+    }
 }
 
 /// <summary>What /sensor/v1/nats-credentials answers.</summary>

@@ -29,7 +29,8 @@ public sealed class ControlPlaneClient : IDisposable
         var ssl = new SslClientAuthenticationOptions();
         if (ca is not null)
         {
-            ssl.RemoteCertificateValidationCallback = (_, certificate, _, errors) => certificate is not null && ChainsTo(ca, certificate, errors);
+            ssl.CertificateChainPolicy = RavenXcope.Common.PrivateCa.Policy(ca);
+            ssl.RemoteCertificateValidationCallback = (_, certificate, chain, errors) => ChainsTo(ca, certificate, chain, errors);
         }
 
         if (clientCertificate is not null)
@@ -90,8 +91,8 @@ public sealed class ControlPlaneClient : IDisposable
             : e.Message;
 
     // The name is still checked: only chain errors are for our own CA to settle.
-    private static bool ChainsTo(X509Certificate2 ca, X509Certificate certificate, SslPolicyErrors errors) =>
-        (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0 && RavenXcope.Common.PrivateCa.Issued(ca, certificate);
+    private static bool ChainsTo(X509Certificate2 ca, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors) =>
+        (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0 && RavenXcope.Common.PrivateCa.Accepts(ca, certificate, chain, errors);
 }
 
 /// <summary>Key and CSR generation, on the host: the private key never leaves it.</summary>

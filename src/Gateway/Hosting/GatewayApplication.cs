@@ -57,7 +57,8 @@ public static partial class GatewayApplication
             {
                 https.ServerCertificate = serverCertificate;
                 https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
-                https.ClientCertificateValidation = (certificate, _, _) => caTrust.IsValidClientCertificate(certificate);
+                https.OnAuthenticate = (_, ssl) => ssl.CertificateChainPolicy = caTrust.HandshakePolicy();
+                https.ClientCertificateValidation = caTrust.IsValidClientCertificate;
             }));
         });
         string connectionString;
