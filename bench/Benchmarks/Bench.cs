@@ -338,9 +338,11 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log, IRead
         Add("3", "Command p99, operator API → agent received", "ms", P99(system), P99(floor), higherIsBetter: false, goal: 3,
             goalText: "≤ 3×", note: $"200 sequential commands; p50 {P50(system)} vs {P50(floor)} ms; the API answered in p50 {P50(answered)} / p99 {P99(answered)} ms; floor = JetStream publish (ack awaited) → durable pull consumer");
 
-        // Fan-out: one command to every sensor at once.
+        // Fan-out: one command to every sensor of both fleets at once (sensor 0 served the floor).
         received.Clear();
-        var targets = _fleet.Sensors.Skip(1).ToList();
+        _second?.CommandReceived += (_, id, at) => received.TryAdd(id, at);
+        var targets = _fleet.Sensors.Skip(1).Concat(_second?.Sensors ?? []).ToList();
+        var fanCpu = Cpu();
         var ids = new ConcurrentBag<string>();
         var refused = 0;
         var fanStarted = Stopwatch.GetTimestamp();
@@ -363,9 +365,10 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log, IRead
         }
 
         var fanSeconds = Math.Round(Stopwatch.GetElapsedTime(fanStarted).TotalSeconds, 2);
+        var fanPerCommand = CpuMicrosecondsPer(fanCpu, targets.Count);
         var delivered = ids.Count(received.ContainsKey);
         Add("3b", $"One command to each of {targets.Count} sensors, all delivered", "s", fanSeconds, null, higherIsBetter: false, goal: null,
-            goalText: "10 000 within 10 s", note: $"{delivered}/{targets.Count} delivered, {refused} refused; {Math.Round(targets.Count / fanSeconds)} commands/s end to end (the goal's 10 000 sensors were not run)", absolute: delivered == targets.Count && targets.Count / fanSeconds >= 1000);
+            goalText: "10 000 within 10 s", note: $"{delivered}/{targets.Count} delivered, {refused} refused; {Math.Round(targets.Count / fanSeconds)} commands/s end to end, 64 API calls in flight (goal: 1 000/s){(targets.Count < 9_999 ? "; fewer sensors than the goal's 10 000 (scripts/bench.sh 5000 runs 9 999)" : "")}; CPU µs per command: {fanPerCommand}", absolute: delivered == targets.Count && targets.Count / fanSeconds >= 1000);
     }
 
     // 4 and 7. Heartbeats over mTLS: the gateway vs a bare Kestrel mTLS endpoint on the same certificates.

@@ -50,6 +50,37 @@ public sealed class PostgresDatabase : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// The database goes away for <paramref name="outage"/> as in a PostgreSQL restart, seen from its clients: every open
+    /// connection is cut and new ones are refused, then it comes back. The server itself, shared by other tests, keeps running.
+    /// </summary>
+    public async Task OutageAsync(TimeSpan outage)
+    {
+        await using var away = await BeginOutageAsync();
+        await Task.Delay(outage);
+    }
+
+    /// <summary>Cuts every connection to the database and refuses new ones until the result is disposed.</summary>
+    public async Task<IAsyncDisposable> BeginOutageAsync()
+    {
+        await using var connection = new NpgsqlConnection(_admin);
+        await connection.OpenAsync();
+        await using var refuse = new NpgsqlCommand($"ALTER DATABASE \"{Name}\" ALLOW_CONNECTIONS false; SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '{Name}'", connection);
+        await refuse.ExecuteNonQueryAsync();
+        return new Outage(this);
+    }
+
+    private sealed class Outage(PostgresDatabase database) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await using var connection = new NpgsqlConnection(database._admin);
+            await connection.OpenAsync();
+            await using var allow = new NpgsqlCommand($"ALTER DATABASE \"{database.Name}\" ALLOW_CONNECTIONS true", connection);
+            await allow.ExecuteNonQueryAsync();
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

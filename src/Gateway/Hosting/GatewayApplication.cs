@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Scalar.AspNetCore;
+using RavenXcope.Grains.Model;
 using RavenXcope.Gateway.Api;
 using RavenXcope.Gateway.Nats;
 using RavenXcope.Gateway.ReadModel;
@@ -86,6 +87,7 @@ public static partial class GatewayApplication
             client.UseConnectionRetryFilter<RetryUntilStopped>();
         });
 
+        builder.Services.AddDatabaseExceptionCrossing();
         builder.Services.AddSingleton(gateway);
         builder.Services.AddSingleton(caTrust);
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -95,6 +97,7 @@ public static partial class GatewayApplication
         builder.Services.AddRavenXcopeMetrics();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Sensors.SensorJsonContext.Default));
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<Api.UnavailableExceptionHandler>();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "RavenXcope gateway";
@@ -104,7 +107,11 @@ public static partial class GatewayApplication
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
 
         var app = builder.Build();
-        app.UseExceptionHandler();
+        // An outage is logged once per request by the handler, as a warning without a stack trace.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            SuppressDiagnosticsCallback = context => Api.UnavailableExceptionHandler.UnavailableCode(context.Exception) is not null,
+        });
         app.UseStatusCodePages();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
         app.MapOpenApi();

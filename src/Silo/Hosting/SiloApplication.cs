@@ -6,6 +6,7 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Serialization;
+using RavenXcope.Grains.Model;
 using RavenXcope.Grains;
 using RavenXcope.Grains.Certificates;
 using RavenXcope.Grains.Nats;
@@ -80,6 +81,7 @@ public static class SiloApplication
         builder.Services.AddSingleton<NatsBridge>();
         builder.Services.AddSingleton<ICommandPublisher>(sp => sp.GetRequiredService<NatsBridge>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NatsBridge>());
+        builder.Services.AddDatabaseExceptionCrossing();
         builder.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o =>
             o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 

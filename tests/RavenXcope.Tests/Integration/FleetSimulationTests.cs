@@ -5,14 +5,14 @@ namespace RavenXcope.Tests.Integration;
 
 /// <summary>
 /// The short fleet run of scripts/test.sh: a thousand virtual sensors through the real enrollment, mTLS and
-/// NATS paths of silo, gateway and nats-server processes, with drops, a reconnect storm, failing commands and
-/// a nats-server restart; nothing accepted may be lost and nothing may reach the wrong sensor.
+/// NATS paths of silo, gateway and nats-server processes, with drops, a reconnect storm, failing commands,
+/// a nats-server restart and a 5 s database outage; nothing accepted may be lost and nothing may reach the wrong sensor.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class FleetSimulationTests
 {
     [Fact]
-    public async Task A_thousand_sensors_through_drops_a_storm_failing_commands_and_a_NATS_restart_lose_and_misroute_nothing()
+    public async Task A_thousand_sensors_through_drops_a_storm_failing_commands_a_NATS_restart_and_a_database_outage_lose_and_misroute_nothing()
     {
         // Production's 30 s heartbeat interval, so that "online" means what it means for a real fleet.
         await using var stack = await ProcessStack.StartAsync("fleet", withNats: true, new Dictionary<string, string> { ["Trust__HeartbeatIntervalSeconds"] = "30" });
@@ -32,7 +32,7 @@ public sealed class FleetSimulationTests
             FailFraction = 0.05,
             DropFraction = 0.1,
             Storm = true,
-            Restarts = ["nats"],
+            Restarts = ["nats", "postgres"],
             Watch = new Dictionary<string, int> { ["silo"] = stack.Silo.Pid, ["gateway"] = stack.Gateway.Pid },
         };
         var restarted = 0;
@@ -40,8 +40,16 @@ public sealed class FleetSimulationTests
         {
             FaultHook = async (name, _) =>
             {
-                Assert.Equal("nats", name);
-                await stack.RestartNatsAsync();
+                if (name == "nats")
+                {
+                    await stack.RestartNatsAsync();
+                }
+                else
+                {
+                    Assert.Equal("postgres", name);
+                    await stack.Database.OutageAsync(TimeSpan.FromSeconds(5));
+                }
+
                 restarted++;
             },
         };
@@ -52,11 +60,9 @@ public sealed class FleetSimulationTests
             Path.Combine(TestEnvironment.ArtifactsDirectory, "fleetsim-test.json"),
             JsonSerializer.Serialize(report, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true, IncludeFields = true }));
 
-        if (!report.Steady)
-        {
-            // The silo's own account of the run, next to the report, for whoever looks into the failure.
-            await File.WriteAllTextAsync(Path.Combine(TestEnvironment.ArtifactsDirectory, "fleetsim-test-silo.log"), stack.Silo.Output);
-        }
+        // The silo's and gateway's own accounts of the run, next to the report (the faults show there).
+        await File.WriteAllTextAsync(Path.Combine(TestEnvironment.ArtifactsDirectory, "fleetsim-test-silo.log"), stack.Silo.Output);
+        await File.WriteAllTextAsync(Path.Combine(TestEnvironment.ArtifactsDirectory, "fleetsim-test-gateway.log"), stack.Gateway.Output);
 
         var counts = report.Counts;
         Assert.True(report.Steady, report.Summary());
@@ -65,7 +71,7 @@ public sealed class FleetSimulationTests
         Assert.Equal(0, counts.CommandsLost);
         Assert.Equal(0, counts.CommandsMisrouted);
         Assert.Equal(0, counts.OutcomeMismatches);
-        Assert.Equal(1, restarted);
+        Assert.Equal(2, restarted);
 
         // The faults happened: otherwise this run proves less than it claims.
         Assert.True(counts.CommandsAccepted >= 900, report.Summary());

@@ -414,6 +414,48 @@ public sealed class TrustApiTests(TrustStackFixture stack) : IClassFixture<Trust
         }
     }
 
+    [Fact]
+    public async Task While_the_database_is_away_calls_get_503_with_a_code_and_change_nothing_then_work_again()
+    {
+        var (sensorTenant, sensorId) = await TenantWithSensorAsync();
+        using var admin = TrustClient.Operator(stack.Gateway, stack.AdminKey);
+        using var codeResponse = await admin.PostJsonAsync($"/api/v1/tenants/{sensorTenant}/sensors/{sensorId}/claim-codes", new { ttlSeconds = 600 });
+        var code = (await codeResponse.JsonAsync()).GetProperty("claimCode").GetString()!;
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var enroll = TrustClient.Enrollment(stack.Gateway);
+        var tenantId = $"t-{Guid.NewGuid():N}"[..16];
+        await using (await stack.Database.BeginOutageAsync())
+        {
+            // The operator API (its key is looked up in the database) and a grain that cannot save its state.
+            using var created = await admin.PostJsonAsync("/api/v1/tenants", new { tenantId, name = "Away" });
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, created.StatusCode);
+            Assert.Equal("storage_unavailable", await created.ProblemCodeAsync());
+            Assert.Equal(TimeSpan.FromSeconds(5), created.Headers.RetryAfter?.Delta);
+            Assert.DoesNotContain(stack.Database.Name, await created.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+            using var enrolledAway = await enroll.PostJsonAsync("/api/v1/enroll", TrustClient.EnrollBody(code, TrustClient.Csr(key)));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, enrolledAway.StatusCode);
+            Assert.Equal("storage_unavailable", await enrolledAway.ProblemCodeAsync());
+            Assert.DoesNotContain(code, await enrolledAway.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // The code was not burned by the refused enrollment.
+        var enrolled = await Eventually.WaitAsync(
+            async () => (int)(await enroll.PostJsonAsync("/api/v1/enroll", TrustClient.EnrollBody(code, TrustClient.Csr(key)))).StatusCode,
+            status => status != (int)HttpStatusCode.ServiceUnavailable,
+            "enrollment to answer again after the database came back");
+        Assert.Equal((int)HttpStatusCode.OK, enrolled);
+
+        // The refused call changed nothing, and the same call now succeeds.
+        var recreated = await Eventually.WaitAsync(
+            async () => (int)(await admin.PostJsonAsync("/api/v1/tenants", new { tenantId, name = "Back" })).StatusCode,
+            status => status != (int)HttpStatusCode.ServiceUnavailable,
+            "the API to answer again after the database came back");
+        Assert.Equal((int)HttpStatusCode.Created, recreated);
+        using var tenant = await admin.GetAsync(new Uri($"/api/v1/tenants/{tenantId}", UriKind.Relative));
+        Assert.Equal("Back", (await tenant.JsonAsync()).GetProperty("name").GetString());
+    }
+
     private async Task<string> OpenSslHeartbeatAsync(params string[] tlsArguments)
     {
         var openssl = new[] { "/usr/bin/openssl", "/usr/local/bin/openssl" }.FirstOrDefault(File.Exists)
