@@ -6,20 +6,30 @@ namespace RavenXcope.Gateway.Api;
 /// <summary>Appends to a tenant's audit chain (through its audit grain, the chain's only writer).</summary>
 public static partial class Audit
 {
-    /// <summary>Records <paramref name="action"/> on <paramref name="subject"/>; a failure is logged, never hides the operation's own result.</summary>
+    /// <summary>
+    /// Records <paramref name="action"/> on <paramref name="subject"/>. A failure never hides the operation's own result:
+    /// a transient one (database or cluster away) leaves the entry to <see cref="AuditOutbox"/>, which appends it later.
+    /// </summary>
     public static async Task RecordAsync(HttpContext http, string tenantId, string actor, string action, string subject, string outcome, string? detail = null)
     {
+        var entry = new AuditEvent(actor, action, subject, outcome, detail);
         try
         {
             var cluster = http.RequestServices.GetRequiredService<IClusterClient>();
-            await cluster.GetGrain<IAuditGrain>(Identifiers.AuditKey(tenantId)).AppendAsync(new AuditEvent(actor, action, subject, outcome, detail), http.RequestAborted);
+            await cluster.Grain<IAuditGrain>(Identifiers.AuditKey(tenantId)).AppendAsync(entry, http.RequestAborted);
         }
-        catch (Exception e) when (e is OrleansException or TimeoutException or Npgsql.NpgsqlException or InvalidOperationException)
+        catch (Exception e) when (IsTransient(e))
         {
-            LogAuditFailed(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("RavenXcope.Audit"), tenantId, action, e.Message);
+            var queued = http.RequestServices.GetRequiredService<AuditOutbox>().Enqueue(tenantId, entry);
+            LogAuditDeferred(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("RavenXcope.Audit"), tenantId, action, e.Message, queued ? "kept for a retry" : "lost");
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Audit entry for tenant {TenantId} ({Action}) could not be written: {Reason}")]
-    private static partial void LogAuditFailed(ILogger logger, string tenantId, string action, string reason);
+    /// <summary>Errors after which the same append may succeed later.</summary>
+    public static bool IsTransient(Exception e) =>
+        e is OrleansException or TimeoutException or Npgsql.NpgsqlException or StorageUnavailableException or InvalidOperationException
+            || (e is OperationCanceledException && e.InnerException is TimeoutException);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Audit entry for tenant {TenantId} ({Action}) could not be written ({Reason}): {Disposition}")]
+    private static partial void LogAuditDeferred(ILogger logger, string tenantId, string action, string reason, string disposition);
 }

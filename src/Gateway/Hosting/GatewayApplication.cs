@@ -93,6 +93,8 @@ public static partial class GatewayApplication
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         builder.Services.AddSingleton<ApiKeyStore>();
+        builder.Services.AddSingleton<Api.AuditOutbox>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Api.AuditOutbox>());
         builder.Services.AddSingleton<FleetQueries>();
         builder.Services.AddRavenXcopeMetrics();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Sensors.SensorJsonContext.Default));

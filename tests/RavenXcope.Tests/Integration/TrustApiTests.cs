@@ -415,6 +415,43 @@ public sealed class TrustApiTests(TrustStackFixture stack) : IClassFixture<Trust
     }
 
     [Fact]
+    public async Task An_audit_entry_the_database_refused_is_appended_once_it_takes_entries_again()
+    {
+        var (tenantId, sensorId) = await TenantWithSensorAsync();
+        using var admin = TrustClient.Operator(stack.Gateway, stack.AdminKey);
+        var refuse = $"refuse_audit_{Guid.NewGuid():N}";
+        await stack.Database.ExecuteAsync(
+            $"CREATE FUNCTION ravenxcope.{refuse}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit log away'; END $$; "
+            + $"CREATE TRIGGER {refuse} BEFORE INSERT ON ravenxcope.audit_log FOR EACH ROW EXECUTE FUNCTION ravenxcope.{refuse}()");
+        try
+        {
+            // The operation itself takes effect; its audit entry cannot be written for now.
+            using var disabled = await admin.PostAsync(new Uri($"/api/v1/tenants/{tenantId}/sensors/{sensorId}/disable", UriKind.Relative), null);
+            Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
+        }
+        finally
+        {
+            await stack.Database.ExecuteAsync($"DROP TRIGGER {refuse} ON ravenxcope.audit_log; DROP FUNCTION ravenxcope.{refuse}()");
+        }
+
+        var entries = await Eventually.WaitAsync(
+            async () =>
+            {
+                using var page = await admin.GetAsync(new Uri($"/api/v1/tenants/{tenantId}/audit?limit=100", UriKind.Relative));
+                return (await page.JsonAsync()).GetProperty("items").EnumerateArray().ToList();
+            },
+            items => items?.Count == 3,
+            "the refused audit entry to be appended by the retry");
+        Assert.Equal(new[] { "tenant.create", "sensor.create", "sensor.disable" }, entries.Select(e => e.GetProperty("action").GetString()));
+        Assert.Contains("recorded after a retry", entries[2].GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var silo = ServiceProcess.Program("Silo", "ravenxcope-silo");
+        var (exit, output) = await ServiceProcess.RunAsync(silo, ["verify-audit", "--tenant", tenantId, "--connection-string", stack.Database.ConnectionString], new Dictionary<string, string> { ["AUDIT_HMAC_KEY"] = TestSilo.AuditKey });
+        Assert.True(exit == 0, output);
+        Assert.Contains("3 entries, all match", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task While_the_database_is_away_calls_get_503_with_a_code_and_change_nothing_then_work_again()
     {
         var (sensorTenant, sensorId) = await TenantWithSensorAsync();
