@@ -17,6 +17,13 @@ sensors=${1:-2000}
 case "$sensors" in ''|*[!0-9]*) rxc_die "SENSORS must be a number, not '$sensors'" ;; esac
 command -v dotnet >/dev/null || rxc_die "the .NET SDK 10 is required (dotnet not on PATH)"
 
+# Two fleets of SENSORS hold a NATS and an mTLS connection each, in the benchmark and in the stack's processes
+# (which inherit this limit): raise the open-files limit as far as this user may.
+want_files=$(( sensors * 4 + 4096 ))
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$want_files" ]; then
+  ulimit -n "$want_files" 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+  [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$want_files" ] && rxc_log "warning: open files limited to $(ulimit -n), $want_files wanted for $sensors sensors a fleet"
+fi
 RXC_DATA=$(mktemp -d /tmp/rxc-bench.XXXXXX)
 chmod 755 "$RXC_DATA"
 export RXC_DATA

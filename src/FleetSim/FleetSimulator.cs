@@ -137,6 +137,19 @@ public sealed class FleetSimulator
             throw new ArgumentException(invalid);
         }
 
+        // Each sensor holds a NATS connection and, while it heartbeats, an mTLS one: too few files for the NATS
+        // connections is refused now rather than failing halfway through; too few for both is said.
+        if (ProcessProbe.FreeFileDescriptors() is { } free && free < (_options.Sensors * 2) + 256)
+        {
+            var message = $"{_options.Sensors} sensors want about {(_options.Sensors * 2) + 256} more open files and this process may open {free} more; raise the limit (ulimit -n) or run fewer sensors";
+            if (free < _options.Sensors + 256)
+            {
+                throw new SimulationFailedException(message);
+            }
+
+            await _log.WriteLineAsync($"fleetsim: warning: {message} (idle mTLS connections that the gateway closes make room)");
+        }
+
         _ca = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(_options.CaFile, cancellationToken));
         _api = new HttpClient { BaseAddress = _options.ApiUrl, Timeout = TimeSpan.FromSeconds(30) };
         _api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _options.AdminKey);

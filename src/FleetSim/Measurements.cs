@@ -115,6 +115,26 @@ public static class ProcessProbe
         }
     }
 
+    /// <summary>How many more files this process may open (its soft limit less those open), or null where /proc does not tell.</summary>
+    public static long? FreeFileDescriptors()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+            var soft = line?["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+            if (!long.TryParse(soft, out var limit))
+            {
+                return null;
+            }
+
+            return limit - Directory.EnumerateFileSystemEntries("/proc/self/fd").LongCount();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     // The fields of /proc/<pid>/stat after the command name (in parentheses, and it may hold spaces).
     private static string[]? Fields(int pid)
     {
