@@ -484,11 +484,13 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log, IRead
         var samples = new List<double>();
         var https = new List<double>();
         var nats = new List<double>();
+        var answered = new List<double>();
         foreach (var sensor in _fleet.Sensors.TakeLast(20))
         {
             var connection = sensor.Connection!;
             var started = Stopwatch.GetTimestamp();
-            using var revoke = await _api.PostAsync($"/api/v1/tenants/{sensor.TenantId}/sensors/{sensor.SensorId}/revoke", null, cancellationToken);
+            // The sensor keeps asking while the revoke call runs: the refusal counts from when it takes effect,
+            // not from when the call returns (which is after the NATS user is cut).
             var refused = Task.Run(async () =>
             {
                 while (true)
@@ -498,8 +500,12 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log, IRead
                     {
                         return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                     }
+
+                    await Task.Delay(1, cancellationToken);
                 }
             }, cancellationToken);
+            using var revoke = await _api.PostAsync($"/api/v1/tenants/{sensor.TenantId}/sensors/{sensor.SensorId}/revoke", null, cancellationToken);
+            answered.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             var dropped = Task.Run(async () =>
             {
                 var deadline = started + (Stopwatch.Frequency * 10);
@@ -517,7 +523,7 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log, IRead
         }
 
         Add("8", "Revocation p99: revoke → mTLS refused and NATS dropped", "ms", P99(samples), null, higherIsBetter: false, goal: null,
-            goalText: "< 1000 ms", note: $"20 sensors; mTLS refused p99 {P99(https)} ms, NATS connection dropped p99 {P99(nats)} ms", absolute: P99(samples) < 1000);
+            goalText: "< 1000 ms", note: $"20 sensors of a tenant with {_fleet.Sensors.Count} connected; mTLS refused p99 {P99(https)} ms, NATS connection dropped p99 {P99(nats)} ms (p50 {P50(nats)}); the revoke call answered p50 {P50(answered)} ms, after the user's revocation is pushed to nats-server", absolute: P99(samples) < 1000);
     }
 
     // ---- helpers ----
