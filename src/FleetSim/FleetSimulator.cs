@@ -355,6 +355,15 @@ public sealed class FleetSimulator
                 {
                     sensor.Credentials = await response.Content.ReadFromJsonAsync<NatsCredentials>(Json, ct);
                     sensor.UserSeed = user.GetSeed();
+
+                    // The heartbeats open it again (resuming the TLS session): an idle connection held through setup
+                    // would halve the fleet one process can hold within its open-files limits.
+                    lock (sensor)
+                    {
+                        sensor.Mtls!.Dispose();
+                        sensor.Mtls = sensor.NewMtlsClient(_options.SensorUrl, _ca);
+                    }
+
                     _credentials.RecordSince(started);
                     Interlocked.Increment(ref _counts.CredentialsIssued);
                     break;
