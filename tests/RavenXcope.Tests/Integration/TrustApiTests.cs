@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -144,7 +145,11 @@ public sealed class TrustApiTests(TrustStackFixture stack) : IClassFixture<Trust
 
         async Task Expect(HttpStatusCode status, string problem, HttpContent content)
         {
-            using var response = await enroll.PostAsync(new Uri("/api/v1/enroll", UriKind.Relative), content);
+            // Expect: 100-continue, as a client with a large body should send it: a server that refuses the body
+            // answers before it arrives, instead of closing the connection under a client still writing it.
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/v1/enroll", UriKind.Relative)) { Content = content };
+            request.Headers.ExpectContinue = true;
+            using var response = await enroll.SendAsync(request);
             Assert.Equal(status, response.StatusCode);
             Assert.Equal(problem, await response.ProblemCodeAsync());
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -154,7 +159,7 @@ public sealed class TrustApiTests(TrustStackFixture stack) : IClassFixture<Trust
 
         await Expect(HttpStatusCode.BadRequest, "invalid_json", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
         await Expect(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type", new StringContent("claimCode=x"));
-        await Expect(HttpStatusCode.RequestEntityTooLarge, "request_too_large", Json(TrustClient.EnrollBody(code, new string('A', 200_000))));
+        await Expect(HttpStatusCode.RequestEntityTooLarge, "request_too_large", new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(TrustClient.EnrollBody(code, new string('A', 200_000)))) { Headers = { ContentType = new("application/json") } });
         await Expect(HttpStatusCode.BadRequest, "csr_too_large", Json(TrustClient.EnrollBody(code, new string('A', 20_000))));
         await Expect(HttpStatusCode.BadRequest, "csr_malformed", Json(TrustClient.EnrollBody(code, "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----")));
         await Expect(HttpStatusCode.BadRequest, "csr_key_not_allowed", Json(TrustClient.EnrollBody(code, Csrs.Rsa(1024))));
