@@ -379,8 +379,7 @@ public sealed class TrustApiTests(TrustStackFixture stack) : IClassFixture<Trust
         // OpenSSL's own client, not .NET's: it says whether the server resumed the session ("Reused") or not ("New").
         var (tenantId, sensorId) = await TenantWithSensorAsync();
         using var admin = TrustClient.Operator(stack.Gateway, stack.AdminKey);
-        using var codeResponse = await admin.PostJsonAsync($"/api/v1/tenants/{tenantId}/sensors/{sensorId}/claim-codes", new { ttlSeconds = 600 });
-        var code = (await codeResponse.JsonAsync()).GetProperty("claimCode").GetString()!;
+        var code = await ClaimCodeAsync(admin, tenantId, sensorId);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var enroll = TrustClient.Enrollment(stack.Gateway);
         using var enrolled = await enroll.PostJsonAsync("/api/v1/enroll", TrustClient.EnrollBody(code, TrustClient.Csr(key)));
@@ -461,8 +460,7 @@ public sealed class TrustApiTests(TrustStackFixture stack) : IClassFixture<Trust
     {
         var (sensorTenant, sensorId) = await TenantWithSensorAsync();
         using var admin = TrustClient.Operator(stack.Gateway, stack.AdminKey);
-        using var codeResponse = await admin.PostJsonAsync($"/api/v1/tenants/{sensorTenant}/sensors/{sensorId}/claim-codes", new { ttlSeconds = 600 });
-        var code = (await codeResponse.JsonAsync()).GetProperty("claimCode").GetString()!;
+        var code = await ClaimCodeAsync(admin, sensorTenant, sensorId);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var enroll = TrustClient.Enrollment(stack.Gateway);
         var tenantId = $"t-{Guid.NewGuid():N}"[..16];
@@ -532,6 +530,13 @@ public sealed class TrustApiTests(TrustStackFixture stack) : IClassFixture<Trust
         }
 
         return await output + await errors;
+    }
+
+    private static async Task<string> ClaimCodeAsync(HttpClient admin, string tenantId, string sensorId)
+    {
+        using var response = await admin.PostJsonAsync($"/api/v1/tenants/{tenantId}/sensors/{sensorId}/claim-codes", new { ttlSeconds = 600 });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.JsonAsync()).GetProperty("claimCode").GetString()!;
     }
 
     private async Task<(string TenantId, string SensorId)> TenantWithSensorAsync()
