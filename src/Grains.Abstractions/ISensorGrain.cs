@@ -36,11 +36,24 @@ public interface ISensorGrain : IGrainWithStringKey
     /// <summary>Asks the agent to renew on its next heartbeat (bumps the renewal generation).</summary>
     Task<Result<SensorSnapshot>> RequestRenewalAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Checks a certificate presented on the mTLS port. Never cached: a revoke applies to the next request.</summary>
+    /// <summary>
+    /// Checks a certificate presented on the mTLS port. Never cached: a revoke applies to the next request. It reads
+    /// memory only and runs between the turns of other calls (interleaved), so that a slow call (a revoke waiting for
+    /// nats-server) does not hold the sensor's requests: they see its state as soon as it is set.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<CertificateVerdict> CheckCertificateAsync(string serial, CancellationToken cancellationToken = default);
 
-    /// <summary>Records a heartbeat (in memory) and answers with the trust state and renewal generation.</summary>
+    /// <summary>
+    /// Records a heartbeat (in memory) and answers with the trust state and renewal generation. Interleaved, as
+    /// <see cref="CheckCertificateAsync"/>: it never awaits, and leaves a trust change it notices to <see cref="RefreshTrustAsync"/>.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<Result<HeartbeatReply>> HeartbeatAsync(SensorHeartbeat heartbeat, CancellationToken cancellationToken = default);
+
+    /// <summary>Persists the trust state that the clock has moved to, if it moved (a turn of its own; sent one-way).</summary>
+    [Orleans.Concurrency.OneWay]
+    Task RefreshTrustAsync();
 
     /// <summary>Issues a new certificate for a new key; the previous one stays accepted for the overlap.</summary>
     Task<Result<IssuedCertificate>> RenewAsync(string presentedSerial, string csrPem, CancellationToken cancellationToken = default);

@@ -64,33 +64,34 @@ public sealed partial class SensorGrain
     }
 
     /// <inheritdoc />
-    public async Task<Result<HeartbeatReply>> HeartbeatAsync(SensorHeartbeat heartbeat, CancellationToken cancellationToken = default)
+    public Task<Result<HeartbeatReply>> HeartbeatAsync(SensorHeartbeat heartbeat, CancellationToken cancellationToken = default)
     {
+        // No await in here: this call interleaves with other turns (see ISensorGrain), so it must not write.
         var now = time.GetUtcNow();
         var refusal = S.Exists
             ? CertificateGate.Check(S, heartbeat.CertificateSerial, now, out _)
             : new Refusal(RefusalCodes.CertificateNotCurrent, "no such sensor");
         if (refusal is not null)
         {
-            return Result<HeartbeatReply>.Fail(refusal.Code, refusal.Detail);
+            return Task.FromResult(Result<HeartbeatReply>.Fail(refusal.Code, refusal.Detail));
         }
 
         _lastHeartbeatAt = now;
 
-        // The reminder moves trust at its thresholds; a heartbeat that arrives first persists the
-        // change itself (a transition, not traffic: at most a few writes per certificate).
+        // The reminder moves trust at its thresholds; a heartbeat that arrives first answers with the new state and
+        // has it persisted by a turn of its own (a transition, not traffic: at most a few writes per certificate).
         var trust = TrustEvaluator.Evaluate(S.Lifecycle, S.Current?.NotAfter, now, policy);
         if (trust != S.TrustState)
         {
-            await PersistAsync(cancellationToken);
+            this.AsReference<ISensorGrain>().RefreshTrustAsync().Ignore();
         }
 
-        return Result<HeartbeatReply>.Ok(new HeartbeatReply(
-            S.TrustState,
+        return Task.FromResult(Result<HeartbeatReply>.Ok(new HeartbeatReply(
+            trust,
             S.RenewalGeneration,
             (int)policy.HeartbeatInterval.TotalSeconds,
             S.Current!.NotAfter,
-            RenewNow: S.TrustState is TrustState.RenewalDue or TrustState.Expired));
+            RenewNow: trust is TrustState.RenewalDue or TrustState.Expired)));
     }
 
     /// <inheritdoc />

@@ -13,6 +13,18 @@ public sealed partial class SensorGrain
     private static readonly TimeSpan TrustReminderPeriod = TimeSpan.FromHours(1);
 
     /// <inheritdoc />
+    public async Task RefreshTrustAsync()
+    {
+        var trust = TrustEvaluator.Evaluate(S.Lifecycle, S.Current?.NotAfter, time.GetUtcNow(), policy);
+        if (S.Exists && trust != S.TrustState)
+        {
+            LogTrustMoved(logger, S.TenantId, S.SensorId, S.TrustState, trust);
+            S.UpdatedAt = time.GetUtcNow();
+            await PersistAsync(CancellationToken.None);
+        }
+    }
+
+    /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != TrustReminder || !S.Exists)
