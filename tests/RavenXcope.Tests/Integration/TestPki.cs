@@ -10,6 +10,19 @@ public static class TestPki
     {
         var directory = Path.Combine(Path.GetTempPath(), $"rxc-pki-{Guid.NewGuid():N}");
         InitCa.Run(directory, ["localhost"], [IPAddress.Loopback], DateTimeOffset.UtcNow);
+
+        // The run's CA key is not left behind in /tmp: gone when the test process ends.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                System.IO.Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A process of the run still holding a file: the directory stays, as it did before.
+            }
+        };
         return directory;
     });
 
