@@ -27,8 +27,7 @@ public static partial class Audit
 
     /// <summary>Errors after which the same append may succeed later.</summary>
     public static bool IsTransient(Exception e) =>
-        e is OrleansException or TimeoutException or Npgsql.NpgsqlException or StorageUnavailableException or InvalidOperationException
-            || (e is OperationCanceledException && e.InnerException is TimeoutException);
+        Unavailability.Code(e) is not null || e is InvalidOperationException || (e is OperationCanceledException && e.InnerException is TimeoutException);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Audit entry for tenant {TenantId} ({Action}) could not be written ({Reason}): {Disposition}")]
     private static partial void LogAuditDeferred(ILogger logger, string tenantId, string action, string reason, string disposition);

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Npgsql;
 using RavenXcope.Grains.Model;
 
 namespace RavenXcope.Gateway.Api;
@@ -13,18 +12,10 @@ public sealed partial class UnavailableExceptionHandler(ILogger<UnavailableExcep
     /// <summary>Seconds a client is asked to wait before retrying.</summary>
     public const int RetryAfterSeconds = 5;
 
-    /// <summary>The stable code for <paramref name="exception"/> when it means "away for now", else null.</summary>
-    public static string? UnavailableCode(Exception exception) => exception switch
-    {
-        StorageUnavailableException or NpgsqlException => "storage_unavailable",
-        TimeoutException or Orleans.Runtime.OrleansException => "cluster_unavailable",
-        _ => null,
-    };
-
     /// <inheritdoc />
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var code = UnavailableCode(exception);
+        var code = Unavailability.Code(exception);
         if (code is null)
         {
             await Problems.Of(StatusCodes.Status500InternalServerError, "internal_error", $"an unexpected error; it is logged with trace id {httpContext.TraceIdentifier}").ExecuteAsync(httpContext);
@@ -33,7 +24,7 @@ public sealed partial class UnavailableExceptionHandler(ILogger<UnavailableExcep
 
         LogUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, code, exception.GetType().Name, exception.Message);
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var detail = code == "storage_unavailable"
+        var detail = code == Unavailability.Storage
             ? "the database is unavailable for now; retry shortly (with the same Idempotency-Key, where the route takes one)"
             : "the control-plane cluster did not answer; the request may or may not have been applied: retry shortly (with the same Idempotency-Key, where the route takes one)";
         await Problems.Of(StatusCodes.Status503ServiceUnavailable, code, detail).ExecuteAsync(httpContext);

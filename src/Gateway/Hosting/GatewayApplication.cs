@@ -112,7 +112,7 @@ public static partial class GatewayApplication
         // An outage is logged once per request by the handler, as a warning without a stack trace.
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            SuppressDiagnosticsCallback = context => Api.UnavailableExceptionHandler.UnavailableCode(context.Exception) is not null,
+            SuppressDiagnosticsCallback = context => Unavailability.Code(context.Exception) is not null,
         });
         app.UseStatusCodePages();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });

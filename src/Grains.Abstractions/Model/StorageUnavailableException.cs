@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-
 namespace RavenXcope.Grains.Model;
 
 /// <summary>
@@ -27,16 +25,4 @@ public sealed class StorageUnavailableException : Exception
         : base(message, innerException)
     {
     }
-}
-
-/// <summary>Exceptions that cross between silo and gateway.</summary>
-public static class CrossingExceptions
-{
-    /// <summary>
-    /// Lets the database driver's exceptions cross with their type (Orleans carries only a few namespaces by default;
-    /// any other exception fails the whole response, and a storage error read during a grain's activation would reach
-    /// the gateway as a serialization failure instead of "the database is away"). Silo and clients both call it.
-    /// </summary>
-    public static IServiceCollection AddDatabaseExceptionCrossing(this IServiceCollection services) =>
-        services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
 }

@@ -186,9 +186,11 @@ public sealed partial class NatsBridge(
         {
             await grains.Sensor(tenantId, sensorId).RecordStatusAsync(report);
         }
-        catch (Exception e) when (e is OrleansException or TimeoutException)
+        catch (Exception e)
         {
-            LogBridgeError(logger, $"status of {tenantId}/{sensorId}: {e.Message}");
+            // Nobody awaits this task: what it let through would go unobserved (a grain that could not save its
+            // state during a database outage, say). The next status of the sensor is routed as usual.
+            LogBridgeError(logger, $"status of {tenantId}/{sensorId}: {e.GetType().Name}: {e.Message}");
         }
         finally
         {
