@@ -26,6 +26,8 @@ public sealed record BenchTarget(Uri Api, Uri Enroll, Uri Sensor, string CaFile,
 public sealed class Bench(BenchTarget target, int sensors, TextWriter log, IReadOnlySet<string>? only = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly string[] CpuNames = ["silo", "gateway", "nats", "postgres", "load generator"];
+    private const int SiloCpu = 0, GatewayCpu = 1, LoadCpu = 4;
     private readonly List<BenchRow> _rows = [];
     private FleetSimulator _fleet = null!;
     private FleetSimulator? _second;
@@ -66,7 +68,7 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log, IRead
             var cpuBefore = Cpu();
             var setupStarted = Stopwatch.GetTimestamp();
             await _fleet.SetUpAsync(cancellationToken);
-            var cpu = Cpu().Select((c, i) => Math.Round(c - cpuBefore[i], 1)).ToArray();
+            var cpu = CpuSince(cpuBefore).Select(c => Math.Round(c, 1)).ToArray();
             var setupCpu = $"setup of {sensors} sensors took {Math.Round(Stopwatch.GetElapsedTime(setupStarted).TotalSeconds, 1)} s wall; CPU s: silo {cpu[0]}, gateway {cpu[1]}, nats {cpu[2]}, PostgreSQL {cpu[3]}, simulator {cpu[4]}";
             await log.WriteLineAsync($"bench: {setupCpu}");
             _tenant = _fleet.TenantIds[0];
@@ -408,25 +410,23 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log, IRead
         await log.WriteLineAsync("bench: 4b/4c heartbeats on a new connection each, full handshakes and resumed sessions");
         cpuBefore = Cpu();
         var systemNew = await LoadAsync(clients, target.Sensor, ca, reuse: false, TimeSpan.FromSeconds(5), cancellationToken);
-        var fullCpu = Cpu().Select((c, i) => c - cpuBefore[i]).ToArray();
+        var fullCpu = CpuSince(cpuBefore);
         var floorNew = await LoadAsync(clients, bareUrl, ca, reuse: false, TimeSpan.FromSeconds(5), cancellationToken);
         // Each client's first connection is a full handshake that leaves a session to resume: made before the window.
         await LoadAsync(clients, target.Sensor, ca, reuse: false, TimeSpan.Zero, cancellationToken, tlsResume: true);
         cpuBefore = Cpu();
         var systemResumed = await LoadAsync(clients, target.Sensor, ca, reuse: false, TimeSpan.FromSeconds(5), cancellationToken, tlsResume: true);
-        var resumedCpu = Cpu().Select((c, i) => c - cpuBefore[i]).ToArray();
+        var resumedCpu = CpuSince(cpuBefore);
         await bare.StopAsync(cancellationToken);
-        const int gatewayIndex = 1, loadIndex = 4;
-        double PerConnection(double[] cpu, int index, long count) => Math.Round(cpu[index] * 1e6 / Math.Max(1, count));
-        var fullGateway = PerConnection(fullCpu, gatewayIndex, systemNew.Count);
-        var resumedGateway = PerConnection(resumedCpu, gatewayIndex, systemResumed.Count);
+        var fullGateway = PerUnit(fullCpu, GatewayCpu, systemNew.Count);
+        var resumedGateway = PerUnit(resumedCpu, GatewayCpu, systemResumed.Count);
 
         Add("4a", "Heartbeats, kept-alive mTLS", "req/s", Math.Round(systemKept.Rate), Math.Round(floorKept.Rate), higherIsBetter: true, goal: 0.5,
             goalText: "≥ 0.5", note: $"32 sensors, one connection each, 5 s; {systemKept.Errors} errors; every request asks the sensor grain (revocation check); CPU µs per request: {perRequest}");
         Add("4b", "Heartbeats, a new mTLS connection per request", "req/s", Math.Round(systemNew.Rate), Math.Round(floorNew.Rate), higherIsBetter: true, goal: 0.8,
-            goalText: "≥ 0.8", note: $"32 sensors, full handshakes (TLS 1.3, ECDSA P-256, no session resumption) on both; {systemNew.Errors} errors; CPU µs per connection: gateway {fullGateway}, load generator {PerConnection(fullCpu, loadIndex, systemNew.Count)}");
+            goalText: "≥ 0.8", note: $"32 sensors, full handshakes (TLS 1.3, ECDSA P-256, no session resumption) on both; {systemNew.Errors} errors; CPU µs per connection: gateway {fullGateway}, load generator {PerUnit(fullCpu, LoadCpu, systemNew.Count)}");
         Add("4c", "Reconnect cost with TLS session resumption vs a full handshake (gateway CPU per connection)", "µs", resumedGateway, fullGateway, higherIsBetter: false, goal: 1 / 3.0,
-            goalText: "≤ 0.333 (3× cheaper)", note: $"new connection per heartbeat, 5 s each: resumed {Math.Round(systemResumed.Rate)} req/s vs full {Math.Round(systemNew.Rate)} req/s, {systemResumed.Errors} errors; load generator CPU µs per connection {PerConnection(resumedCpu, loadIndex, systemResumed.Count)} vs {PerConnection(fullCpu, loadIndex, systemNew.Count)}; silo {PerConnection(resumedCpu, 0, systemResumed.Count)} vs {PerConnection(fullCpu, 0, systemNew.Count)}");
+            goalText: "≤ 0.333 (3× cheaper)", note: $"new connection per heartbeat, 5 s each: resumed {Math.Round(systemResumed.Rate)} req/s vs full {Math.Round(systemNew.Rate)} req/s, {systemResumed.Errors} errors; load generator CPU µs per connection {PerUnit(resumedCpu, LoadCpu, systemResumed.Count)} vs {PerUnit(fullCpu, LoadCpu, systemNew.Count)}; silo {PerUnit(resumedCpu, SiloCpu, systemResumed.Count)} vs {PerUnit(fullCpu, SiloCpu, systemNew.Count)}");
         Add("7b", "Database writes per heartbeat", "rows/req", Math.Round(Math.Max(0, writes) / Math.Max(1, systemKept.Count), 4), 0, higherIsBetter: false, goal: null,
             goalText: "0", note: $"{systemKept.Count} heartbeats; rows in our tables (pg_stat_user_tables) from a quiet database until its counters are flushed; by table: {tables}", absolute: writes / Math.Max(1, systemKept.Count) < 0.001);
     }
@@ -730,19 +730,22 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log, IRead
         return (ProcessProbe.StatusBytes(target.SiloPid, "VmRSS"), ProcessProbe.StatusBytes(target.NatsPid, "VmRSS"), pg);
     }
 
-    // CPU seconds so far of silo, gateway, nats-server, PostgreSQL (all its processes) and this process.
     // CPU microseconds per unit of work since `before`, by process: where a benchmark's time goes.
     private string CpuMicrosecondsPer(double[] before, long units)
     {
-        var names = new[] { "silo", "gateway", "nats", "postgres", "load generator" };
-        var after = Cpu();
-        return string.Join(", ", names.Select((name, i) => $"{name} {Math.Round((after[i] - before[i]) * 1e6 / Math.Max(1, units))}"));
+        var spent = CpuSince(before);
+        return string.Join(", ", CpuNames.Select((name, i) => $"{name} {PerUnit(spent, i, units)}"));
     }
 
-    // PostgreSQL's work is done in backends under the postmaster: its tree is counted.
+    private static double PerUnit(double[] spent, int process, long units) => Math.Round(spent[process] * 1e6 / Math.Max(1, units));
+
+    // CPU seconds so far of silo, gateway, nats-server, PostgreSQL and this process (CpuNames). PostgreSQL's work
+    // is done in backends under the postmaster: its tree is counted.
     private double[] Cpu() =>
         [ProcessProbe.CpuSeconds(target.SiloPid) ?? 0, ProcessProbe.CpuSeconds(target.GatewayPid) ?? 0, ProcessProbe.CpuSeconds(target.NatsPid) ?? 0,
          ProcessProbe.TreeCpuSeconds(target.PgPid) ?? 0, ProcessProbe.CpuSeconds(Environment.ProcessId) ?? 0];
+
+    private double[] CpuSince(double[] before) => [.. Cpu().Select((c, i) => c - before[i])];
 
     private static double P99(List<double> values) => Quantile(values, 0.99);
 

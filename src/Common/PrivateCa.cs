@@ -78,27 +78,22 @@ public static class PrivateCa
         return Issued(ca, certificate, requiredUsage);
     }
 
-    private static bool IsPolicyOf(X509ChainPolicy policy, X509Certificate2 ca, string? requiredUsage)
+    /// <summary>
+    /// Makes <paramref name="options"/> accept only a server certificate from <paramref name="ca"/>: the handshake builds
+    /// the chain under <see cref="Policy"/> and the callback is <see cref="Accepts"/>. With <paramref name="checkName"/>
+    /// the certificate must also name the host the client asked for.
+    /// </summary>
+    public static SslClientAuthenticationOptions TrustOnly(this SslClientAuthenticationOptions options, X509Certificate2 ca, bool checkName = false)
     {
-        if (policy.TrustMode != X509ChainTrustMode.CustomRootTrust || policy.CustomTrustStore.Count != 1
-            || !policy.CustomTrustStore[0].RawDataMemory.Span.SequenceEqual(ca.RawDataMemory.Span))
-        {
-            return false;
-        }
-
-        if (requiredUsage is null)
-        {
-            return true;
-        }
-
-        foreach (var usage in policy.ApplicationPolicy)
-        {
-            if (usage.Value == requiredUsage)
-            {
-                return true;
-            }
-        }
-
-        return false;
+        options.CertificateChainPolicy = Policy(ca);
+        options.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+            (!checkName || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0) && Accepts(ca, certificate, chain, errors);
+        return options;
     }
+
+    private static bool IsPolicyOf(X509ChainPolicy policy, X509Certificate2 ca, string? requiredUsage) =>
+        policy.TrustMode == X509ChainTrustMode.CustomRootTrust
+            && policy.CustomTrustStore.Count == 1
+            && policy.CustomTrustStore[0].RawDataMemory.Span.SequenceEqual(ca.RawDataMemory.Span)
+            && (requiredUsage is null || policy.ApplicationPolicy.Cast<Oid>().Any(usage => usage.Value == requiredUsage));
 }

@@ -6,6 +6,7 @@ using System.Net.Http.Json;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using RavenXcope.Common;
 using System.Text.Json;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
@@ -155,11 +156,7 @@ public sealed class FleetSimulator
         _api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _options.AdminKey);
         _enrollClient = new HttpClient(new SocketsHttpHandler
         {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                CertificateChainPolicy = RavenXcope.Common.PrivateCa.Policy(_ca),
-                RemoteCertificateValidationCallback = (_, c, chain, errors) => RavenXcope.Common.PrivateCa.Accepts(_ca, c, chain, errors),
-            },
+            SslOptions = new SslClientAuthenticationOptions().TrustOnly(_ca),
         })
         {
             BaseAddress = _options.EnrollUrl,

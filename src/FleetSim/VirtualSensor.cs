@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using RavenXcope.Common;
 using NATS.Client.Core;
 
 namespace RavenXcope.FleetSim;
@@ -55,13 +56,7 @@ public sealed class VirtualSensor(int index, string tenantId, string sensorId)
     {
         var client = new HttpClient(new SocketsHttpHandler
         {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                ClientCertificates = [Identity!],
-                AllowTlsResume = tlsResume,
-                CertificateChainPolicy = RavenXcope.Common.PrivateCa.Policy(ca),
-                RemoteCertificateValidationCallback = (_, certificate, chain, errors) => RavenXcope.Common.PrivateCa.Accepts(ca, certificate, chain, errors),
-            },
+            SslOptions = new SslClientAuthenticationOptions { ClientCertificates = [Identity!], AllowTlsResume = tlsResume }.TrustOnly(ca),
             MaxConnectionsPerServer = 1,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,

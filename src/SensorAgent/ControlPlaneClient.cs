@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using RavenXcope.Common;
 using System.Text.Json;
 
 namespace RavenXcope.SensorAgent;
@@ -29,8 +30,8 @@ public sealed class ControlPlaneClient : IDisposable
         var ssl = new SslClientAuthenticationOptions();
         if (ca is not null)
         {
-            ssl.CertificateChainPolicy = RavenXcope.Common.PrivateCa.Policy(ca);
-            ssl.RemoteCertificateValidationCallback = (_, certificate, chain, errors) => ChainsTo(ca, certificate, chain, errors);
+            // The name is still checked: only chain errors are for our own CA to settle.
+            ssl.TrustOnly(ca, checkName: true);
         }
 
         if (clientCertificate is not null)
@@ -89,10 +90,6 @@ public sealed class ControlPlaneClient : IDisposable
         e.InnerException is AuthenticationException or IOException && e.InnerException.Message.Contains("certificate", StringComparison.OrdinalIgnoreCase)
             ? $"the TLS handshake failed ({e.InnerException.Message}); check --ca-file and the clock (timedatectl status)"
             : e.Message;
-
-    // The name is still checked: only chain errors are for our own CA to settle.
-    private static bool ChainsTo(X509Certificate2 ca, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors) =>
-        (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0 && RavenXcope.Common.PrivateCa.Accepts(ca, certificate, chain, errors);
 }
 
 /// <summary>Key and CSR generation, on the host: the private key never leaves it.</summary>

@@ -19,9 +19,6 @@ public sealed partial class AuditOutbox(IClusterClient cluster, TimeProvider tim
     private readonly Channel<(string TenantId, AuditEvent Entry)> _queue = Channel.CreateBounded<(string, AuditEvent)>(
         new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
 
-    /// <summary>Entries waiting to be appended.</summary>
-    public int Pending => _queue.Reader.Count;
-
     /// <summary>Keeps <paramref name="entry"/> of <paramref name="tenantId"/> for another try; false (and logged as lost) when full.</summary>
     public bool Enqueue(string tenantId, AuditEvent entry)
     {

@@ -15,12 +15,9 @@ public sealed partial class SensorGrain
     /// <inheritdoc />
     public async Task RefreshTrustAsync()
     {
-        var trust = TrustEvaluator.Evaluate(S.Lifecycle, S.Current?.NotAfter, time.GetUtcNow(), policy);
-        if (S.Exists && trust != S.TrustState)
+        if (S.Exists)
         {
-            LogTrustMoved(logger, S.TenantId, S.SensorId, S.TrustState, trust);
-            S.UpdatedAt = time.GetUtcNow();
-            await PersistAsync(CancellationToken.None);
+            await MoveTrustIfDueAsync();
         }
     }
 
@@ -33,19 +30,27 @@ public sealed partial class SensorGrain
         }
 
         // A tick always re-registers the reminder at the next threshold, as Orleans' own period would
-        // otherwise run on from this tick.
+        // otherwise run on from this tick (persisting the new state does it too).
         _trustReminder = ReminderPlan.Unknown;
-        var trust = TrustEvaluator.Evaluate(S.Lifecycle, S.Current?.NotAfter, time.GetUtcNow(), policy);
-        if (trust != S.TrustState)
-        {
-            LogTrustMoved(logger, S.TenantId, S.SensorId, S.TrustState, trust);
-            S.UpdatedAt = time.GetUtcNow();
-            await PersistAsync(CancellationToken.None);
-        }
-        else
+        if (!await MoveTrustIfDueAsync())
         {
             await ScheduleTrustReminderAsync();
         }
+    }
+
+    // Persists the trust state the clock has moved to; false when it has not moved.
+    private async Task<bool> MoveTrustIfDueAsync()
+    {
+        var trust = TrustEvaluator.Evaluate(S.Lifecycle, S.Current?.NotAfter, time.GetUtcNow(), policy);
+        if (trust == S.TrustState)
+        {
+            return false;
+        }
+
+        LogTrustMoved(logger, S.TenantId, S.SensorId, S.TrustState, trust);
+        S.UpdatedAt = time.GetUtcNow();
+        await PersistAsync(CancellationToken.None);
+        return true;
     }
 
     // What this activation last registered: unknown after activation, then the due time or none. Every

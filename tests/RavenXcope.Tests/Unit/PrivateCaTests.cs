@@ -20,11 +20,10 @@ public sealed class PrivateCaTests : IDisposable
     }
 
     [Fact]
-    public void A_chain_built_under_our_policy_without_errors_is_accepted_as_it_is()
+    public void A_chain_built_under_our_policy_without_errors_is_accepted_and_the_policy_reads_no_system_root()
     {
         using var sensor = SensorCertificate(_ca);
-        using var chain = new X509Chain { ChainPolicy = PrivateCa.Policy(_ca.Certificate, PrivateCa.ClientAuthentication) };
-        Assert.True(chain.Build(sensor));
+        using var chain = BuiltUnder(_ca, sensor, PrivateCa.ClientAuthentication);
 
         Assert.True(PrivateCa.Accepts(_ca.Certificate, sensor, chain, SslPolicyErrors.None, PrivateCa.ClientAuthentication));
         Assert.Equal(X509ChainTrustMode.CustomRootTrust, chain.ChainPolicy.TrustMode);
@@ -37,8 +36,7 @@ public sealed class PrivateCaTests : IDisposable
         // A handshake not given our policy (say, one that trusts the foreign CA) reports no error: the callback must
         // not take that for ours.
         using var impostor = SensorCertificate(_foreign);
-        using var chain = new X509Chain { ChainPolicy = PrivateCa.Policy(_foreign.Certificate, PrivateCa.ClientAuthentication) };
-        Assert.True(chain.Build(impostor));
+        using var chain = BuiltUnder(_foreign, impostor, PrivateCa.ClientAuthentication);
 
         Assert.False(PrivateCa.Accepts(_ca.Certificate, impostor, chain, SslPolicyErrors.None, PrivateCa.ClientAuthentication));
         Assert.False(PrivateCa.Accepts(_ca.Certificate, impostor, chain: null, SslPolicyErrors.None));
@@ -73,11 +71,18 @@ public sealed class PrivateCaTests : IDisposable
             Assert.True(PrivateCa.Issued(_ca.Certificate, server));
             Assert.False(PrivateCa.Issued(_ca.Certificate, server, PrivateCa.ClientAuthentication));
 
-            using var chain = new X509Chain { ChainPolicy = PrivateCa.Policy(_ca.Certificate) };
-            Assert.True(chain.Build(server));
+            using var chain = BuiltUnder(_ca, server);
             // Built without the usage, the chain does not settle a check that requires it.
             Assert.False(PrivateCa.Accepts(_ca.Certificate, server, chain, SslPolicyErrors.None, PrivateCa.ClientAuthentication));
         }
+    }
+
+    // The chain a handshake given PrivateCa.Policy of this CA would build; it must build.
+    private static X509Chain BuiltUnder(CertificateAuthority ca, X509Certificate2 certificate, string? usage = null)
+    {
+        var chain = new X509Chain { ChainPolicy = PrivateCa.Policy(ca.Certificate, usage) };
+        Assert.True(chain.Build(certificate));
+        return chain;
     }
 
     private static X509Certificate2 SensorCertificate(CertificateAuthority ca)
