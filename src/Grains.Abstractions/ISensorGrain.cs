@@ -61,12 +61,22 @@ public interface ISensorGrain : IGrainWithStringKey
     /// <summary>NATS credentials for the key the agent made, checked against the presented certificate.</summary>
     Task<Result<SensorNatsCredentials>> IssueNatsCredentialsAsync(string presentedSerial, string userPublicKey, CancellationToken cancellationToken = default);
 
-    /// <summary>Records a command, publishes it to the sensor's stream (command id as Nats-Msg-Id) and returns its ledger entry.</summary>
+    /// <summary>
+    /// Records a command and returns its ledger entry at once; the grain publishes it to the sensor's stream in the
+    /// background (command id as Nats-Msg-Id), so the call never waits on NATS.
+    /// </summary>
     Task<Result<CommandSnapshot>> SubmitCommandAsync(CommandType type, string? idempotencyKey, TimeSpan? lifetime, CancellationToken cancellationToken = default);
 
     /// <summary>One ledger entry, or null.</summary>
     Task<CommandSnapshot?> GetCommandAsync(string commandId, CancellationToken cancellationToken = default);
 
-    /// <summary>A status message from the agent (via the bridge): liveness and Suricata in memory; the ledger on change.</summary>
-    Task RecordStatusAsync(SensorStatusReport status, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// A status message from the agent (via the bridge): liveness and Suricata in memory; the ledger on change.
+    /// Returns the command ids whose reported outcome is now stored, which the agent may then forget.
+    /// </summary>
+    Task<string[]> RecordStatusAsync(SensorStatusReport status, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores the PubAcks the grain's background publisher received (a turn of its own; sent one-way).</summary>
+    [Orleans.Concurrency.OneWay]
+    Task RecordPublishedAsync();
 }

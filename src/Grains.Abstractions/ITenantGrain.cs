@@ -21,12 +21,20 @@ public interface ITenantGrain : IGrainWithStringKey
     /// </summary>
     Task<Result<SensorNatsCredentials>> IssueSensorUserAsync(string sensorId, string userPublicKey, CancellationToken cancellationToken = default);
 
-    /// <summary>Revokes a user key (JWTs issued until now), re-signs the account and pushes it: live connections drop.</summary>
+    /// <summary>
+    /// Revokes a user key (JWTs issued until now) and re-signs the account; returns once that is stored (the resolver
+    /// serves it). The push to the running servers, which drops live connections, follows in the background,
+    /// retried until done.
+    /// </summary>
     Task RevokeUserAsync(string userPublicKey, CancellationToken cancellationToken = default);
 
     /// <summary>The control user's credentials, for the silo's NATS bridge; null until provisioned. Never leaves the silo.</summary>
     Task<string?> GetControlCredentialsAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes a sensor's command consumer (after a revoke).</summary>
+    /// <summary>Records that a sensor's command consumer must go (after a revoke); deleted in the background, retried until done.</summary>
     Task RemoveSensorConsumerAsync(string sensorId, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores what the background NATS sync deleted (a turn of its own; sent one-way).</summary>
+    [Orleans.Concurrency.OneWay]
+    Task ConsumersDeletedAsync();
 }

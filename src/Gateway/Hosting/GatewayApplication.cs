@@ -106,7 +106,7 @@ public static partial class GatewayApplication
             document.Info.Description = "Operator API (Bearer API key), sensor enrollment (HTTPS), sensor API (mTLS), NATS account resolver and the provisioner routes of seed 001. Errors are RFC 9457 problem details with a stable `code`.";
             return Task.CompletedTask;
         }));
-        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
+        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster").AddCheck<NatsHealthCheck>("nats");
 
         var app = builder.Build();
         // An outage is logged once per request by the handler, as a warning without a stack trace.

@@ -1,22 +1,52 @@
+using RavenXcope.Grains.Model;
+
 namespace RavenXcope.Grains.Domain;
 
-/// <summary>Online, stale or offline from the last sign of life (heartbeat or status). Pure.</summary>
+/// <summary>
+/// What an operator should read of a sensor's signs of life. Pure. A sensor has two planes: heartbeats over
+/// mTLS and status messages over NATS. <c>online</c> means both work (or only mTLS is expected, when the
+/// sensor never had NATS credentials); <c>degraded</c> means heartbeats arrive but NATS has been silent, so
+/// commands would not reach it; <c>stale</c> and <c>offline</c> follow the silence of both. A disabled or
+/// revoked sensor is shown as such, never as <c>online</c>, whatever its agent still sends.
+/// </summary>
 public static class LivenessEvaluator
 {
-    /// <summary>Online within 3 heartbeat intervals, stale within 10 minutes, offline after (or never seen).</summary>
-    public static string Evaluate(DateTimeOffset? lastSeen, DateTimeOffset now, TimeSpan heartbeatInterval)
+    /// <summary>Every value <see cref="Evaluate"/> can give, for documentation and metrics.</summary>
+    public static readonly string[] Values = ["online", "degraded", "stale", "offline", "disabled", "revoked"];
+
+    /// <summary>
+    /// Online within 3 heartbeat intervals (of both planes when <paramref name="natsExpected"/>), degraded when
+    /// heartbeats are that fresh but status is not, stale within 10 minutes, offline after (or never seen).
+    /// </summary>
+    public static string Evaluate(
+        SensorLifecycle lifecycle, DateTimeOffset? lastHeartbeat, DateTimeOffset? lastStatus, bool natsExpected, DateTimeOffset now, TimeSpan heartbeatInterval)
     {
-        if (lastSeen is not { } seen)
+        switch (lifecycle)
+        {
+            case SensorLifecycle.Revoked:
+                return "revoked";
+            case SensorLifecycle.Disabled:
+                return "disabled";
+        }
+
+        var fresh = heartbeatInterval * 3;
+        var seen = Latest(lastHeartbeat, lastStatus);
+        if (seen is not { } last)
         {
             return "offline";
         }
 
-        var silence = now - seen;
-        if (silence <= heartbeatInterval * 3)
+        var silence = now - last;
+        if (silence <= fresh)
         {
-            return "online";
+            // Status messages prove the NATS plane; heartbeats alone prove only mTLS.
+            var natsSilent = natsExpected && (lastStatus is not { } status || now - status > fresh);
+            return natsSilent ? "degraded" : "online";
         }
 
         return silence <= TimeSpan.FromMinutes(10) ? "stale" : "offline";
     }
+
+    private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null ? b : b is null ? a : a > b ? a : b;
 }

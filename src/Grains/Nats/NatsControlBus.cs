@@ -11,7 +11,6 @@ namespace RavenXcope.Grains.Nats;
 /// </summary>
 public sealed partial class NatsControlBus(NatsSettings settings, ILogger<NatsControlBus> logger) : IAsyncDisposable
 {
-    private static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(5);
     private readonly SemaphoreSlim _systemLock = new(1, 1);
     private NatsConnection? _system;
 
@@ -20,11 +19,33 @@ public sealed partial class NatsControlBus(NatsSettings settings, ILogger<NatsCo
     {
         var connection = await SystemConnectionAsync(cancellationToken);
         var reply = await connection.RequestAsync<string, string>(
-            $"$SYS.REQ.ACCOUNT.{accountPublicKey}.CLAIMS.UPDATE", accountJwt, cancellationToken: cancellationToken).AsTask().WaitAsync(OperationTimeout, cancellationToken);
+            $"$SYS.REQ.ACCOUNT.{accountPublicKey}.CLAIMS.UPDATE", accountJwt, cancellationToken: cancellationToken).AsTask().WaitAsync(settings.OperationTimeout, cancellationToken);
         LogPushed(logger, accountPublicKey, reply.Data ?? "(no text)");
         if (reply.Data is { } text && text.Contains("error", StringComparison.OrdinalIgnoreCase))
         {
             throw new NatsException($"nats-server refused the account update: {text}");
+        }
+    }
+
+    /// <summary>Null when NATS answers a ping on the SYS connection within a second, else why not.</summary>
+    public async Task<string?> PingAsync(CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(settings.SystemUserCredsPath))
+        {
+            return "no SYS account credentials configured";
+        }
+
+        try
+        {
+            using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bound.CancelAfter(TimeSpan.FromSeconds(1));
+            var connection = await SystemConnectionAsync(bound.Token).WaitAsync(bound.Token);
+            await connection.PingAsync(bound.Token).AsTask().WaitAsync(bound.Token);
+            return null;
+        }
+        catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException or IOException or System.Net.Sockets.SocketException)
+        {
+            return e is OperationCanceledException ? "no answer within 1 s" : $"{e.GetType().Name}: {e.Message}";
         }
     }
 
@@ -39,7 +60,7 @@ public sealed partial class NatsControlBus(NatsSettings settings, ILogger<NatsCo
                 Retention = StreamConfigRetention.Workqueue,
                 Storage = StreamConfigStorage.File,
             },
-            cancellationToken).AsTask().WaitAsync(OperationTimeout, cancellationToken);
+            cancellationToken).AsTask().WaitAsync(settings.OperationTimeout, cancellationToken);
     }
 
     /// <summary>Creates the sensor's durable pull consumer <c>cmd-&lt;t&gt;-&lt;s&gt;</c> (idempotent).</summary>
@@ -54,7 +75,7 @@ public sealed partial class NatsControlBus(NatsSettings settings, ILogger<NatsCo
                 FilterSubject = NatsNames.CommandSubject(tenantId, sensorId),
                 AckPolicy = ConsumerConfigAckPolicy.Explicit,
             },
-            cancellationToken).AsTask().WaitAsync(OperationTimeout, cancellationToken);
+            cancellationToken).AsTask().WaitAsync(settings.OperationTimeout, cancellationToken);
     }
 
     /// <summary>Deletes the sensor's consumer (after a revoke); a missing consumer is fine.</summary>
@@ -64,7 +85,7 @@ public sealed partial class NatsControlBus(NatsSettings settings, ILogger<NatsCo
         var js = new NatsJSContext(connection);
         try
         {
-            await js.DeleteConsumerAsync(settings.CommandStreamName, NatsNames.Consumer(tenantId, sensorId), cancellationToken).AsTask().WaitAsync(OperationTimeout, cancellationToken);
+            await js.DeleteConsumerAsync(settings.CommandStreamName, NatsNames.Consumer(tenantId, sensorId), cancellationToken).AsTask().WaitAsync(settings.OperationTimeout, cancellationToken);
         }
         catch (NatsJSApiException e) when (e.Error.Code == 404)
         {
@@ -116,12 +137,12 @@ public sealed partial class NatsControlBus(NatsSettings settings, ILogger<NatsCo
             Name = name,
             AuthOpts = NatsAuthOpts.Default with { Creds = creds },
             ConnectTimeout = TimeSpan.FromSeconds(2),
-            RequestTimeout = OperationTimeout,
+            RequestTimeout = settings.OperationTimeout,
             MaxReconnectRetry = 0,
         });
         try
         {
-            await connection.ConnectAsync().AsTask().WaitAsync(OperationTimeout, cancellationToken);
+            await connection.ConnectAsync().AsTask().WaitAsync(settings.OperationTimeout, cancellationToken);
             return connection;
         }
         catch

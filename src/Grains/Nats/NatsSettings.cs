@@ -37,6 +37,15 @@ public sealed class NatsSettings
     /// <summary>Lifetime of sensor user JWTs, hours (they are renewed through the mTLS API).</summary>
     public int SensorUserTtlHours { get; set; } = 24;
 
+    /// <summary>
+    /// The longest any single operation on NATS may take, seconds (a publish, a consumer change, an account push).
+    /// Nothing that holds a grain's turn waits on NATS; this bounds the background work and the health probe.
+    /// </summary>
+    public int OperationTimeoutSeconds { get; set; } = 5;
+
+    /// <summary><see cref="OperationTimeoutSeconds"/> as a span (at least one second).</summary>
+    public TimeSpan OperationTimeout => TimeSpan.FromSeconds(Math.Max(1, OperationTimeoutSeconds));
+
     /// <summary>True when the control bus is configured.</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(OperatorSeedPath);
 }

@@ -8,15 +8,27 @@ namespace RavenXcope.Grains.Sensors;
 
 /// <summary>
 /// The command ledger: <c>accepted → published (stream sequence) → delivered → done | failed | expired |
-/// superseded</c>. A command that could not be published yet is retried by a grain timer.
+/// superseded</c>. The ledger is also the sensor's outbox: accepting a command only stores it, and the
+/// grain publishes what is accepted in the background, in order, one at a time, outside any call's turn
+/// (the command id is the JetStream <c>Nats-Msg-Id</c>, so a publication repeated after a crash is
+/// deduplicated). A call never waits on NATS; while NATS is away a timer retries and keeps the activation.
 /// </summary>
 public sealed partial class SensorGrain
 {
     private const int LedgerSize = 50;
     private static readonly TimeSpan DefaultCommandLifetime = TimeSpan.FromHours(1);
+    private static readonly TimeSpan PublishRetryPeriod = TimeSpan.FromSeconds(2);
+
+    // Acks the background publisher got, waiting for the one-way turn that stores them.
+    private readonly Dictionary<string, ulong> _acked = new(StringComparer.Ordinal);
     private IGrainTimer? _publishRetry;
+    private bool _publishing;
+    private string? _publishFailure;
+    private int _awaitingCounted;
     private string? _suricataReported;
     private DateTimeOffset? _lastStatusAt;
+
+    private ICommandPublisher? Publisher => ServiceProvider.GetService(typeof(ICommandPublisher)) is ICommandPublisher { Enabled: true } publisher ? publisher : null;
 
     /// <inheritdoc />
     public async Task<Result<CommandSnapshot>> SubmitCommandAsync(CommandType type, string? idempotencyKey, TimeSpan? lifetime, CancellationToken cancellationToken = default)
@@ -48,7 +60,8 @@ public sealed partial class SensorGrain
             UpdatedAt = now,
         };
 
-        // A stop makes a start that the agent has not taken yet moot.
+        // A stop makes a start that the agent has not taken yet moot. Should the agent have taken it after all,
+        // its outcome replaces "superseded" (see RecordStatusAsync): the ledger says what happened.
         if (type == CommandType.Stop)
         {
             foreach (var pending in S.Commands.Where(c => c.Type == CommandType.Start && c.Status is CommandStatus.Accepted or CommandStatus.Published))
@@ -67,7 +80,8 @@ public sealed partial class SensorGrain
         }
 
         await state.WriteOrResetAsync(this, cancellationToken);
-        await PublishPendingAsync(cancellationToken);
+        CountAwaitingPublication();
+        StartPublishing();
         return Result<CommandSnapshot>.Ok(Snapshot(command));
     }
 
@@ -76,18 +90,51 @@ public sealed partial class SensorGrain
         Task.FromResult(S.Commands.FirstOrDefault(c => c.Id == commandId) is { } command ? Snapshot(command) : null);
 
     /// <inheritdoc />
-    public async Task RecordStatusAsync(SensorStatusReport status, CancellationToken cancellationToken = default)
+    public async Task RecordPublishedAsync()
+    {
+        if (_acked.Count == 0)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var (id, sequence) in _acked)
+        {
+            if (S.Commands.FirstOrDefault(c => c.Id == id) is not { } command)
+            {
+                continue;
+            }
+
+            command.StreamSequence = sequence;
+            if (command.Status == CommandStatus.Accepted)
+            {
+                command.Status = CommandStatus.Published;
+                command.Detail = null;
+                command.UpdatedAt = now;
+                Telemetry.ControlPlaneMetrics.Command("published");
+            }
+        }
+
+        _acked.Clear();
+        await state.WriteOrResetAsync(this, CancellationToken.None);
+        CountAwaitingPublication();
+    }
+
+    /// <inheritdoc />
+    public async Task<string[]> RecordStatusAsync(SensorStatusReport status, CancellationToken cancellationToken = default)
     {
         if (!S.Exists)
         {
-            return;
+            return [];
         }
 
         _lastStatusAt = time.GetUtcNow();
         _suricataReported = status.Observed;
         var changed = false;
+        var recorded = new List<string>();
         foreach (var (id, reported) in Outcomes(status))
         {
+            recorded.Add(id);
             if (S.Commands.FirstOrDefault(c => c.Id == id) is not { } command)
             {
                 continue;
@@ -101,8 +148,17 @@ public sealed partial class SensorGrain
                 "expired" => CommandStatus.Expired,
                 _ => command.Status,
             };
-            if (outcome != command.Status && command.Status is not (CommandStatus.Done or CommandStatus.Failed or CommandStatus.Expired or CommandStatus.Superseded))
+
+            // Superseded is the ledger's guess that the agent will not run a command; an outcome the agent
+            // reports is what happened, and replaces it.
+            var open = command.Status is not (CommandStatus.Done or CommandStatus.Failed or CommandStatus.Expired);
+            if (outcome != command.Status && open)
             {
+                if (command.Status == CommandStatus.Superseded)
+                {
+                    command.Detail = $"executed by the agent although a later command superseded it ({command.Detail})";
+                }
+
                 command.Status = outcome;
                 command.UpdatedAt = _lastStatusAt.Value;
                 Telemetry.ControlPlaneMetrics.Command(outcome.ToString().ToLowerInvariant());
@@ -120,11 +176,15 @@ public sealed partial class SensorGrain
         if (changed)
         {
             await state.WriteOrResetAsync(this, cancellationToken);
+            CountAwaitingPublication();
         }
+
+        // Stored (or nothing to store): the agent may forget these outcomes.
+        return [.. recorded.Distinct(StringComparer.Ordinal)];
     }
 
-    // The latest outcome, then the ones the agent repeats. Applying one twice changes nothing: the second
-    // finds the entry already in that state or final.
+    // The latest outcome, then the ones the agent has not had confirmed. Applying one twice changes nothing:
+    // the second finds the entry already in that state or final.
     private static IEnumerable<(string Id, string? Outcome)> Outcomes(SensorStatusReport status)
     {
         if (status.LastCommandId is { } last)
@@ -138,90 +198,149 @@ public sealed partial class SensorGrain
         }
     }
 
-    private async Task PublishPendingAsync(CancellationToken cancellationToken)
-    {
-        var publisher = ServiceProvider.GetService(typeof(ICommandPublisher)) as ICommandPublisher;
-        var now = time.GetUtcNow();
-        var changed = false;
-        foreach (var command in S.Commands.Where(c => c.Status == CommandStatus.Accepted).ToList())
-        {
-            if (now >= command.ExpiresAt)
-            {
-                command.Status = CommandStatus.Expired;
-                command.UpdatedAt = now;
-                Telemetry.ControlPlaneMetrics.Command("expired");
-                changed = true;
-                continue;
-            }
-
-            if (publisher is null)
-            {
-                break;
-            }
-
-            try
-            {
-                var payload = JsonSerializer.SerializeToUtf8Bytes(new
-                {
-                    commandId = command.Id,
-                    type = command.Type.ToString().ToLowerInvariant(),
-                    issuedAt = command.IssuedAt,
-                    expiresAt = command.ExpiresAt,
-                });
-                command.StreamSequence = await publisher.PublishAsync(S.TenantId, S.SensorId, command.Id, payload, cancellationToken);
-                command.Status = CommandStatus.Published;
-                Telemetry.ControlPlaneMetrics.Command("published");
-                command.UpdatedAt = time.GetUtcNow();
-                changed = true;
-            }
-            catch (Exception e)
-            {
-                // The command is accepted and stored: however publishing failed (NATS away or restarting, the
-                // caller gone, a JetStream error), it stays accepted, says why, and the timer below retries it.
-                // Letting the error escape would fail a call whose command was taken, with nothing to retry it.
-                command.Detail = $"not published yet: {e.Message}";
-                LogNotPublished(logger, S.TenantId, S.SensorId, command.Id, e.GetType().Name, e.Message);
-                break;
-            }
-        }
-
-        if (publisher is not null && S.Commands.Any(c => c.Status == CommandStatus.Accepted))
-        {
-            EnsurePublishRetry();
-        }
-
-        if (changed)
-        {
-            await state.WriteOrResetAsync(this, cancellationToken);
-        }
-    }
-
-    /// <summary>After a deactivation or a silo restart, commands accepted but not yet published are retried.</summary>
+    /// <summary>After a deactivation or a silo restart, commands accepted but not yet published are published.</summary>
     private void ResumePublishing()
     {
-        if (S.Commands.Any(c => c.Status == CommandStatus.Accepted) && ServiceProvider.GetService(typeof(ICommandPublisher)) is not null)
+        CountAwaitingPublication();
+        StartPublishing();
+    }
+
+    /// <summary>Starts the background publisher unless it runs already or there is nothing to publish.</summary>
+    private void StartPublishing()
+    {
+        if (_publishing || Publisher is null || !S.Commands.Any(c => c.Status == CommandStatus.Accepted))
         {
+            return;
+        }
+
+        _publishing = true;
+        _ = PublishAcceptedAsync();
+    }
+
+    /// <summary>
+    /// Publishes the accepted commands oldest first. It runs on the grain's scheduler but is no call's turn: other
+    /// calls proceed while it waits for a PubAck. It only reads the ledger; what it learns is stored by a one-way
+    /// turn of its own (<see cref="RecordPublishedAsync"/>), and a failure leaves the rest to the retry timer.
+    /// </summary>
+    private async Task PublishAcceptedAsync()
+    {
+        try
+        {
+            var publisher = Publisher!;
+            while (S.Commands.FirstOrDefault(c => c.Status == CommandStatus.Accepted && !_acked.ContainsKey(c.Id) && c.ExpiresAt > time.GetUtcNow()) is { } command)
+            {
+                ulong sequence;
+                try
+                {
+                    sequence = await publisher.PublishAsync(S.TenantId, S.SensorId, command.Id, Payload(command), CancellationToken.None);
+                }
+                catch (Exception e)
+                {
+                    // However publishing failed (NATS away or restarting, a JetStream error), the command stays
+                    // accepted and stored; the timer tries again. Said once per outage, not on every attempt.
+                    var reason = $"{e.GetType().Name}: {e.Message}";
+                    command.Detail = $"not published yet: {reason}";
+                    if (_publishFailure is null)
+                    {
+                        LogNotPublished(logger, S.TenantId, S.SensorId, command.Id, reason, PublishRetryPeriod.TotalSeconds);
+                    }
+
+                    _publishFailure = reason;
+                    EnsurePublishRetry();
+                    return;
+                }
+
+                if (_publishFailure is not null)
+                {
+                    LogPublishedAgain(logger, S.TenantId, S.SensorId);
+                    _publishFailure = null;
+                }
+
+                _acked[command.Id] = sequence;
+                this.AsReference<ISensorGrain>().RecordPublishedAsync().Ignore();
+            }
+
+            StopPublishRetry();
+        }
+        catch (Exception e)
+        {
+            // Nothing awaits this task: whatever escaped is said here, and the timer starts over.
+            LogPublisherFailed(logger, S.TenantId, S.SensorId, e);
             EnsurePublishRetry();
         }
+        finally
+        {
+            _publishing = false;
+        }
     }
+
+    private static byte[] Payload(CommandRecord command) => JsonSerializer.SerializeToUtf8Bytes(new
+    {
+        commandId = command.Id,
+        type = command.Type.ToString().ToLowerInvariant(),
+        issuedAt = command.IssuedAt,
+        expiresAt = command.ExpiresAt,
+    });
 
     private void EnsurePublishRetry()
     {
+        // A turn of its own that only expires what is past its time and restarts the publisher: quick, so it
+        // holds nobody. It keeps the activation while something waits for publication.
         _publishRetry ??= this.RegisterGrainTimer(
             async ct =>
             {
-                await PublishPendingAsync(ct);
-                if (!S.Commands.Any(c => c.Status == CommandStatus.Accepted))
-                {
-                    _publishRetry?.Dispose();
-                    _publishRetry = null;
-                }
+                await ExpireUnpublishedAsync(ct);
+                StartPublishing();
             },
-            new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)) { Interleave = false });
+            new GrainTimerCreationOptions(PublishRetryPeriod, PublishRetryPeriod) { Interleave = false, KeepAlive = true });
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Command {CommandId} of {TenantId}/{SensorId} not published yet ({ErrorType}: {Error}); retrying every 5 s")]
-    private static partial void LogNotPublished(ILogger logger, string tenantId, string sensorId, string commandId, string errorType, string error);
+    private void StopPublishRetry()
+    {
+        if (!S.Commands.Any(c => c.Status == CommandStatus.Accepted && !_acked.ContainsKey(c.Id)))
+        {
+            _publishRetry?.Dispose();
+            _publishRetry = null;
+        }
+    }
+
+    private async Task ExpireUnpublishedAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var expired = S.Commands.Where(c => c.Status == CommandStatus.Accepted && now >= c.ExpiresAt).ToList();
+        foreach (var command in expired)
+        {
+            command.Status = CommandStatus.Expired;
+            command.Detail = $"expired before it could be published ({_publishFailure ?? "NATS unavailable"})";
+            command.UpdatedAt = now;
+            Telemetry.ControlPlaneMetrics.Command("expired");
+        }
+
+        if (expired.Count > 0)
+        {
+            await state.WriteOrResetAsync(this, cancellationToken);
+            CountAwaitingPublication();
+        }
+
+        StopPublishRetry();
+    }
+
+    /// <summary>Keeps this activation's share of the silo's "awaiting publication" gauge equal to its ledger.</summary>
+    private void CountAwaitingPublication()
+    {
+        var awaiting = S.Commands.Count(c => c.Status == CommandStatus.Accepted);
+        Telemetry.ControlPlaneMetrics.AwaitingPublication(awaiting - _awaitingCounted);
+        _awaitingCounted = awaiting;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Command {CommandId} of {TenantId}/{SensorId} not published yet ({Reason}); retrying every {Seconds} s")]
+    private static partial void LogNotPublished(ILogger logger, string tenantId, string sensorId, string commandId, string reason, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Commands of {TenantId}/{SensorId} are being published again")]
+    private static partial void LogPublishedAgain(ILogger logger, string tenantId, string sensorId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Command publisher of {TenantId}/{SensorId} failed; retrying")]
+    private static partial void LogPublisherFailed(ILogger logger, string tenantId, string sensorId, Exception exception);
 
     private static CommandSnapshot Snapshot(CommandRecord c) =>
         new(c.Id, c.Type, c.Status, c.IssuedAt, c.ExpiresAt, c.StreamSequence, c.UpdatedAt, c.Detail);

@@ -5,7 +5,7 @@ namespace RavenXcope.Grains.Sensors;
 
 /// <summary>
 /// Liveness from heartbeats and status messages, kept in memory; a grain timer notices a change of class
-/// (online, stale, offline) and only then writes it.
+/// (see <see cref="LivenessEvaluator"/>) and only then writes it.
 /// </summary>
 public sealed partial class SensorGrain
 {
@@ -25,13 +25,15 @@ public sealed partial class SensorGrain
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _livenessTimer?.Dispose();
+        Telemetry.ControlPlaneMetrics.AwaitingPublication(-_awaitingCounted);
+        _awaitingCounted = 0;
         return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     private string CurrentLiveness()
     {
-        var seen = _lastHeartbeatAt > _lastStatusAt || _lastStatusAt is null ? _lastHeartbeatAt : _lastStatusAt;
-        return LivenessEvaluator.Evaluate(seen, time.GetUtcNow(), policy.HeartbeatInterval);
+        // A sensor that was given NATS credentials is expected to speak on both planes.
+        return LivenessEvaluator.Evaluate(S.Lifecycle, _lastHeartbeatAt, _lastStatusAt, S.NatsUserPublicKey is not null, time.GetUtcNow(), policy.HeartbeatInterval);
     }
 
     private async Task CheckLivenessAsync(CancellationToken cancellationToken)

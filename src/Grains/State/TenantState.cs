@@ -42,4 +42,10 @@ public sealed class TenantState
 
     /// <summary>When the account was first provisioned.</summary>
     [Id(12)] public DateTimeOffset? ProvisionedAt { get; set; }
+
+    /// <summary>Sensors whose command consumer must still be deleted from NATS (after a revoke), retried until done.</summary>
+    [Id(13)] public List<string> PendingConsumerDeletions { get; set; } = [];
+
+    /// <summary>The shape of the control user's permissions its JWT was signed with (older ones are signed again).</summary>
+    [Id(14)] public int ControlUserPermissionsVersion { get; set; }
 }

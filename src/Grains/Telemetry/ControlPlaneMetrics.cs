@@ -15,6 +15,25 @@ public static class ControlPlaneMetrics
     private static readonly Counter<long> Commands = Meter.CreateCounter<long>("rxc.commands", description: "Command ledger transitions by outcome");
     private static readonly Counter<long> StatusMessages = Meter.CreateCounter<long>("rxc.status_messages", description: "Status messages from agents, routed to grains or dropped");
 
+    private static long _awaitingPublication;
+
+    private static readonly ObservableGauge<long> AwaitingPublicationGauge = Meter.CreateObservableGauge(
+        "rxc.commands.awaiting_publication",
+        () => Interlocked.Read(ref _awaitingPublication),
+        description: "Commands accepted by this silo's sensor grains and not yet in their JetStream stream");
+
+    /// <summary>Commands accepted and not yet published, in this silo.</summary>
+    public static long CommandsAwaitingPublication => Interlocked.Read(ref _awaitingPublication);
+
+    /// <summary>Moves the gauge of commands awaiting publication by <paramref name="delta"/>.</summary>
+    public static void AwaitingPublication(long delta)
+    {
+        if (delta != 0)
+        {
+            Interlocked.Add(ref _awaitingPublication, delta);
+        }
+    }
+
     /// <summary>Counts an enrollment.</summary>
     public static void Enrollment(bool accepted, string reason) =>
         Enrollments.Add(1, new KeyValuePair<string, object?>("outcome", accepted ? "accepted" : "refused"), new KeyValuePair<string, object?>("reason", reason));

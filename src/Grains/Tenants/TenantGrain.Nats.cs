@@ -14,6 +14,8 @@ public sealed partial class TenantGrain
     /// <summary>Name of the reconcile reminder.</summary>
     public const string ReconcileReminder = "nats-reconcile";
 
+    private const int ControlUserPermissionsVersion = 2;
+
     /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -37,8 +39,11 @@ public sealed partial class TenantGrain
             return;
         }
 
-        if (S.AccountStatus == NatsAccountStatus.Provisioned && _publishedJwt is not null && _publishedJwt == S.AccountJwt)
+        if (S.AccountStatus == NatsAccountStatus.Provisioned && !EnsureKeysAndJwts())
         {
+            // Provisioned: what NATS still lacks (an account push, the stream after a first activation, a consumer to
+            // delete) is done in the background, so no tick holds the tenant while NATS is slow or away.
+            StartNatsSync();
             return;
         }
 
@@ -54,6 +59,7 @@ public sealed partial class TenantGrain
             await nats.Bus.PushAccountAsync(S.AccountPublicKey!, S.AccountJwt!, cancellationToken);
             await nats.Bus.EnsureCommandStreamAsync(S.TenantId, ControlCreds(), cancellationToken);
             _publishedJwt = S.AccountJwt;
+            _streamChecked = true;
             _lastError = null;
             if (S.AccountStatus != NatsAccountStatus.Provisioned)
             {
@@ -96,9 +102,17 @@ public sealed partial class TenantGrain
             using var user = KeyPair.CreatePair(PrefixByte.User);
             S.ControlUserPublicKey = user.GetPublicKey();
             S.ControlUserSealedSeed = nats.Vault.Seal(user.GetSeed(), S.ControlUserPublicKey);
+            S.ControlUserJwt = null;
+            changed = true;
+        }
+
+        if (S.ControlUserJwt is null || S.ControlUserPermissionsVersion < ControlUserPermissionsVersion)
+        {
+            // The bridge answers the agents' status requests, so the control user may respond to what it receives.
             S.ControlUserJwt = NatsJwt.Encode(
                 account, S.ControlUserPublicKey, $"{S.TenantId}-control", "user",
-                NatsClaims.User(NatsNames.ControlPublish(nats.Settings.CommandStreamName, S.TenantId), NatsNames.ControlSubscribe(S.TenantId)), now);
+                NatsClaims.User(NatsNames.ControlPublish(nats.Settings.CommandStreamName, S.TenantId), NatsNames.ControlSubscribe(S.TenantId), allowResponses: true), now);
+            S.ControlUserPermissionsVersion = ControlUserPermissionsVersion;
             changed = true;
         }
 

@@ -22,6 +22,11 @@ public sealed partial class TenantGrain
             return Result<SensorNatsCredentials>.Fail("invalid_user_public_key", "userPublicKey must be a NATS user public key (U…)");
         }
 
+        if (S.PendingConsumerDeletions.Contains(sensorId))
+        {
+            return Result<SensorNatsCredentials>.Fail("nats_account_pending", "the sensor's previous command consumer is still being removed; retry shortly");
+        }
+
         try
         {
             await nats.Bus.EnsureSensorConsumerAsync(S.TenantId, sensorId, ControlCreds(), cancellationToken);
@@ -53,21 +58,11 @@ public sealed partial class TenantGrain
             return;
         }
 
+        // Stored before this returns; the resolver's copy and the running servers follow in the background.
         S.Revocations[userPublicKey] = time.GetUtcNow().ToUnixTimeSeconds();
         S.AccountJwt = NatsJwt.Encode(nats.Operator, S.AccountPublicKey, S.TenantId, "account", NatsClaims.Account(jetStream: true, S.Revocations), time.GetUtcNow());
         await state.WriteOrResetAsync(this, cancellationToken);
-        try
-        {
-            await accounts.UpsertAsync(S.AccountPublicKey, S.TenantId, false, S.AccountJwt, cancellationToken);
-            await nats.Bus.PushAccountAsync(S.AccountPublicKey, S.AccountJwt, cancellationToken);
-            _publishedJwt = S.AccountJwt;
-        }
-        catch (Exception e) when (e is NATS.Client.Core.NatsException or TimeoutException or Npgsql.NpgsqlException)
-        {
-            // Persisted: the reconcile reminder serves and pushes it on its next tick.
-            _lastError = $"{e.GetType().Name}: {e.Message}";
-            LogReconcileFailed(logger, S.TenantId, _lastError);
-        }
+        StartNatsSync();
     }
 
     /// <inheritdoc />
@@ -77,16 +72,13 @@ public sealed partial class TenantGrain
     /// <inheritdoc />
     public async Task RemoveSensorConsumerAsync(string sensorId, CancellationToken cancellationToken = default)
     {
-        if (S.AccountStatus == NatsAccountStatus.Provisioned && nats.Enabled)
+        if (S.AccountStatus != NatsAccountStatus.Provisioned || !nats.Enabled || S.PendingConsumerDeletions.Contains(sensorId))
         {
-            try
-            {
-                await nats.Bus.DeleteSensorConsumerAsync(S.TenantId, sensorId, ControlCreds(), cancellationToken);
-            }
-            catch (Exception e) when (e is NATS.Client.Core.NatsException or TimeoutException)
-            {
-                LogReconcileFailed(logger, S.TenantId, $"deleting the consumer of {sensorId}: {e.Message}");
-            }
+            return;
         }
+
+        S.PendingConsumerDeletions.Add(sensorId);
+        await state.WriteOrResetAsync(this, cancellationToken);
+        StartNatsSync();
     }
 }

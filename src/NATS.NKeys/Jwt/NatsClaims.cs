@@ -61,13 +61,26 @@ public static class NatsClaims
         return claims;
     }
 
-    /// <summary>User claims with exactly the given publish and subscribe allow lists.</summary>
-    public static JsonObject User(IEnumerable<string> publish, IEnumerable<string> subscribe) => new()
+    /// <summary>
+    /// User claims with exactly the given publish and subscribe allow lists. With <paramref name="allowResponses"/>
+    /// the user may also answer each request it receives once (nats-server's <c>allow_responses</c>), to the
+    /// reply subject the requester chose, without a publish permission on every inbox.
+    /// </summary>
+    public static JsonObject User(IEnumerable<string> publish, IEnumerable<string> subscribe, bool allowResponses = false)
     {
-        ["pub"] = new JsonObject { ["allow"] = new JsonArray(publish.Select(s => (JsonNode?)s).ToArray()) },
-        ["sub"] = new JsonObject { ["allow"] = new JsonArray(subscribe.Select(s => (JsonNode?)s).ToArray()) },
-        ["subs"] = -1,
-        ["data"] = -1,
-        ["payload"] = -1,
-    };
+        var claims = new JsonObject
+        {
+            ["pub"] = new JsonObject { ["allow"] = new JsonArray(publish.Select(s => (JsonNode?)s).ToArray()) },
+            ["sub"] = new JsonObject { ["allow"] = new JsonArray(subscribe.Select(s => (JsonNode?)s).ToArray()) },
+            ["subs"] = -1,
+            ["data"] = -1,
+            ["payload"] = -1,
+        };
+        if (allowResponses)
+        {
+            claims["resp"] = new JsonObject { ["max"] = 1, ["ttl"] = 0 };
+        }
+
+        return claims;
+    }
 }

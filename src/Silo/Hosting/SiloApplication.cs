@@ -80,6 +80,7 @@ public static class SiloApplication
         builder.Services.AddHostedService<SystemAccountPublisher>();
         builder.Services.AddSingleton<NatsBridge>();
         builder.Services.AddSingleton<ICommandPublisher>(sp => sp.GetRequiredService<NatsBridge>());
+        builder.Services.AddSingleton<IControlBusHealth>(sp => sp.GetRequiredService<NatsBridge>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NatsBridge>());
         builder.Services.AddDatabaseExceptionCrossing();
         builder.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o =>
@@ -125,7 +126,8 @@ public static class SiloApplication
         builder.Services.AddRavenXcopeMetrics();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
-            .AddCheck<ClusterHealthCheck>("cluster");
+            .AddCheck<ClusterHealthCheck>("cluster")
+            .AddCheck<NatsHealthCheck>("nats");
 
         var app = builder.Build();
         app.UseAuthentication();

@@ -17,12 +17,13 @@ namespace RavenXcope.Silo.Nats;
 /// </summary>
 public sealed partial class NatsBridge(
     NatsSettings settings,
+    NatsControlBus bus,
     NpgsqlDataSource database,
     IGrainFactory grains,
-    ILogger<NatsBridge> logger) : BackgroundService, ICommandPublisher
+    ILogger<NatsBridge> logger) : BackgroundService, ICommandPublisher, IControlBusHealth
 {
     private const string QueueGroup = "ravenxcope-bridge";
-    private const int MaxRecentOutcomes = 16;
+    private const int MaxRecentOutcomes = 128;
     private const string StatusSuffix = ".status";
     private readonly ConcurrentDictionary<string, NatsConnection> _connections = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _concurrency = new(64);
@@ -35,14 +36,51 @@ public sealed partial class NatsBridge(
     public int OpenConnections => _connections.Values.Count(c => c.ConnectionState == NatsConnectionState.Open);
 
     /// <inheritdoc />
+    public bool Enabled => settings.Enabled;
+
+    /// <inheritdoc />
     public async Task<ulong> PublishAsync(string tenantId, string sensorId, string commandId, byte[] payload, CancellationToken cancellationToken)
     {
-        var connection = await ConnectionAsync(tenantId, cancellationToken)
+        // Bounded: the grains' publisher retries, so a NATS that does not answer is an error after a short while,
+        // never a wait as long as the client's reconnect.
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(settings.OperationTimeout);
+        var connection = await ConnectionAsync(tenantId, bound.Token)
             ?? throw new InvalidOperationException($"tenant {tenantId} has no NATS account yet");
-        var ack = await new NatsJSContext(connection).PublishAsync(
-            NatsNames.CommandSubject(tenantId, sensorId), payload, opts: new NatsJSPubOpts { MsgId = commandId }, cancellationToken: cancellationToken);
-        ack.EnsureSuccess();
-        return ack.Seq;
+        if (connection.ConnectionState != NatsConnectionState.Open)
+        {
+            throw new NatsException($"not connected to NATS at {settings.Url} ({connection.ConnectionState})");
+        }
+
+        try
+        {
+            var ack = await new NatsJSContext(connection).PublishAsync(
+                NatsNames.CommandSubject(tenantId, sensorId), payload, opts: new NatsJSPubOpts { MsgId = commandId }, cancellationToken: bound.Token);
+            ack.EnsureSuccess();
+            return ack.Seq;
+        }
+        catch (OperationCanceledException) when (bound.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"JetStream did not acknowledge within {settings.OperationTimeout.TotalSeconds:0.#} s");
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<ControlBusStatus> DescribeAsync(CancellationToken cancellationToken)
+    {
+        if (!settings.Enabled)
+        {
+            return new ControlBusStatus(false, false, 0, 0, 0, "the NATS control bus is not configured");
+        }
+
+        var open = _connections.Values.Count(c => c.ConnectionState == NatsConnectionState.Open);
+        var down = _connections.Count - open;
+        var awaiting = Grains.Telemetry.ControlPlaneMetrics.CommandsAwaitingPublication;
+        var reachable = await bus.PingAsync(cancellationToken);
+        var detail = reachable is null
+            ? $"NATS at {settings.Url} answers; bridge connections open {open}, down {down}; {awaiting} command(s) awaiting publication"
+            : $"NATS at {settings.Url} unreachable ({reachable}); bridge connections open {open}, down {down}; {awaiting} command(s) awaiting publication";
+        return new ControlBusStatus(true, reachable is null && down == 0, open, down, awaiting, detail);
     }
 
     /// <inheritdoc />
@@ -138,7 +176,16 @@ public sealed partial class NatsBridge(
             Grains.Telemetry.ControlPlaneMetrics.StatusMessage(routed: false);
             return ValueTask.CompletedTask;
         };
-        await connection.ConnectAsync();
+        try
+        {
+            await connection.ConnectAsync().AsTask().WaitAsync(settings.OperationTimeout, cancellationToken);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+
         if (!_connections.TryAdd(tenantId, connection))
         {
             await connection.DisposeAsync();
@@ -176,15 +223,22 @@ public sealed partial class NatsBridge(
             Grains.Telemetry.ControlPlaneMetrics.StatusMessage(routed: true);
 
             await _concurrency.WaitAsync();
-            _ = RouteAsync(tenantId, sensorId!, report);
+            _ = RouteAsync(connection, tenantId, sensorId!, report, message.ReplyTo);
         }
     }
 
-    private async Task RouteAsync(string tenantId, string sensorId, SensorStatusReport report)
+    private async Task RouteAsync(NatsConnection connection, string tenantId, string sensorId, SensorStatusReport report, string? replyTo)
     {
         try
         {
-            await grains.Sensor(tenantId, sensorId).RecordStatusAsync(report);
+            var recorded = await grains.Sensor(tenantId, sensorId).RecordStatusAsync(report);
+
+            // An agent that asks (a request) learns which outcomes are stored and may forget them; without this
+            // answer it keeps them and sends them again.
+            if (replyTo is not null)
+            {
+                await connection.PublishAsync(replyTo, JsonSerializer.SerializeToUtf8Bytes(new StatusReceipt(recorded), StatusReceiptContext.Default.StatusReceipt));
+            }
         }
         catch (Exception e)
         {
@@ -225,6 +279,12 @@ public sealed partial class NatsBridge(
 
         return new SensorStatusReport(desired.GetString()!, observed.GetString()!, Text(root, "lastCommandId"), Text(root, "lastCommandOutcome"), Text(root, "trustState"), Text(root, "agentVersion"), recent);
     }
+
+    /// <summary>The answer to a status request: the command ids whose outcome the ledger has stored.</summary>
+    internal sealed record StatusReceipt([property: System.Text.Json.Serialization.JsonPropertyName("recorded")] string[] Recorded);
+
+    [System.Text.Json.Serialization.JsonSerializable(typeof(StatusReceipt))]
+    internal sealed partial class StatusReceiptContext : System.Text.Json.Serialization.JsonSerializerContext;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "NATS bridge connected for tenant {TenantId}")]
     private static partial void LogConnected(ILogger logger, string tenantId);

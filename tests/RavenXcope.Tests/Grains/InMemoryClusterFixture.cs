@@ -114,10 +114,34 @@ public sealed class FlakyCommandPublisher : ICommandPublisher
     private readonly System.Collections.Concurrent.ConcurrentQueue<Exception> _failures = new();
     private long _sequence;
 
+    private volatile TaskCompletionSource? _hold;
+
+    /// <inheritdoc />
+    public bool Enabled => true;
+
     /// <summary>Makes the next publication throw <paramref name="failure"/>.</summary>
     public void FailNext(Exception failure) => _failures.Enqueue(failure);
 
+    /// <summary>Makes every publication wait (a NATS that does not answer) until the returned action is called.</summary>
+    public Action Hold()
+    {
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _hold = hold;
+        return () =>
+        {
+            _hold = null;
+            hold.TrySetResult();
+        };
+    }
+
     /// <inheritdoc />
-    public Task<ulong> PublishAsync(string tenantId, string sensorId, string commandId, byte[] payload, CancellationToken cancellationToken) =>
-        _failures.TryDequeue(out var failure) ? Task.FromException<ulong>(failure) : Task.FromResult((ulong)Interlocked.Increment(ref _sequence));
+    public async Task<ulong> PublishAsync(string tenantId, string sensorId, string commandId, byte[] payload, CancellationToken cancellationToken)
+    {
+        if (_hold is { } hold)
+        {
+            await hold.Task;
+        }
+
+        return _failures.TryDequeue(out var failure) ? throw failure : (ulong)Interlocked.Increment(ref _sequence);
+    }
 }

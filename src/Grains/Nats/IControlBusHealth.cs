@@ -1,0 +1,10 @@
+using RavenXcope.Grains.Model;
+
+namespace RavenXcope.Grains.Nats;
+
+/// <summary>Describes the control bus as this silo sees it (implemented by the silo's NATS bridge).</summary>
+public interface IControlBusHealth
+{
+    /// <summary>Probes NATS (bounded) and reports the bridge's connections.</summary>
+    Task<ControlBusStatus> DescribeAsync(CancellationToken cancellationToken);
+}
