@@ -41,15 +41,20 @@ public sealed record SensorResponse(
     HostResponse? Host,
     string? Suricata,
     DateTimeOffset? LastStatusAt,
-    string Liveness)
+    string Liveness,
+    IReadOnlyList<RetiredIdentityResponse> PreviousIdentities)
 {
     /// <summary>Maps the grain's snapshot.</summary>
     public static SensorResponse From(SensorSnapshot s) => new(
         s.TenantId, s.SensorId, s.Name, WireNames.Of(s.Lifecycle), WireNames.Of(s.TrustState), s.CertificateSerial,
         s.CertificateNotAfter, s.RenewalGeneration, s.CreatedAt, s.UpdatedAt, s.LastHeartbeatAt,
         s.Host is { } h ? new HostResponse(h.Hostname, h.OsInfo, h.Architecture, h.AgentVersion, h.SensorIp, h.Interfaces.Count) : null,
-        s.Suricata, s.LastStatusAt, s.Liveness);
+        s.Suricata, s.LastStatusAt, s.Liveness,
+        [.. (s.RetiredIdentities ?? []).Select(r => new RetiredIdentityResponse(r.CertificateSerial, r.EnrolledAt, r.RevokedAt))]);
 }
+
+/// <summary>An identity the sensor had before it was revoked and enrolled again; its certificate and NATS user stay refused.</summary>
+public sealed record RetiredIdentityResponse(string CertificateSerial, DateTimeOffset EnrolledAt, DateTimeOffset RevokedAt);
 
 /// <summary>What the agent reported about its host.</summary>
 public sealed record HostResponse(string Hostname, string OsInfo, string Architecture, string AgentVersion, string? SensorIp, int InterfaceCount);

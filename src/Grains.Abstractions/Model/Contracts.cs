@@ -44,7 +44,15 @@ public sealed record SensorSnapshot(
     [property: Id(11)] DateTimeOffset? LastHeartbeatAt,
     [property: Id(12)] string? Suricata = null,
     [property: Id(13)] DateTimeOffset? LastStatusAt = null,
-    [property: Id(14)] string Liveness = "offline");
+    [property: Id(14)] string Liveness = "offline",
+    [property: Id(15)] IReadOnlyList<RetiredIdentitySnapshot>? RetiredIdentities = null);
+
+/// <summary>An identity the sensor had before a revocation (refused for good): when it was enrolled and revoked.</summary>
+[GenerateSerializer, Immutable, Alias("RavenXcope.RetiredIdentitySnapshot")]
+public sealed record RetiredIdentitySnapshot(
+    [property: Id(0)] string CertificateSerial,
+    [property: Id(1)] DateTimeOffset EnrolledAt,
+    [property: Id(2)] DateTimeOffset RevokedAt);
 
 /// <summary>What the agent reports about its host at enrollment (seed 002).</summary>
 [GenerateSerializer, Immutable, Alias("RavenXcope.HostMetadata")]

@@ -32,6 +32,12 @@ public static class CertificateGate
             return null;
         }
 
+        // The certificate of an identity revoked before the sensor enrolled again: its agent must stop, as revoked.
+        if (state.RetiredIdentities.Any(r => SameSerial(r.Serial, presentedSerial)))
+        {
+            return new Refusal(RefusalCodes.SensorRevoked, "this certificate's identity was revoked; the sensor has enrolled again since");
+        }
+
         return new Refusal(RefusalCodes.CertificateNotCurrent, "the certificate is neither the sensor's current one nor its previous one within the overlap");
     }
 

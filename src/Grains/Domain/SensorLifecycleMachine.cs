@@ -4,22 +4,24 @@ namespace RavenXcope.Grains.Domain;
 
 /// <summary>
 /// The sensor lifecycle: <c>Registered → Enrolled</c>; <c>Disabled</c> (reversible) from either;
-/// <c>Revoked</c> (final) from any. Pure: no Orleans, no clock.
+/// <c>Revoked</c> from any. Revocation is final for the identity (its certificates and NATS users are refused for
+/// good), not for the sensor: a revoked sensor may be given a new claim code and enrolled again as a new identity,
+/// as a rebuilt host is. Pure: no Orleans, no clock.
 /// </summary>
 public static class SensorLifecycleMachine
 {
-    /// <summary>A certificate is issued through a claim code.</summary>
+    /// <summary>A certificate is issued through a claim code (for a revoked sensor: a new identity).</summary>
     public static Outcome<SensorLifecycle> Enroll(SensorLifecycle from) => from switch
     {
-        SensorLifecycle.Registered => Outcome<SensorLifecycle>.MovedTo(SensorLifecycle.Enrolled),
+        SensorLifecycle.Registered or SensorLifecycle.Revoked => Outcome<SensorLifecycle>.MovedTo(SensorLifecycle.Enrolled),
         SensorLifecycle.Enrolled => Outcome<SensorLifecycle>.Refused(from, RefusalCodes.SensorAlreadyEnrolled, "the sensor is already enrolled"),
         _ => RefuseInactive(from),
     };
 
-    /// <summary>A new claim code may be issued only before the first enrollment.</summary>
+    /// <summary>A claim code may be issued before the first enrollment, or after a revocation to enroll again.</summary>
     public static Outcome<SensorLifecycle> IssueClaimCode(SensorLifecycle from) => from switch
     {
-        SensorLifecycle.Registered => Outcome<SensorLifecycle>.Unchanged(from),
+        SensorLifecycle.Registered or SensorLifecycle.Revoked => Outcome<SensorLifecycle>.Unchanged(from),
         SensorLifecycle.Enrolled => Outcome<SensorLifecycle>.Refused(from, RefusalCodes.SensorAlreadyEnrolled, "the sensor is already enrolled; a claim code is for a sensor that has no certificate"),
         _ => RefuseInactive(from),
     };
@@ -56,7 +58,7 @@ public static class SensorLifecycleMachine
     private static Outcome<SensorLifecycle> RefuseInactive(SensorLifecycle from) => from switch
     {
         SensorLifecycle.Disabled => Outcome<SensorLifecycle>.Refused(from, RefusalCodes.SensorDisabled, "the sensor is disabled; enable it first"),
-        SensorLifecycle.Revoked => Outcome<SensorLifecycle>.Refused(from, RefusalCodes.SensorRevoked, "the sensor is revoked; revocation is final"),
+        SensorLifecycle.Revoked => Outcome<SensorLifecycle>.Refused(from, RefusalCodes.SensorRevoked, "the sensor is revoked; to bring it back, create a new claim code and enroll it again"),
         _ => throw new InvalidOperationException($"{from} is an active lifecycle"),
     };
 }

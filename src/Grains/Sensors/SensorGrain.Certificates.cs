@@ -37,6 +37,11 @@ public sealed partial class SensorGrain
         }
 
         var now = time.GetUtcNow();
+        if (S.Lifecycle == SensorLifecycle.Revoked)
+        {
+            RetireRevokedIdentity();
+        }
+
         var record = Issue(csr, now);
         record.ClaimCodeDigest = claimCodeDigest;
         S.Current = record;
@@ -126,6 +131,31 @@ public sealed partial class SensorGrain
         await PersistAsync(cancellationToken);
         LogRenewed(logger, S.TenantId, S.SensorId, record.Serial, record.NotAfter);
         return Result<IssuedCertificate>.Ok(ToIssued(record));
+    }
+
+    /// <summary>
+    /// Before a revoked sensor enrolls again: its identity goes to the history, and nothing of it stays current, so its
+    /// certificates match neither the current nor a previous one and its NATS user is not this sensor's any more.
+    /// </summary>
+    private void RetireRevokedIdentity()
+    {
+        if (S.Current is { } revoked)
+        {
+            S.RetiredIdentities.Add(new RetiredIdentity
+            {
+                Serial = revoked.Serial,
+                EnrolledAt = revoked.NotBefore,
+                RevokedAt = S.RevokedAt ?? S.UpdatedAt,
+                NatsUserPublicKey = S.NatsUserPublicKey,
+            });
+        }
+
+        S.Previous = null;
+        S.PreviousAcceptedUntil = null;
+        S.NatsUserPublicKey = null;
+        S.NatsUserIssuedAt = null;
+        _lastHeartbeatAt = null;
+        _lastStatusAt = null;
     }
 
     private CertificateRecord Issue(ValidCsr csr, DateTimeOffset now)

@@ -18,6 +18,12 @@ public sealed partial class SensorGrain
             return Result<SensorNatsCredentials>.Fail(refusal.Code, refusal.Detail);
         }
 
+        // A NATS user of a revoked identity stays refused, whatever certificate asks for it.
+        if (S.RetiredIdentities.Any(r => r.NatsUserPublicKey == userPublicKey))
+        {
+            return Result<SensorNatsCredentials>.Fail(RefusalCodes.SensorRevoked, "this NATS user belonged to a revoked identity; make a new user key");
+        }
+
         var issued = await Tenant.IssueSensorUserAsync(S.SensorId, userPublicKey, cancellationToken);
         if (issued.IsSuccess && (S.NatsUserPublicKey != userPublicKey || S.NatsUserIssuedAt is null))
         {

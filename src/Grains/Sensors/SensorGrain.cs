@@ -117,9 +117,12 @@ public sealed partial class SensorGrain(
     /// <inheritdoc />
     public async Task<Result<SensorSnapshot>> RevokeAsync(CancellationToken cancellationToken = default)
     {
+        var wasRevoked = S.Lifecycle == SensorLifecycle.Revoked;
         var result = await ApplyAsync(SensorLifecycleMachine.Revoke(S.Lifecycle), cancellationToken);
-        if (result.IsSuccess)
+        if (result.IsSuccess && !wasRevoked)
         {
+            S.RevokedAt = time.GetUtcNow();
+            await state.WriteOrResetAsync(this, cancellationToken);
             await CutNatsUserAsync(removeConsumer: true, cancellationToken);
         }
 
@@ -188,5 +191,5 @@ public sealed partial class SensorGrain(
     private SensorSnapshot Snapshot() => new(
         S.TenantId, S.SensorId, S.Name, S.Lifecycle, S.TrustState, S.Current?.Serial, S.Current?.NotAfter,
         S.RenewalGeneration, S.CreatedAt, S.UpdatedAt, S.Host, _lastHeartbeatAt, _suricataReported ?? S.SuricataObserved, _lastStatusAt,
-        CurrentLiveness());
+        CurrentLiveness(), [.. S.RetiredIdentities.Select(r => new RetiredIdentitySnapshot(r.Serial, r.EnrolledAt, r.RevokedAt))]);
 }

@@ -62,4 +62,27 @@ public sealed class SensorState
 
     /// <summary>Liveness class (online, stale, offline), persisted only when it changes class.</summary>
     [Id(18)] public string? Liveness { get; set; }
+
+    /// <summary>When the sensor was last revoked (its identity then is in <see cref="RetiredIdentities"/> once it enrolls again).</summary>
+    [Id(19)] public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>Identities before a revocation, oldest first: refused for good, kept for the operator's history.</summary>
+    [Id(20)] public List<RetiredIdentity> RetiredIdentities { get; set; } = [];
+}
+
+/// <summary>A certificate identity retired by a revocation.</summary>
+[GenerateSerializer, Alias("RavenXcope.RetiredIdentity")]
+public sealed class RetiredIdentity
+{
+    /// <summary>Serial of its certificate.</summary>
+    [Id(0)] public string Serial { get; set; } = string.Empty;
+
+    /// <summary>When that certificate was issued.</summary>
+    [Id(1)] public DateTimeOffset EnrolledAt { get; set; }
+
+    /// <summary>When the sensor was revoked.</summary>
+    [Id(2)] public DateTimeOffset RevokedAt { get; set; }
+
+    /// <summary>The NATS user it had (public key; revoked in the account).</summary>
+    [Id(3)] public string? NatsUserPublicKey { get; set; }
 }

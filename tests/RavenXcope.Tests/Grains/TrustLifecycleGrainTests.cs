@@ -133,7 +133,7 @@ public sealed class TrustLifecycleGrainTests(InMemoryClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Revoke_is_final_refuses_certificates_and_withdraws_the_pending_code()
+    public async Task Revoke_refuses_certificates_and_withdraws_the_pending_code()
     {
         var (sensor, _, _) = await fixture.RegisteredSensorAsync();
         var pending = (await sensor.CreateClaimCodeAsync(null)).Value!;
@@ -148,7 +148,42 @@ public sealed class TrustLifecycleGrainTests(InMemoryClusterFixture fixture)
         }
 
         Assert.Equal("sensor_revoked", (await sensor.EnableAsync()).ErrorCode);
-        Assert.Equal("sensor_revoked", (await sensor.CreateClaimCodeAsync(null)).ErrorCode);
+    }
+
+    [Fact]
+    public async Task A_revoked_sensor_enrolls_again_with_a_new_code_as_a_new_identity_and_its_old_one_stays_refused()
+    {
+        var (sensor, _, _) = await fixture.RegisteredSensorAsync();
+        var first = await EnrollAsync(sensor);
+        Assert.True((await sensor.RevokeAsync()).IsSuccess);
+        Assert.Equal("sensor_revoked", (await sensor.CheckCertificateAsync(first)).ErrorCode);
+
+        var second = await EnrollAsync(sensor);
+        Assert.NotEqual(first, second);
+        var snapshot = (await sensor.GetAsync())!;
+        Assert.Equal((SensorLifecycle.Enrolled, TrustState.Trusted, second), (snapshot.Lifecycle, snapshot.TrustState, snapshot.CertificateSerial));
+        Assert.Equal(first, Assert.Single(snapshot.RetiredIdentities!).CertificateSerial);
+        Assert.True((await sensor.CheckCertificateAsync(second)).Accepted);
+        Assert.Equal("sensor_revoked", (await sensor.CheckCertificateAsync(first)).ErrorCode);
+
+        // The old identity never comes back, not even by a renewal with the revoked certificate.
+        var (key, csr) = Csrs.EcP256();
+        using (key)
+        {
+            Assert.Equal("sensor_revoked", (await sensor.RenewAsync(first, csr)).ErrorCode);
+        }
+    }
+
+    private async Task<string> EnrollAsync(ISensorGrain sensor)
+    {
+        var code = (await sensor.CreateClaimCodeAsync(null)).Value!;
+        var (key, csr) = Csrs.EcP256();
+        using (key)
+        {
+            var issued = await fixture.Client.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(ClaimCodes.Digest(code.ClaimCode))).RedeemAsync(csr, InMemoryClusterFixture.Host);
+            Assert.True(issued.IsSuccess, issued.ErrorDetail);
+            return issued.Value!.Serial;
+        }
     }
 
     [Fact]

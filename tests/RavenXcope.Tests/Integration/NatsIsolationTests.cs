@@ -97,8 +97,14 @@ public sealed class NatsIsolationTests
             using var started = await api.PostAsJsonAsync("/api/v1/tenants/acme/sensors/edge-1/commands", new { type = "start", idempotencyKey = "start-1" });
             Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
             var start = await started.JsonAsync();
-            Assert.Equal("published", start.GetProperty("status").GetString());
-            Assert.True(start.GetProperty("streamSequence").GetUInt64() > 0);
+
+            // Answered once stored; the grain publishes it in the background.
+            Assert.Equal("accepted", start.GetProperty("status").GetString());
+            var published = await Eventually.WaitAsync(
+                () => sensor.GetCommandAsync(start.GetProperty("commandId").GetString()!),
+                c => c?.Status == CommandStatus.Published,
+                "the start to be published");
+            Assert.True(published.StreamSequence > 0);
             using (var again = await api.PostAsJsonAsync("/api/v1/tenants/acme/sensors/edge-1/commands", new { type = "start", idempotencyKey = "start-1" }))
             {
                 Assert.Equal(start.GetProperty("commandId").GetString(), (await again.JsonAsync()).GetProperty("commandId").GetString());

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using RavenXcope.Grains.Nats;
 
@@ -43,6 +44,12 @@ public sealed class ProcessStack : IAsyncDisposable
 
     /// <summary>The admin API key the stack made.</summary>
     public string AdminKey { get; private set; } = string.Empty;
+
+    /// <summary>The silo's health endpoint.</summary>
+    public string SiloHealthUrl { get; private set; } = string.Empty;
+
+    /// <summary>The NATS URL (when the stack has nats-server).</summary>
+    public string NatsUrl => $"nats://127.0.0.1:{_natsPort}";
 
     /// <summary>The silo process.</summary>
     public ServiceProcess Silo { get; private set; } = null!;
@@ -168,7 +175,8 @@ public sealed class ProcessStack : IAsyncDisposable
         Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
 
         Silo = Start("silo", silo, [], Environment);
-        await WaitHealthyAsync(new Uri($"http://127.0.0.1:{siloHttp}/healthz"), Silo);
+        SiloHealthUrl = $"http://127.0.0.1:{siloHttp}/healthz";
+        await WaitHealthyAsync(new Uri(SiloHealthUrl), Silo);
         await StartGatewayAsync();
         if (withNats)
         {
@@ -179,15 +187,51 @@ public sealed class ProcessStack : IAsyncDisposable
     /// <summary>Stops nats-server and starts it again on the same port and store (an outage and a recovery).</summary>
     public async Task RestartNatsAsync()
     {
-        if (Nats is { } running)
-        {
-            await StopAsync(running);
-        }
-
+        await StopNatsAsync();
         await StartNatsAsync();
     }
 
-    private async Task StartNatsAsync()
+    /// <summary>Creates tenant <paramref name="tenantId"/> and waits until its NATS account is provisioned.</summary>
+    public async Task CreateProvisionedTenantAsync(string tenantId)
+    {
+        Assert.Equal(System.Net.HttpStatusCode.Created, (await Api.PostAsJsonAsync("/api/v1/tenants", new { tenantId, name = tenantId })).StatusCode);
+        await Eventually.WaitAsync(
+            async () => (await (await Api.GetAsync(new Uri($"/api/v1/tenants/{tenantId}", UriKind.Relative))).JsonAsync()).GetProperty("natsAccount").GetProperty("status").GetString(),
+            s => s == "provisioned",
+            $"tenant {tenantId}'s NATS account");
+    }
+
+    /// <summary>Registers a sensor, enrolls it with the real agent into a state directory of its own, and returns that directory.</summary>
+    public async Task<string> EnrolledSensorAsync(string tenantId, string sensorId)
+    {
+        Assert.Equal(System.Net.HttpStatusCode.Created, (await Api.PostAsJsonAsync($"/api/v1/tenants/{tenantId}/sensors", new { sensorId, name = sensorId })).StatusCode);
+        using var codeResponse = await Api.PostAsJsonAsync($"/api/v1/tenants/{tenantId}/sensors/{sensorId}/claim-codes", new { });
+        var code = (await codeResponse.JsonAsync()).GetProperty("claimCode").GetString()!;
+        var stateDir = Path.Combine(Work, $"sensor-{tenantId}-{sensorId}");
+        var (exit, output) = await ServiceProcess.RunAsync(Agent, ["enroll", "--code", code, "--url", EnrollUrl, "--ca-file", CaFile, "--state-dir", stateDir], new Dictionary<string, string>());
+        Assert.True(exit == 0, output);
+        return stateDir;
+    }
+
+    /// <summary>Runs the agent of <paramref name="stateDir"/> with the stand-in Suricata (its pid file next to the state).</summary>
+    public ServiceProcess RunAgent(string name, string stateDir) =>
+        Start(name, Agent, ["run", "--state-dir", stateDir, "--suricata-command", StandIn, "--status-interval", "1"], new Dictionary<string, string> { ["RXC_STANDIN_PIDFILE"] = stateDir + ".suricata.pid" });
+
+    /// <summary>The stand-in for Suricata.</summary>
+    public static string StandIn => Path.Combine(ServiceProcess.RepositoryRoot, "tests", "standin", "suricata-standin.sh");
+
+    /// <summary>Stops nats-server (an outage); <see cref="StartNatsAsync"/> brings it back on the same port and store.</summary>
+    public async Task StopNatsAsync()
+    {
+        if (Nats is { } running)
+        {
+            Nats = null;
+            await StopAsync(running);
+        }
+    }
+
+    /// <summary>Starts nats-server on the stack's port and store.</summary>
+    public async Task StartNatsAsync()
     {
         var natsDir = Path.Combine(Work, "nats");
         Nats = await NatsServer.StartAsync(natsDir, _natsPort, Path.Combine(natsDir, OperatorFiles.ServerConfig));

@@ -11,7 +11,7 @@ public sealed class SensorLifecycleMachineTests
         { SensorLifecycle.Registered, SensorLifecycle.Enrolled, null },
         { SensorLifecycle.Enrolled, null, RefusalCodes.SensorAlreadyEnrolled },
         { SensorLifecycle.Disabled, null, RefusalCodes.SensorDisabled },
-        { SensorLifecycle.Revoked, null, RefusalCodes.SensorRevoked },
+        { SensorLifecycle.Revoked, SensorLifecycle.Enrolled, null },
     };
 
     public static TheoryData<SensorLifecycle, SensorLifecycle?, string?> DisableCases => new()
@@ -43,7 +43,7 @@ public sealed class SensorLifecycleMachineTests
         { SensorLifecycle.Registered, SensorLifecycle.Registered, null },
         { SensorLifecycle.Enrolled, null, RefusalCodes.SensorAlreadyEnrolled },
         { SensorLifecycle.Disabled, null, RefusalCodes.SensorDisabled },
-        { SensorLifecycle.Revoked, null, RefusalCodes.SensorRevoked },
+        { SensorLifecycle.Revoked, SensorLifecycle.Revoked, null },
     };
 
     [Theory]
