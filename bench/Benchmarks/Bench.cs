@@ -22,7 +22,7 @@ public sealed record BenchRow(string Id, string Name, string Unit, double System
 /// <summary>Where the stack is, from scripts/up.sh's up.env and the bench script.</summary>
 public sealed record BenchTarget(Uri Api, Uri Enroll, Uri Sensor, string CaFile, string AdminKey, string PgDsn, Uri SiloMetrics, string BackendSecret, int SiloPid, int NatsPid, int PgPid, int GatewayPid);
 
-/// <summary>The eight benchmarks of issue 6 over one fleet, each against a floor measured in the same run.</summary>
+/// <summary>The benchmarks over one fleet, each against a floor measured in the same run.</summary>
 public sealed class Bench(BenchTarget target, int sensors, TextWriter log, IReadOnlySet<string>? only = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

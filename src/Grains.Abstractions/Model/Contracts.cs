@@ -54,7 +54,7 @@ public sealed record RetiredIdentitySnapshot(
     [property: Id(1)] DateTimeOffset EnrolledAt,
     [property: Id(2)] DateTimeOffset RevokedAt);
 
-/// <summary>What the agent reports about its host at enrollment (seed 002).</summary>
+/// <summary>What the agent reports about its host at enrollment.</summary>
 [GenerateSerializer, Immutable, Alias("RavenXcope.HostMetadata")]
 public sealed record HostMetadata(
     [property: Id(0)] string Hostname,
@@ -64,7 +64,7 @@ public sealed record HostMetadata(
     [property: Id(4)] string? SensorIp,
     [property: Id(5)] IReadOnlyList<NetworkInterfaceInfo> Interfaces);
 
-/// <summary>One network interface of a sensor host (seed 002).</summary>
+/// <summary>One network interface of a sensor host.</summary>
 [GenerateSerializer, Immutable, Alias("RavenXcope.NetworkInterfaceInfo")]
 public sealed record NetworkInterfaceInfo(
     [property: Id(0)] string Name,

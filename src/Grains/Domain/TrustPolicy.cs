@@ -1,6 +1,6 @@
 namespace RavenXcope.Grains.Domain;
 
-/// <summary>The certificate lifecycle's numbers (seed 004 defaults).</summary>
+/// <summary>The certificate lifecycle's numbers (the defaults of the certificate lifecycle: 720 h certificates, renewal recommended at 3 days and due at 1 day left).</summary>
 public sealed record TrustPolicy
 {
     /// <summary>Lifetime of an issued certificate (720 h).</summary>

@@ -1,6 +1,6 @@
 namespace RavenXcope.Grains.Nats;
 
-/// <summary>Subjects, consumers and inboxes of the control bus (seed 000 names).</summary>
+/// <summary>Subjects, consumers and inboxes of the control bus (the names agents and the provisioner-compatible routes rely on).</summary>
 public static class NatsNames
 {
     /// <summary>Where a sensor's commands are published.</summary>

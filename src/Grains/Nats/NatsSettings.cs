@@ -1,9 +1,10 @@
 namespace RavenXcope.Grains.Nats;
 
 /// <summary>
-/// The control bus, as the silo sees it. Names follow seed 001 (<c>NATS_URL</c>, <c>OPERATOR_SEED_PATH</c>,
-/// <c>ACCOUNT_SEED_ENCRYPTION_KEY</c>, <c>COMMAND_STREAM_NAME</c>). When <see cref="OperatorSeedPath"/> is
-/// empty the control bus is off: tenants stay <c>pending</c> and say why.
+/// The control bus, as the silo sees it. The environment names are those of the NATS provisioner whose routes the
+/// gateway keeps (<c>NATS_URL</c>, <c>OPERATOR_SEED_PATH</c>, <c>ACCOUNT_SEED_ENCRYPTION_KEY</c>,
+/// <c>COMMAND_STREAM_NAME</c>). When <see cref="OperatorSeedPath"/> is empty the control bus is off: tenants stay
+/// <c>pending</c> and say why.
 /// </summary>
 public sealed class NatsSettings
 {

@@ -3,7 +3,7 @@ using RavenXcope.Grains.Domain;
 
 namespace RavenXcope.Silo.Trust;
 
-/// <summary>The certificate lifecycle's numbers, as configured (seed 004 defaults).</summary>
+/// <summary>The certificate lifecycle's numbers, as configured (the defaults of the certificate lifecycle: 720 h certificates, renewal recommended at 3 days and due at 1 day left).</summary>
 public sealed class TrustSettings
 {
     /// <summary>Configuration section.</summary>

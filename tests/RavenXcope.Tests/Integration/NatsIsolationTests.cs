@@ -154,7 +154,7 @@ public sealed class NatsIsolationTests
     }
 
     [Fact]
-    public async Task The_provisioner_routes_of_seed_001_answer_with_the_shared_secret_only()
+    public async Task The_provisioner_compatible_routes_answer_with_the_shared_secret_only()
     {
         await using var stack = await NatsStack.StartAsync("provisioner");
         await EnrolledSensorAsync(stack.Silo, "edge-1");

@@ -12,7 +12,7 @@ namespace RavenXcope.Tests.Integration;
 /// </summary>
 public sealed class NatsStack : IAsyncDisposable
 {
-    /// <summary>Shared secret of the seed-001 routes.</summary>
+    /// <summary>Shared secret of the provisioner-compatible routes.</summary>
     public const string SharedSecret = "backend-shared-secret-for-tests";
 
     private NatsStack(PostgresDatabase database, TestSilo silo, TestGateway gateway, string work, int natsPort)
