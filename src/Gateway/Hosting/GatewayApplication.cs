@@ -44,6 +44,12 @@ public static partial class GatewayApplication
         }
 
         var (serverCertificate, caTrust) = LoadTls(gateway, caPath);
+        if (new[] { gateway.HttpPort, gateway.EnrollPort, gateway.MtlsPort }.Distinct().Count() != 3)
+        {
+            // Each listener serves only its own routes, told apart by the port a connection arrived on.
+            throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("Gateway:HttpPort")}, {ConfigurationAliases.Describe("Gateway:EnrollPort")} and {ConfigurationAliases.Describe("Gateway:MtlsPort")}: must be three different ports");
+        }
+
         if (!IPAddress.TryParse(gateway.BindAddress, out var bindAddress))
         {
             throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("Gateway:BindAddress")}: not an IP address");
@@ -98,7 +104,7 @@ public static partial class GatewayApplication
         builder.Services.AddSingleton<FleetQueries>();
         builder.Services.AddRavenXcopeMetrics();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Sensors.SensorJsonContext.Default));
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Api.Problems.Complete);
         builder.Services.AddExceptionHandler<Api.UnavailableExceptionHandler>();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -106,6 +112,7 @@ public static partial class GatewayApplication
             document.Info.Description = "Operator API (Bearer API key), sensor enrollment (HTTPS), sensor API (mTLS), NATS account resolver and the provisioner routes of seed 001. Errors are RFC 9457 problem details with a stable `code`.";
             return Task.CompletedTask;
         }));
+        builder.Services.AddListenerRouting();
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
 
         var app = builder.Build();
@@ -115,14 +122,16 @@ public static partial class GatewayApplication
             SuppressDiagnosticsCallback = context => Unavailability.Code(context.Exception) is not null,
         });
         app.UseStatusCodePages();
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
-        app.MapOpenApi();
-        app.MapRavenXcopeMetrics();
-        app.MapScalarApiReference("/docs");
-        app.MapOperatorApi();
-        app.MapAccountResolver();
-        app.MapProvisionerApi(builder.Configuration["Provisioner:SharedSecret"]);
-        app.MapSensorApi(gateway.EnrollPort, gateway.MtlsPort, gateway.MaxSensorRequestBytes);
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync }).ServedOn(Listener.Operator, Listener.Enrollment);
+        var operatorPort = app.MapGroup(string.Empty).ServedOn(Listener.Operator);
+        operatorPort.MapOpenApi();
+        operatorPort.MapPrometheusScrapingEndpoint("/metrics");
+        operatorPort.MapScalarApiReference("/docs");
+        operatorPort.MapOperatorApi();
+        operatorPort.MapAccountResolver();
+        operatorPort.MapProvisionerApi(builder.Configuration["Provisioner:SharedSecret"]);
+        app.MapSensorApi(gateway.MaxSensorRequestBytes);
+        Listeners.RequireAssigned(app);
         return app;
     }
 
