@@ -58,6 +58,7 @@ public static partial class GatewayApplication
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+            RequestLimits.RaiseKestrelLimits(kestrel.Limits);
             kestrel.Listen(bindAddress, gateway.HttpPort);
             kestrel.Listen(bindAddress, gateway.EnrollPort, listen => listen.UseHttps(serverCertificate));
             kestrel.Listen(bindAddress, gateway.MtlsPort, listen => listen.UseHttps(https =>
@@ -106,6 +107,10 @@ public static partial class GatewayApplication
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Sensors.SensorJsonContext.Default));
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Api.Problems.Complete);
         builder.Services.AddExceptionHandler<Api.UnavailableExceptionHandler>();
+
+        // A route or query value that does not bind is thrown, so that the handler answers it with a problem that says
+        // which parameter, instead of the framework's empty 400.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "RavenXcope gateway";
@@ -116,10 +121,13 @@ public static partial class GatewayApplication
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
 
         var app = builder.Build();
-        // An outage is logged once per request by the handler, as a warning without a stack trace.
+        app.UseRequestLimits();
+
+        // An outage is logged once per request by the handler, as a warning without a stack trace; a client's mistake
+        // at most as a debug line.
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            SuppressDiagnosticsCallback = context => Unavailability.Code(context.Exception) is not null,
+            SuppressDiagnosticsCallback = context => Api.UnavailableExceptionHandler.IsExpected(context.Exception),
         });
         app.UseStatusCodePages();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync }).ServedOn(Listener.Operator, Listener.Enrollment);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using RavenXcope.ServiceDefaults.ApiKeys;
 using RavenXcope.Silo.Database;
 
@@ -21,6 +22,9 @@ public sealed class GatewayBoundaryFixture : IAsyncLifetime
     public const string ProvisionerSecret = "test-provisioner-secret-0123456789";
 
     private PostgresDatabase? _database;
+
+    /// <summary>What the gateway logged at warning level or above.</summary>
+    public CapturedLog Log { get; } = new();
 
     /// <summary>The database.</summary>
     public PostgresDatabase Database => _database!;
@@ -43,7 +47,11 @@ public sealed class GatewayBoundaryFixture : IAsyncLifetime
         Gateway = await TestGateway.StartAsync(
             _database.ConnectionString,
             settings: new Dictionary<string, string?> { ["Provisioner:SharedSecret"] = ProvisionerSecret },
-            configure: builder => builder.Services.AddSingleton<IStartupFilter, NameTheEndpoint>());
+            configure: builder =>
+            {
+                builder.Services.AddSingleton<IStartupFilter, NameTheEndpoint>();
+                builder.Logging.AddProvider(Log);
+            });
         AdminKey = await TrustClient.CreateKeyAsync(_database.ConnectionString, ApiKeyRole.Admin);
     }
 
@@ -75,5 +83,41 @@ public sealed class GatewayBoundaryFixture : IAsyncLifetime
             });
             next(app);
         };
+    }
+
+    /// <summary>Keeps the gateway's log entries of warning level and above.</summary>
+    public sealed class CapturedLog : ILoggerProvider
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(LogLevel Level, string Category, string Message)> _entries = new();
+
+        /// <summary>The entries so far.</summary>
+        public IReadOnlyList<(LogLevel Level, string Category, string Message)> Entries => [.. _entries];
+
+        /// <summary>Forgets the entries so far.</summary>
+        public void Clear() => _entries.Clear();
+
+        /// <inheritdoc />
+        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+        /// <inheritdoc />
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(CapturedLog log, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel))
+                {
+                    log._entries.Enqueue((logLevel, category, formatter(state, exception) + (exception is null ? string.Empty : $" [{exception.GetType().Name}]")));
+                }
+            }
+        }
     }
 }

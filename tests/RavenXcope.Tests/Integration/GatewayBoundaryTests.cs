@@ -110,11 +110,12 @@ public sealed partial class GatewayBoundaryTests(GatewayBoundaryFixture stack) :
         Assert.Contains("/forgotten", refused.Message, StringComparison.Ordinal);
     }
 
-    private static string Concrete(RoutePattern pattern) =>
+    private static string Concrete(RoutePattern pattern, IReadOnlyDictionary<string, string>? values = null) =>
         "/" + string.Join('/', pattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
         {
             RoutePatternLiteralPart literal => literal.Content,
             RoutePatternSeparatorPart separator => separator.Content,
+            RoutePatternParameterPart parameter when values?.TryGetValue(parameter.Name, out var value) == true => value,
             _ => "probe-value",
         }))));
 
