@@ -26,8 +26,12 @@ public static partial class Audit
     }
 
     /// <summary>Errors after which the same append may succeed later.</summary>
+    /// <remarks>
+    /// Wider than an outage: the operation has already taken effect, so any refusal by the database (not only a lost
+    /// connection) keeps the entry for a retry rather than failing a request whose change stands.
+    /// </remarks>
     public static bool IsTransient(Exception e) =>
-        Unavailability.Code(e) is not null || e is InvalidOperationException || (e is OperationCanceledException && e.InnerException is TimeoutException);
+        Unavailability.Code(e) is not null || e is System.Data.Common.DbException || e is InvalidOperationException || (e is OperationCanceledException && e.InnerException is TimeoutException);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Audit entry for tenant {TenantId} ({Action}) could not be written ({Reason}): {Disposition}")]
     private static partial void LogAuditDeferred(ILogger logger, string tenantId, string action, string reason, string disposition);

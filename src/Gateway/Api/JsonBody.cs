@@ -5,7 +5,7 @@ namespace RavenXcope.Gateway.Api;
 
 /// <summary>
 /// Reads a JSON request body with clear problems for what goes wrong (not JSON, wrong shape, too
-/// large) instead of the framework's bare 400.
+/// large, unreadable framing or a stalled upload) instead of the framework's bare 400 or a 500.
 /// </summary>
 public static class JsonBody
 {
@@ -14,6 +14,14 @@ public static class JsonBody
         TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(
             Sensors.SensorJsonContext.Default, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()),
     };
+
+    /// <summary>The problem for a body larger than the route accepts.</summary>
+    public static ProblemHttpResult RequestTooLarge() =>
+        Problems.Of(StatusCodes.Status413PayloadTooLarge, "request_too_large", "the request body is larger than this route accepts");
+
+    /// <summary>The problem for a body the server could not read to its end.</summary>
+    public static ProblemHttpResult BodyUnreadable() =>
+        Problems.Of(StatusCodes.Status400BadRequest, "request_body_invalid", "the request body could not be read: malformed framing (chunked encoding, Content-Length), or it stopped arriving");
 
     /// <summary>The body as <typeparamref name="T"/>, or the problem to answer with.</summary>
     public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
@@ -37,7 +45,13 @@ public static class JsonBody
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, Problems.Of(StatusCodes.Status413PayloadTooLarge, "request_too_large", "the request body is larger than this route accepts"));
+            return (null, RequestTooLarge());
+        }
+        catch (Exception e) when (e is BadHttpRequestException or IOException)
+        {
+            // The server could not read what the client sent (malformed chunked encoding, a body that stopped
+            // arriving, a connection reset mid-body): the client's fault, and nothing for the log.
+            return (null, BodyUnreadable());
         }
     }
 }

@@ -22,7 +22,7 @@ public static class OperatorApi
 
         var sensors = api.MapGroup("/tenants/{tenantId}/sensors");
         sensors.MapPost("/", CreateSensor).RequireApiKey(ApiKeyRole.Operator).WithName("CreateSensor").Documented("Register a sensor (create-or-return)", "invalid_sensor_id", "invalid_name", "sensor_exists", "tenant_not_found");
-        sensors.MapGet("/", ListSensors).RequireApiKey(ApiKeyRole.Reader).WithName("ListSensors").Documented("Sensors of a tenant, paged, filtered by lifecycle and trust state", "invalid_filter", "invalid_limit", "tenant_not_found");
+        sensors.MapGet("/", ListSensors).RequireApiKey(ApiKeyRole.Reader).WithName("ListSensors").Documented("Sensors of a tenant, paged, filtered by lifecycle and trust state", "invalid_filter", "invalid_limit", "invalid_cursor", "tenant_not_found");
         sensors.MapGet("/{sensorId}", GetSensor).RequireApiKey(ApiKeyRole.Reader).WithName("GetSensor").Documented("A sensor", "sensor_not_found");
         sensors.MapPost("/{sensorId}/claim-codes", CreateClaimCode).RequireApiKey(ApiKeyRole.Operator).WithName("CreateClaimCode").Documented("Issue a claim code (shown once)", "claim_code_lifetime_invalid", "sensor_already_enrolled", "sensor_disabled", "sensor_revoked", "sensor_not_found");
         sensors.MapPost("/{sensorId}/disable", (string tenantId, string sensorId, HttpContext h, IClusterClient c, CancellationToken ct) => Transition(h, "sensor.disable", tenantId, sensorId, c, g => g.DisableAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("DisableSensor").Documented("Disable a sensor (reversible)", "sensor_revoked", "sensor_not_found");
@@ -33,7 +33,7 @@ public static class OperatorApi
         sensors.MapPost("/{sensorId}/commands", SubmitCommand).RequireApiKey(ApiKeyRole.Operator).WithName("SubmitCommand").Documented("Send start, stop or restart", "invalid_command_type", "invalid_ttl", "invalid_idempotency_key", "sensor_not_enrolled", "sensor_disabled", "sensor_revoked", "sensor_not_found");
         sensors.MapGet("/{sensorId}/commands/{commandId}", GetCommand).RequireApiKey(ApiKeyRole.Reader).WithName("GetCommand").Documented("A command ledger entry", "command_not_found");
 
-        api.MapGet("/tenants/{tenantId}/audit", AuditLog).RequireApiKey(ApiKeyRole.Reader).WithName("AuditLog").Documented("The tenant's audit chain, paged by sequence", "invalid_limit", "tenant_not_found");
+        api.MapGet("/tenants/{tenantId}/audit", AuditLog).RequireApiKey(ApiKeyRole.Reader).WithName("AuditLog").Documented("The tenant's audit chain, paged by sequence", "invalid_limit", "invalid_cursor", "tenant_not_found");
 
         var fleet = api.MapGroup("/tenants/{tenantId}/fleet");
         fleet.MapGet("/trust-summary", TrustSummary).RequireApiKey(ApiKeyRole.Reader).WithName("TrustSummary").Documented("Counts by trust state and lifecycle", "tenant_not_found");
@@ -49,7 +49,7 @@ public static class OperatorApi
             return problem;
         }
 
-        if (!Enum.TryParse<ApiKeyRole>(request!.Role, ignoreCase: true, out var role) || !Enum.IsDefined(role) || int.TryParse(request.Role, out _))
+        if (!ApiKeyRoles.TryParse(request!.Role, out var role))
         {
             return Problems.Of(400, "invalid_role", "role must be admin, operator or reader");
         }
@@ -184,6 +184,12 @@ public static class OperatorApi
             return Problems.Of(400, "invalid_limit", "limit must be between 1 and 500");
         }
 
+        // The cursor is a sensor id (the last one of the previous page); anything else never reaches SQL.
+        if (after is not null && !Identifiers.IsValid(after))
+        {
+            return Problems.Of(400, "invalid_cursor", "after must be the nextCursor of a previous page (a sensor id)");
+        }
+
         return TypedResults.Ok(await queries.ListSensorsAsync(tenantId, lifecycle, trustState, after, limit ?? 100, cancellationToken));
     }
 
@@ -300,6 +306,11 @@ public static class OperatorApi
         if (await TenantMissing(tenantId, cluster, cancellationToken) is { } missing)
         {
             return missing;
+        }
+
+        if (after is < 0)
+        {
+            return Problems.Of(400, "invalid_cursor", "after must be the nextAfter of a previous page (a sequence number, 0 or more)");
         }
 
         return limit is < 1 or > 500

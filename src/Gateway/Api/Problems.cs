@@ -14,6 +14,50 @@ public static class Problems
             type: $"https://ravenxcope.dev/problems/{code}",
             extensions: new Dictionary<string, object?> { ["code"] = code });
 
+    /// <summary>
+    /// Gives a stable <c>code</c> (and our <c>type</c>) to the problems the framework writes on its own: routing's 404 and
+    /// 405, and any empty-bodied error status that <c>UseStatusCodePages</c> turns into a problem.
+    /// </summary>
+    public static void Complete(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Extensions.ContainsKey("code"))
+        {
+            return;
+        }
+
+        var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+        var code = CodeForStatus(status);
+        problem.Extensions["code"] = code;
+        problem.Type = $"https://ravenxcope.dev/problems/{code}";
+        problem.Detail ??= status switch
+        {
+            StatusCodes.Status404NotFound => "nothing is served at this path on this port",
+            StatusCodes.Status405MethodNotAllowed => "this path does not take this method",
+            _ => null,
+        };
+    }
+
+    /// <summary>The code of a problem known only by its status.</summary>
+    public static string CodeForStatus(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "bad_request",
+        StatusCodes.Status401Unauthorized => "unauthenticated",
+        StatusCodes.Status403Forbidden => "forbidden",
+        StatusCodes.Status404NotFound => "not_found",
+        StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
+        StatusCodes.Status406NotAcceptable => "not_acceptable",
+        StatusCodes.Status408RequestTimeout => "request_timeout",
+        StatusCodes.Status411LengthRequired => "length_required",
+        StatusCodes.Status413PayloadTooLarge => "request_too_large",
+        StatusCodes.Status414UriTooLong => "uri_too_long",
+        StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
+        StatusCodes.Status431RequestHeaderFieldsTooLarge => "request_headers_too_large",
+        StatusCodes.Status500InternalServerError => "internal_error",
+        StatusCodes.Status503ServiceUnavailable => "service_unavailable",
+        _ => $"http_{status}",
+    };
+
     /// <summary>Maps a grain refusal code to its HTTP status.</summary>
     public static ProblemHttpResult FromRefusal(string code, string detail) => Of(StatusFor(code), code, detail);
 

@@ -5,16 +5,28 @@ namespace RavenXcope.Gateway.Api;
 
 /// <summary>
 /// A database or cluster that is away (restarting, failing over) is a 503 with a stable code and a Retry-After, logged
-/// as one line, not a 500 with a stack trace per request; anything else is a 500 <c>internal_error</c> problem.
+/// as one line, not a 500 with a stack trace per request. What the client sent wrong (a body the server could not read,
+/// a query value that does not bind, data the database refused) is a 400 logged at debug level at most. Anything else
+/// is a 500 <c>internal_error</c> problem.
 /// </summary>
 public sealed partial class UnavailableExceptionHandler(ILogger<UnavailableExceptionHandler> logger) : IExceptionHandler
 {
     /// <summary>Seconds a client is asked to wait before retrying.</summary>
     public const int RetryAfterSeconds = 5;
 
+    /// <summary>True when <paramref name="exception"/> is answered without the framework's error-level log and stack trace.</summary>
+    public static bool IsExpected(Exception exception) => Unavailability.Code(exception) is not null || ClientFault(exception) is not null;
+
     /// <inheritdoc />
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (ClientFault(exception) is { } fault)
+        {
+            LogClientFault(logger, httpContext.Request.Method, httpContext.Request.Path, fault.StatusCode, exception.GetType().Name);
+            await fault.ExecuteAsync(httpContext);
+            return true;
+        }
+
         var code = Unavailability.Code(exception);
         if (code is null)
         {
@@ -31,6 +43,21 @@ public sealed partial class UnavailableExceptionHandler(ILogger<UnavailableExcep
         return true;
     }
 
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? ClientFault(Exception exception) => exception switch
+    {
+        // Minimal APIs throw these for a route or query value that does not bind (limit=abc); Kestrel for a body it
+        // could not read where a route did not read it through JsonBody.
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => JsonBody.RequestTooLarge(),
+        BadHttpRequestException bad when bad.Message.StartsWith("Failed to bind parameter", StringComparison.Ordinal) || bad.Message.StartsWith("Required parameter", StringComparison.Ordinal)
+            => Problems.Of(StatusCodes.Status400BadRequest, "invalid_parameter", bad.Message),
+        BadHttpRequestException => JsonBody.BodyUnreadable(),
+        _ when Unavailability.IsDataRefusal(exception) => Problems.Of(StatusCodes.Status400BadRequest, "invalid_input", "the request holds a value the database cannot store or compare (such as a NUL character)"),
+        _ => null,
+    };
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path}: 503 {Code} ({ErrorType}: {Error})")]
     private static partial void LogUnavailable(ILogger logger, string method, PathString path, string code, string errorType, string error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Path}: {Status} for the client's request ({ErrorType})")]
+    private static partial void LogClientFault(ILogger logger, string method, PathString path, int status, string errorType);
 }

@@ -44,6 +44,12 @@ public static partial class GatewayApplication
         }
 
         var (serverCertificate, caTrust) = LoadTls(gateway, caPath);
+        if (new[] { gateway.HttpPort, gateway.EnrollPort, gateway.MtlsPort }.Distinct().Count() != 3)
+        {
+            // Each listener serves only its own routes, told apart by the port a connection arrived on.
+            throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("Gateway:HttpPort")}, {ConfigurationAliases.Describe("Gateway:EnrollPort")} and {ConfigurationAliases.Describe("Gateway:MtlsPort")}: must be three different ports");
+        }
+
         if (!IPAddress.TryParse(gateway.BindAddress, out var bindAddress))
         {
             throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("Gateway:BindAddress")}: not an IP address");
@@ -52,6 +58,7 @@ public static partial class GatewayApplication
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+            RequestLimits.RaiseKestrelLimits(kestrel.Limits);
             kestrel.Listen(bindAddress, gateway.HttpPort);
             kestrel.Listen(bindAddress, gateway.EnrollPort, listen => listen.UseHttps(serverCertificate));
             kestrel.Listen(bindAddress, gateway.MtlsPort, listen => listen.UseHttps(https =>
@@ -98,31 +105,41 @@ public static partial class GatewayApplication
         builder.Services.AddSingleton<FleetQueries>();
         builder.Services.AddRavenXcopeMetrics();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Sensors.SensorJsonContext.Default));
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Api.Problems.Complete);
         builder.Services.AddExceptionHandler<Api.UnavailableExceptionHandler>();
+
+        // A route or query value that does not bind is thrown, so that the handler answers it with a problem that says
+        // which parameter, instead of the framework's empty 400.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "RavenXcope gateway";
             document.Info.Description = "Operator API (Bearer API key), sensor enrollment (HTTPS), sensor API (mTLS), NATS account resolver and the provisioner routes of seed 001. Errors are RFC 9457 problem details with a stable `code`.";
             return Task.CompletedTask;
         }));
+        builder.Services.AddListenerRouting();
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster").AddCheck<NatsHealthCheck>("nats");
 
         var app = builder.Build();
-        // An outage is logged once per request by the handler, as a warning without a stack trace.
+        app.UseRequestLimits();
+
+        // An outage is logged once per request by the handler, as a warning without a stack trace; a client's mistake
+        // at most as a debug line.
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            SuppressDiagnosticsCallback = context => Unavailability.Code(context.Exception) is not null,
+            SuppressDiagnosticsCallback = context => Api.UnavailableExceptionHandler.IsExpected(context.Exception),
         });
         app.UseStatusCodePages();
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
-        app.MapOpenApi();
-        app.MapRavenXcopeMetrics();
-        app.MapScalarApiReference("/docs");
-        app.MapOperatorApi();
-        app.MapAccountResolver();
-        app.MapProvisionerApi(builder.Configuration["Provisioner:SharedSecret"]);
-        app.MapSensorApi(gateway.EnrollPort, gateway.MtlsPort, gateway.MaxSensorRequestBytes);
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync }).ServedOn(Listener.Operator, Listener.Enrollment);
+        var operatorPort = app.MapGroup(string.Empty).ServedOn(Listener.Operator);
+        operatorPort.MapOpenApi();
+        operatorPort.MapPrometheusScrapingEndpoint("/metrics");
+        operatorPort.MapScalarApiReference("/docs");
+        operatorPort.MapOperatorApi();
+        operatorPort.MapAccountResolver();
+        operatorPort.MapProvisionerApi(builder.Configuration["Provisioner:SharedSecret"]);
+        app.MapSensorApi(gateway.MaxSensorRequestBytes);
+        Listeners.RequireAssigned(app);
         return app;
     }
 

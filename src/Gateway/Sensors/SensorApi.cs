@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RavenXcope.Gateway.Api;
+using RavenXcope.Gateway.Hosting;
 using RavenXcope.Grains;
 using RavenXcope.Grains.Certificates;
 using RavenXcope.Grains.Model;
@@ -15,28 +16,23 @@ namespace RavenXcope.Gateway.Sensors;
 /// </summary>
 public static class SensorApi
 {
-    /// <summary>Maps enrollment (served only on <paramref name="enrollPort"/>) and the mTLS routes (only on <paramref name="mtlsPort"/>).</summary>
-    public static IEndpointRouteBuilder MapSensorApi(this IEndpointRouteBuilder routes, int enrollPort, int mtlsPort, int maxBodyBytes)
+    /// <summary>Maps enrollment (served only on the enrollment listener) and the mTLS routes (only on the mTLS listener).</summary>
+    public static IEndpointRouteBuilder MapSensorApi(this IEndpointRouteBuilder routes, int maxBodyBytes)
     {
-        routes.MapPost("/api/v1/enroll", Enroll).OnlyOnPort(enrollPort, maxBodyBytes).WithTags("sensor").WithName("Enroll").Documented("Enroll with a claim code and a CSR made on the host", "csr_malformed", "csr_too_large", "csr_key_not_allowed", "csr_signature_invalid", "csr_ca_not_allowed", "csr_identity_not_allowed", "invalid_enrollment", "request_too_large", "enrollment_refused");
-        var mtls = routes.MapGroup("/sensor/v1").OnlyOnPort(mtlsPort, maxBodyBytes).WithTags("sensor");
+        routes.MapPost("/api/v1/enroll", Enroll).ServedOn(Listener.Enrollment).LimitBody(maxBodyBytes).WithTags("sensor").WithName("Enroll").Documented("Enroll with a claim code and a CSR made on the host", "csr_malformed", "csr_too_large", "csr_key_not_allowed", "csr_signature_invalid", "csr_ca_not_allowed", "csr_identity_not_allowed", "invalid_enrollment", "request_too_large", "enrollment_refused");
+        var mtls = routes.MapGroup("/sensor/v1").ServedOn(Listener.Mtls).LimitBody(maxBodyBytes).WithTags("sensor");
         mtls.MapPost("/heartbeat", Heartbeat).WithName("Heartbeat").Documented("Heartbeat (mTLS)", "client_certificate_invalid", "invalid_heartbeat", "sensor_revoked", "sensor_disabled", "certificate_not_current", "certificate_expired");
         mtls.MapPost("/renew", Renew).WithName("Renew").Documented("Renew with a new key (mTLS)", "client_certificate_invalid", "csr_key_reused", "csr_malformed", "sensor_revoked", "sensor_disabled", "certificate_not_current", "certificate_expired");
         mtls.MapPost("/nats-credentials", NatsCredentials).WithName("NatsCredentials").Documented("NATS credentials for a user key made on the host (mTLS); 202 while the account is pending", "client_certificate_invalid", "invalid_user_public_key", "sensor_revoked", "sensor_disabled", "certificate_not_current");
         return routes;
     }
 
-    private static TBuilder OnlyOnPort<TBuilder>(this TBuilder builder, int port, int maxBodyBytes)
+    // Sensor-facing routes take smaller bodies than the operator API.
+    private static TBuilder LimitBody<TBuilder>(this TBuilder builder, int maxBodyBytes)
         where TBuilder : IEndpointConventionBuilder
     {
         builder.AddEndpointFilter((context, next) =>
         {
-            // The Host header is the client's to choose; the connection's local port is not.
-            if (context.HttpContext.Connection.LocalPort != port)
-            {
-                return ValueTask.FromResult<object?>(Problems.Of(404, "not_found", "no such route on this port"));
-            }
-
             if (context.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             {
                 limit.MaxRequestBodySize = maxBodyBytes;
@@ -47,7 +43,7 @@ public static class SensorApi
         return builder;
     }
 
-    private static async Task<Results<Ok<EnrollResponse>, ProblemHttpResult>> Enroll(HttpContext http, IClusterClient cluster, Hosting.GatewaySettings settings, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<EnrollResponse>, ProblemHttpResult>> Enroll(HttpContext http, IClusterClient cluster, GatewaySettings settings, CancellationToken cancellationToken)
     {
         var (request, problem) = await JsonBody.ReadAsync<EnrollRequest>(http.Request, cancellationToken);
         if (problem is not null)

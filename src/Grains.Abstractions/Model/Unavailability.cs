@@ -18,10 +18,42 @@ public static class Unavailability
     /// <summary><see cref="Storage"/> or <see cref="Cluster"/> when <paramref name="exception"/> means "away for now", else null.</summary>
     public static string? Code(Exception exception) => exception switch
     {
-        StorageUnavailableException or DbException => Storage,
+        StorageUnavailableException => Storage,
+        DbException db => IsConnectionFailure(db) ? Storage : null,
         TimeoutException or OrleansException => Cluster,
         _ => null,
     };
+
+    /// <summary>
+    /// True when the database could not be reached or dropped the connection: SQLSTATE classes 08 (connection
+    /// exception), 53 (insufficient resources) and 57P (operator intervention: shutdown, restart); without a SQLSTATE,
+    /// a driver failure on the way to the server (socket, stream, timeout). Anything else the server refused (a NUL
+    /// byte in a text, a constraint) is about the statement, not the database, and retrying it would fail again.
+    /// </summary>
+    public static bool IsConnectionFailure(DbException exception) => SqlState(exception) switch
+    {
+        null => exception.IsTransient || exception.InnerException is IOException or System.Net.Sockets.SocketException or TimeoutException,
+        var state => state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("53", StringComparison.Ordinal) || state.StartsWith("57P", StringComparison.Ordinal),
+    };
+
+    /// <summary>True when the database refused the statement's data (SQLSTATE class 22: invalid text, value out of range).</summary>
+    public static bool IsDataRefusal(Exception exception) =>
+        exception is DbException db && SqlState(db) is { } state && state.StartsWith("22", StringComparison.Ordinal);
+
+    // A server error that crossed from a silo has lost its SqlState (Orleans' exception codec carries the type, the
+    // message and the inner exception only), but the driver's message starts with it: "57P01: terminating connection…".
+    private static string? SqlState(DbException exception)
+    {
+        if (!string.IsNullOrEmpty(exception.SqlState))
+        {
+            return exception.SqlState;
+        }
+
+        var message = exception.Message;
+        return message.Length > 6 && message[5] == ':' && message[..5].All(c => char.IsAsciiDigit(c) || char.IsAsciiLetterUpper(c))
+            ? message[..5]
+            : null;
+    }
 
     /// <summary>
     /// Lets the database driver's exceptions cross between silo and clients with their type (Orleans carries only a few

@@ -22,7 +22,7 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, TimeProvider time)
             "INSERT INTO api_keys (key_id, secret_digest, role, tenant_id, created_at) VALUES ($1, $2, $3, $4, $5)");
         command.Parameters.AddWithValue(keyId);
         command.Parameters.AddWithValue(Digest(secret));
-        command.Parameters.AddWithValue(role.ToString().ToLowerInvariant());
+        command.Parameters.AddWithValue(ApiKeyRoles.Name(role));
         command.Parameters.AddWithValue((object?)tenantId ?? DBNull.Value);
         command.Parameters.AddWithValue(time.GetUtcNow());
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -39,6 +39,12 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, TimeProvider time)
 
         var keyId = presented.Substring(Prefix.Length, 12);
         var secret = presented[(Prefix.Length + 13)..];
+        // Whatever the client sent stays out of SQL unless it has the shape of a key we made.
+        if (!keyId.All(Alphabet.Contains) || !secret.All(Alphabet.Contains))
+        {
+            return null;
+        }
+
         await using var command = dataSource.CreateCommand(
             "SELECT secret_digest, role, tenant_id FROM api_keys WHERE key_id = $1 AND revoked_at IS NULL");
         command.Parameters.AddWithValue(keyId);
@@ -54,8 +60,10 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, TimeProvider time)
             return null;
         }
 
-        var role = Enum.Parse<ApiKeyRole>(reader.GetString(1), ignoreCase: true);
-        return new ApiKeyIdentity(keyId, role, reader.IsDBNull(2) ? null : reader.GetString(2));
+        // A role the code does not know grants nothing.
+        return ApiKeyRoles.TryParse(reader.GetString(1), out var role)
+            ? new ApiKeyIdentity(keyId, role, reader.IsDBNull(2) ? null : reader.GetString(2))
+            : null;
     }
 
     private static byte[] Digest(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));

@@ -30,20 +30,28 @@ public sealed class TestGateway : IAsyncDisposable
 
     /// <summary>Builds and starts a gateway against <paramref name="connectionString"/>.</summary>
     /// <remarks>The gateway connects to the cluster before it serves: start a silo first.</remarks>
-    public static async Task<TestGateway> StartAsync(string connectionString, int? httpPort = null, IDictionary<string, string?>? settings = null)
+    /// <param name="connectionString">The database.</param>
+    /// <param name="httpPort">The operator port; a free one when null.</param>
+    /// <param name="settings">Configuration on top of the test's own.</param>
+    /// <param name="configure">Lets a test add services (e.g. a startup filter that observes requests).</param>
+    public static async Task<TestGateway> StartAsync(string connectionString, int? httpPort = null, IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         int http = httpPort ?? FreePort.Next(), enroll = FreePort.Next(), mtls = FreePort.Next();
-        var app = GatewayApplication.Build([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        var app = GatewayApplication.Build([], builder =>
         {
-            ["Database:ConnectionString"] = connectionString,
-            ["Gateway:HttpPort"] = http.ToString(CultureInfo.InvariantCulture),
-            ["Gateway:EnrollPort"] = enroll.ToString(CultureInfo.InvariantCulture),
-            ["Gateway:MtlsPort"] = mtls.ToString(CultureInfo.InvariantCulture),
-            ["Gateway:TlsCertificatePath"] = TestPki.GatewayCertificate,
-            ["Gateway:TlsKeyPath"] = TestPki.GatewayKey,
-            ["CertificateAuthority:CertificatePath"] = TestPki.CaCertificate,
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+            {
+                ["Database:ConnectionString"] = connectionString,
+                ["Gateway:HttpPort"] = http.ToString(CultureInfo.InvariantCulture),
+                ["Gateway:EnrollPort"] = enroll.ToString(CultureInfo.InvariantCulture),
+                ["Gateway:MtlsPort"] = mtls.ToString(CultureInfo.InvariantCulture),
+                ["Gateway:TlsCertificatePath"] = TestPki.GatewayCertificate,
+                ["Gateway:TlsKeyPath"] = TestPki.GatewayKey,
+                ["CertificateAuthority:CertificatePath"] = TestPki.CaCertificate,
+                ["Logging:LogLevel:Default"] = "Warning",
+            });
+            configure?.Invoke(builder);
+        });
         await app.StartAsync();
         return new TestGateway(app, http, enroll, mtls);
     }
