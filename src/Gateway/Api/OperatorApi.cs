@@ -18,7 +18,7 @@ public static partial class OperatorApi
         var api = routes.MapGroup("/api/v1").WithTags("operator");
         api.MapPost("/api-keys", CreateApiKey).RequireApiKey(ApiKeyRole.Admin).WithName("CreateApiKey").Documented("Create an API key (shown once), optionally expiring", "invalid_role", "invalid_expiry", "tenant_not_found");
         api.MapGet("/api-keys", ListApiKeys).RequireApiKey(ApiKeyRole.Admin).WithName("ListApiKeys").Documented("Keys that are not revoked, paged by id (never a secret); a tenant's admin sees its tenant's keys", "invalid_limit", "tenant_not_found");
-        api.MapDelete("/api-keys/{keyId}", RevokeApiKey).RequireApiKey(ApiKeyRole.Admin).WithName("RevokeApiKey").Documented("Revoke a key: refused from the next request on, on every gateway", "api_key_not_found");
+        api.MapDelete("/api-keys/{keyId}", RevokeApiKey).RequireApiKey(ApiKeyRole.Admin).WithName("RevokeApiKey").Documented("Revoke a key: refused from the next request on, on every gateway", "invalid_key_id", "api_key_not_found");
         api.MapPost("/tenants", CreateTenant).RequireApiKey(ApiKeyRole.Admin).WithName("CreateTenant").Documented("Create a tenant (create-or-return)", "invalid_tenant_id", "invalid_name", "tenant_exists");
         api.MapGet("/tenants/{tenantId}", GetTenant).RequireApiKey(ApiKeyRole.Reader).WithName("GetTenant").Documented("A tenant and its NATS account", "tenant_not_found");
 
@@ -111,11 +111,17 @@ public static partial class OperatorApi
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeApiKey(string keyId, HttpContext http, ApiKeyStore store, CancellationToken cancellationToken)
     {
+        // The id is never echoed: a whole key pasted in its place would put its secret into the answer.
+        if (keyId.StartsWith("rxck_", StringComparison.Ordinal))
+        {
+            return Problems.Of(400, "invalid_key_id", "give the key id (the 12 characters after 'rxck_'), not the key itself");
+        }
+
         // One conditional update: a second revoke, another tenant's key and an unknown id all find no row (404).
         var caller = http.Caller();
         if (await store.RevokeAsync(keyId, caller.TenantId, cancellationToken) is not { } revoked)
         {
-            return Problems.Of(404, "api_key_not_found", $"API key {keyId} does not exist or is already revoked");
+            return Problems.Of(404, "api_key_not_found", "no API key has this id, or it is already revoked");
         }
 
         var detail = revoked.Role.ToString().ToLowerInvariant();

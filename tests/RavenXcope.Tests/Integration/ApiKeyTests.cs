@@ -111,6 +111,14 @@ public sealed class ApiKeyTests(TrustStackFixture stack) : IClassFixture<TrustSt
             Assert.Equal("api_key_not_found", await again.ProblemCodeAsync());
         }
 
+        // A whole key given in place of its id is refused without being echoed.
+        using (var wholeKey = await admin.DeleteAsync(new Uri($"/api/v1/api-keys/{key}", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, wholeKey.StatusCode);
+            Assert.Equal("invalid_key_id", await wholeKey.ProblemCodeAsync());
+            Assert.DoesNotContain(key[^40..], await wholeKey.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
         using var listed = await admin.GetAsync(new Uri($"/api/v1/api-keys?tenantId={tenantId}", UriKind.Relative));
         Assert.DoesNotContain(keyId, await listed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
