@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Stops everything scripts/up.sh started (gateway, silo, PostgreSQL). The data in .data/ stays.
+# Stops everything scripts/up.sh started (demo agents, nats-server, gateway, silo, PostgreSQL) and waits
+# until each process is gone. The data in .data/ stays.
 set -euo pipefail
 RXC_SCRIPT=down
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

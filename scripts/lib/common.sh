@@ -79,6 +79,13 @@ rxc_free_port() {
 
 rxc_port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# True when PORT lies in the kernel's ephemeral range, where outgoing connections take their local ports.
+rxc_port_ephemeral() {
+  local low=32768 high=60999
+  read -r low high </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  [ "$1" -ge "$low" ] && [ "$1" -le "$high" ]
+}
+
 # rxc_pg_start DATA_DIR PORT PASSWORD [fast]: creates the cluster on first use (user 'ravenxcope',
 # scram-sha-256) and starts it on 127.0.0.1:PORT. 'fast' turns off durability (tests only).
 rxc_pg_start() {

@@ -7,7 +7,9 @@ RXC_DATA=${RXC_DATA:-$root/.data}
 RXC_RUN="$RXC_DATA/run"
 RXC_LOGS="$RXC_DATA/logs"
 RXC_BIN="$RXC_DATA/bin"
-RXC_PG_PORT=${RXC_PG_PORT:-55432}
+# Every default port lies below Linux's ephemeral range (32768-60999 by default): a port inside it can
+# be held by an outgoing connection's local port (even one in TIME-WAIT) when the server comes to bind it.
+RXC_PG_PORT=${RXC_PG_PORT:-5433}
 RXC_GATEWAY_PORT=${RXC_GATEWAY_PORT:-8080}
 RXC_ENROLL_PORT=${RXC_ENROLL_PORT:-8443}
 RXC_MTLS_PORT=${RXC_MTLS_PORT:-8444}
@@ -66,11 +68,18 @@ rxc_stack_load_secrets() {
   RXC_PG_DSN="postgres://ravenxcope:$RXC_PG_PASSWORD@127.0.0.1:$RXC_PG_PORT/ravenxcope?sslmode=disable"
 }
 
+# Publishes the three programs into $RXC_BIN, one line per project with the time it took (a first
+# build restores packages and can take minutes).
 rxc_stack_publish() {
-  local project
+  local project name started index=0
   for project in silo:src/Silo/Silo.csproj gateway:src/Gateway/Gateway.csproj sensor:src/SensorAgent/SensorAgent.csproj; do
-    dotnet publish "${project#*:}" -c Release -o "$RXC_BIN/${project%%:*}" -nologo -v quiet -clp:ErrorsOnly >&2 \
+    index=$((index + 1))
+    name=${project%%:*}
+    started=$SECONDS
+    rxc_log "building $name ($index/3: ${project#*:})"
+    dotnet publish "${project#*:}" -c Release -o "$RXC_BIN/$name" -nologo -v minimal >&2 \
       || rxc_die "building ${project#*:} failed"
+    rxc_log "built $name in $((SECONDS - started)) s"
   done
 }
 
@@ -108,30 +117,72 @@ rxc_stack_pg_running() {
   [ -f "$data/postmaster.pid" ] && rxc_pid_alive "$(head -n 1 "$data/postmaster.pid")"
 }
 
-rxc_stack_running() {
-  [ -f "$RXC_RUN/silo.pid" ] && rxc_pid_alive "$(cat "$RXC_RUN/silo.pid")"
+# The process id in .data/run/NAME.pid when that process is still alive.
+rxc_stack_pid() {
+  local pid
+  [ -f "$RXC_RUN/$1.pid" ] || return 1
+  pid=$(cat "$RXC_RUN/$1.pid")
+  rxc_pid_alive "$pid" || return 1
+  printf '%s\n' "$pid"
 }
 
-# Stops the gateway, then the silo (SIGTERM: a graceful leave of the cluster), then PostgreSQL.
-rxc_stack_stop() {
-  local name pid deadline
-  for name in demo-edge-1 demo-edge-2 demo-edge-3 nats gateway silo; do
-    [ -f "$RXC_RUN/$name.pid" ] || continue
-    pid=$(cat "$RXC_RUN/$name.pid")
-    if rxc_pid_alive "$pid"; then
-      kill -TERM "$pid" 2>/dev/null || true
-      deadline=$((SECONDS + 40))
-      while rxc_pid_alive "$pid" && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
-      if rxc_pid_alive "$pid"; then
-        rxc_log "$name did not stop within 40 s; killing it"
-        kill -KILL "$pid" 2>/dev/null || true
-      fi
-    fi
-    rm -f "$RXC_RUN/$name.pid"
+# Health of each part, as a client sees it: a live process is not enough.
+rxc_stack_pg_healthy() {
+  rxc_stack_pg_running && [ "$(rxc_psql "$RXC_PG_PORT" "$RXC_PG_PASSWORD" postgres "SELECT 1" -tA 2>/dev/null)" = 1 ]
+}
+rxc_stack_silo_healthy() {
+  rxc_stack_pid silo >/dev/null && curl -fsS -o /dev/null --max-time 3 "http://127.0.0.1:$RXC_SILO_HTTP_PORT/healthz" 2>/dev/null
+}
+rxc_stack_gateway_healthy() {
+  rxc_stack_pid gateway >/dev/null && curl -fsS -o /dev/null --max-time 3 "http://127.0.0.1:$RXC_GATEWAY_PORT/healthz" 2>/dev/null
+}
+# nats-server greets every client with an INFO line.
+rxc_stack_nats_healthy() {
+  rxc_stack_pid nats >/dev/null \
+    && [ "$(timeout 3 bash -c "exec 3<>/dev/tcp/127.0.0.1/$RXC_NATS_PORT && head -c 4 <&3" 2>/dev/null)" = INFO ]
+}
+
+# rxc_stack_wait_healthy PART SECONDS: waits until rxc_stack_PART_healthy holds.
+rxc_stack_wait_healthy() {
+  local deadline=$((SECONDS + $2))
+  until "rxc_stack_$1_healthy"; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.5
   done
-  if [ -f "$RXC_DATA/pg-data-path" ] && [ -n "${RXC_PG_BIN:-}" ]; then
-    rxc_pg_stop "$(cat "$RXC_DATA/pg-data-path")"
+}
+
+# rxc_stack_stop_part NAME: SIGTERM (a graceful leave of the cluster for the silo), SIGKILL after 40 s.
+rxc_stack_stop_part() {
+  local name=$1 pid deadline
+  [ -f "$RXC_RUN/$name.pid" ] || return 0
+  pid=$(cat "$RXC_RUN/$name.pid")
+  if rxc_pid_alive "$pid"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    deadline=$((SECONDS + 40))
+    while rxc_pid_alive "$pid" && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+    if rxc_pid_alive "$pid"; then
+      rxc_log "$name did not stop within 40 s; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
   fi
+  rm -f "$RXC_RUN/$name.pid"
+}
+
+# rxc_stack_stop [PART…]: stops the named parts (pg for PostgreSQL), or everything: the agents, nats-server,
+# the gateway, the silo, then PostgreSQL.
+rxc_stack_stop() {
+  local name parts=("$@")
+  [ ${#parts[@]} -gt 0 ] || parts=(demo-edge-1 demo-edge-2 demo-edge-3 nats gateway silo pg)
+  for name in demo-edge-1 demo-edge-2 demo-edge-3 nats gateway silo pg; do
+    [[ " ${parts[*]} " == *" $name "* ]] || continue
+    if [ "$name" = pg ]; then
+      if [ -f "$RXC_DATA/pg-data-path" ] && [ -n "${RXC_PG_BIN:-}" ]; then
+        rxc_pg_stop "$(cat "$RXC_DATA/pg-data-path")"
+      fi
+    else
+      rxc_stack_stop_part "$name"
+    fi
+  done
 }
 
 # nats-server in operator mode, with the fragment init-operator wrote and JetStream under .data/nats.
@@ -171,6 +222,8 @@ rxc_stack_demo() {
         --ca-file "$RXC_PKI/ca.cert.pem" --state-dir "$RXC_DATA/sensors/$sensor" >>"$RXC_LOGS/$sensor.log" 2>&1 \
         || rxc_die "demo: enrolling $sensor failed (log: $RXC_LOGS/$sensor.log)"
     fi
+    # A re-run that restarted other parts keeps an agent that is still running.
+    rxc_stack_pid "$sensor" >/dev/null && continue
     RXC_STANDIN_PIDFILE="$RXC_RUN/$sensor.suricata.pid" setsid "$RXC_BIN/sensor/ravenxcope-sensor" run \
       --state-dir "$RXC_DATA/sensors/$sensor" --suricata-command "$root/tests/standin/suricata-standin.sh" \
       >>"$RXC_LOGS/demo-$sensor.log" 2>&1 </dev/null &

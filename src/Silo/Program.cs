@@ -33,8 +33,9 @@ root.Subcommands.Add(initCa);
 
 var roleOption = new Option<string>("--role") { Description = "admin, operator or reader.", Required = true };
 var tenantOption = new Option<string?>("--tenant") { Description = "Scope the key to one tenant (default: global)." };
-var createKey = new Command("create-api-key", "Create an operator API key and print it (shown once).") { roleOption, tenantOption, dsnOption };
-createKey.SetAction((result, cancellationToken) => CreateApiKey(result.GetValue(roleOption)!, result.GetValue(tenantOption), result.GetValue(dsnOption), cancellationToken));
+var expiresInOption = new Option<string?>("--expires-in") { Description = "Lifetime of the key: a number with s, m, h or d, e.g. 90d (default: no expiry)." };
+var createKey = new Command("create-api-key", "Create an operator API key and print it (shown once).") { roleOption, tenantOption, expiresInOption, dsnOption };
+createKey.SetAction((result, cancellationToken) => CreateApiKey(result.GetValue(roleOption)!, result.GetValue(tenantOption), result.GetValue(expiresInOption), result.GetValue(dsnOption), cancellationToken));
 root.Subcommands.Add(createKey);
 
 var operatorDirOption = new Option<string>("--dir") { Description = "Directory for the operator seed (0600), JWTs, SYS user creds (0600) and the nats-server fragment.", Required = true };
@@ -175,9 +176,9 @@ static int InitCaCommand(string directory, string[] names, string[] addresses)
     }
 }
 
-static async Task<int> CreateApiKey(string role, string? tenantId, string? connectionString, CancellationToken cancellationToken)
+static async Task<int> CreateApiKey(string role, string? tenantId, string? expiresIn, string? connectionString, CancellationToken cancellationToken)
 {
-    if (!Enum.TryParse<ApiKeyRole>(role, ignoreCase: true, out var parsedRole) || !Enum.IsDefined(parsedRole))
+    if (!ApiKeyRoles.TryParse(role, out var parsedRole))
     {
         await Console.Error.WriteLineAsync("ravenxcope-silo create-api-key: --role must be admin, operator or reader");
         return 2;
@@ -189,15 +190,51 @@ static async Task<int> CreateApiKey(string role, string? tenantId, string? conne
         return 2;
     }
 
+    TimeSpan? lifetime = null;
+    if (expiresIn is not null)
+    {
+        lifetime = ParseLifetime(expiresIn);
+        if (lifetime is null)
+        {
+            await Console.Error.WriteLineAsync($"ravenxcope-silo create-api-key: --expires-in '{expiresIn}' is not a lifetime; give a positive number with s, m, h or d, e.g. 90d");
+            return 2;
+        }
+    }
+
     if (ResolveConnectionString(connectionString) is not { } dsn)
     {
         return 2;
     }
 
     await using var dataSource = new Npgsql.NpgsqlDataSourceBuilder(PostgresConnectionString.ForSchema(dsn)).Build();
-    var (apiKey, _) = await new ApiKeyStore(dataSource, TimeProvider.System).CreateAsync(parsedRole, tenantId, cancellationToken);
+    var expiresAt = lifetime is { } span ? DateTimeOffset.UtcNow + span : (DateTimeOffset?)null;
+    var (apiKey, _) = await new ApiKeyStore(dataSource, TimeProvider.System).CreateAsync(parsedRole, tenantId, expiresAt, cancellationToken);
     Console.WriteLine(apiKey);
+    if (expiresAt is { } at)
+    {
+        // Standard error, so that scripts reading the key from standard output get the key alone.
+        await Console.Error.WriteLineAsync($"expires {at:O}");
+    }
+
     return 0;
+}
+
+static TimeSpan? ParseLifetime(string text)
+{
+    if (text.Length < 2 || !long.TryParse(text[..^1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) || count < 1 || count > 36500L * 86400)
+    {
+        return null;
+    }
+
+    var lifetime = text[^1] switch
+    {
+        's' => TimeSpan.FromSeconds(count),
+        'm' => TimeSpan.FromMinutes(count),
+        'h' => TimeSpan.FromHours(count),
+        'd' => TimeSpan.FromDays(count),
+        _ => (TimeSpan?)null,
+    };
+    return lifetime is { } span && span <= TimeSpan.FromDays(36500) ? span : null;
 }
 
 static async Task<int> VerifyAudit(string tenantId, string? connectionString, CancellationToken cancellationToken)
@@ -226,6 +263,13 @@ static async Task<int> VerifyAudit(string tenantId, string? connectionString, Ca
 
     await using var dataSource = new Npgsql.NpgsqlDataSourceBuilder(PostgresConnectionString.ForSchema(dsn)).Build();
     var (count, broken) = await RavenXcope.Silo.Audit.PostgresAuditStore.VerifyAsync(dataSource, key.Key, tenantId, cancellationToken);
+    // An empty chain proves nothing about a tenant that was never made (a typo would read as "all match").
+    if (count == 0 && !await RavenXcope.Silo.Audit.PostgresAuditStore.TenantExistsAsync(dataSource, tenantId, cancellationToken))
+    {
+        await Console.Error.WriteLineAsync($"ravenxcope-silo verify-audit: tenant {tenantId} does not exist; nothing to verify");
+        return 5;
+    }
+
     if (broken is { } sequence)
     {
         Console.WriteLine($"audit chain of {tenantId}: entry {sequence} does not match (the first of {count} checked); it or an entry before it was altered");

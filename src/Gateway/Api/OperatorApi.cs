@@ -8,7 +8,7 @@ using RavenXcope.ServiceDefaults.ApiKeys;
 namespace RavenXcope.Gateway.Api;
 
 /// <summary>The operator API under <c>/api/v1</c>: API keys, tenants, sensors, claim codes, fleet trust.</summary>
-public static class OperatorApi
+public static partial class OperatorApi
 {
     private const int MaxNameLength = 200;
 
@@ -16,7 +16,9 @@ public static class OperatorApi
     public static IEndpointRouteBuilder MapOperatorApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/v1").WithTags("operator");
-        api.MapPost("/api-keys", CreateApiKey).RequireApiKey(ApiKeyRole.Admin).WithName("CreateApiKey").Documented("Create an API key (shown once)", "invalid_role", "tenant_not_found");
+        api.MapPost("/api-keys", CreateApiKey).RequireApiKey(ApiKeyRole.Admin).WithName("CreateApiKey").Documented("Create an API key (shown once), optionally expiring", "invalid_role", "invalid_expiry", "tenant_not_found");
+        api.MapGet("/api-keys", ListApiKeys).RequireApiKey(ApiKeyRole.Admin).WithName("ListApiKeys").Documented("Keys that are not revoked, paged by id (never a secret); a tenant's admin sees its tenant's keys", "invalid_limit", "tenant_not_found");
+        api.MapDelete("/api-keys/{keyId}", RevokeApiKey).RequireApiKey(ApiKeyRole.Admin).WithName("RevokeApiKey").Documented("Revoke a key: refused from the next request on, on every gateway", "invalid_key_id", "api_key_not_found");
         api.MapPost("/tenants", CreateTenant).RequireApiKey(ApiKeyRole.Admin).WithName("CreateTenant").Documented("Create a tenant (create-or-return)", "invalid_tenant_id", "invalid_name", "tenant_exists");
         api.MapGet("/tenants/{tenantId}", GetTenant).RequireApiKey(ApiKeyRole.Reader).WithName("GetTenant").Documented("A tenant and its NATS account", "tenant_not_found");
 
@@ -66,13 +68,73 @@ public static class OperatorApi
             return Problems.Of(404, "tenant_not_found", $"tenant {tenantId} does not exist");
         }
 
-        var (apiKey, identity) = await store.CreateAsync(role, tenantId, cancellationToken);
-        if (tenantId is not null)
+        var expiresAt = request.ExpiresAt?.ToUniversalTime();
+        if (expiresAt is { } expiry && expiry <= http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow())
         {
-            await Audit.RecordAsync(http, tenantId, $"apikey:{caller.KeyId}", "api_key.create", $"apikey:{identity.KeyId}", "done", role.ToString().ToLowerInvariant());
+            return Problems.Of(400, "invalid_expiry", "expiresAt must lie in the future");
         }
 
-        return TypedResults.Created($"/api/v1/api-keys/{identity.KeyId}", new CreatedApiKey(apiKey, identity.KeyId, role.ToString().ToLowerInvariant(), tenantId));
+        var (apiKey, identity) = await store.CreateAsync(role, tenantId, expiresAt, cancellationToken);
+        var roleName = role.ToString().ToLowerInvariant();
+        var detail = expiresAt is { } at ? $"{roleName}, expires {at:O}" : roleName;
+        if (tenantId is not null)
+        {
+            await Audit.RecordAsync(http, tenantId, $"apikey:{caller.KeyId}", "api_key.create", $"apikey:{identity.KeyId}", "done", detail);
+        }
+        else
+        {
+            // A global key belongs to no tenant's audit chain; the log keeps the record instead.
+            LogGlobalKey(Logger(http), "created", identity.KeyId, caller.KeyId, detail);
+        }
+
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Created($"/api/v1/api-keys/{identity.KeyId}", new CreatedApiKey(apiKey, identity.KeyId, roleName, tenantId, expiresAt));
+    }
+
+    private static async Task<Results<Ok<ApiKeyPage>, ProblemHttpResult>> ListApiKeys(
+        string? tenantId, string? after, int? limit, HttpContext http, ApiKeyStore store, IClusterClient cluster, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > 500)
+        {
+            return Problems.Of(400, "invalid_limit", "limit must be between 1 and 500");
+        }
+
+        var caller = http.Caller();
+        if (tenantId is not null && (!caller.CanAccessTenant(tenantId) || await TenantMissing(tenantId, cluster, cancellationToken) is not null))
+        {
+            return Problems.Of(404, "tenant_not_found", $"tenant {tenantId} does not exist");
+        }
+
+        var (items, next) = await store.ListAsync(caller.TenantId ?? tenantId, after, limit ?? 100, cancellationToken);
+        return TypedResults.Ok(new ApiKeyPage(items.Select(ApiKeyListItem.From).ToList(), next));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeApiKey(string keyId, HttpContext http, ApiKeyStore store, CancellationToken cancellationToken)
+    {
+        // The id is never echoed: a whole key pasted in its place would put its secret into the answer.
+        if (keyId.StartsWith("rxck_", StringComparison.Ordinal))
+        {
+            return Problems.Of(400, "invalid_key_id", "give the key id (the 12 characters after 'rxck_'), not the key itself");
+        }
+
+        // One conditional update: a second revoke, another tenant's key and an unknown id all find no row (404).
+        var caller = http.Caller();
+        if (await store.RevokeAsync(keyId, caller.TenantId, cancellationToken) is not { } revoked)
+        {
+            return Problems.Of(404, "api_key_not_found", "no API key has this id, or it is already revoked");
+        }
+
+        var detail = revoked.Role.ToString().ToLowerInvariant();
+        if (revoked.TenantId is { } tenantId)
+        {
+            await Audit.RecordAsync(http, tenantId, $"apikey:{caller.KeyId}", "api_key.revoke", $"apikey:{revoked.KeyId}", "done", detail);
+        }
+        else
+        {
+            LogGlobalKey(Logger(http), "revoked", revoked.KeyId, caller.KeyId, detail);
+        }
+
+        return TypedResults.NoContent();
     }
 
     private static async Task<Results<Created<TenantResponse>, Ok<TenantResponse>, ProblemHttpResult>> CreateTenant(HttpContext http, IClusterClient cluster, CancellationToken cancellationToken)
@@ -328,6 +390,11 @@ public static class OperatorApi
         Identifiers.IsValid(tenantId) && await cluster.GetGrain<ITenantGrain>(Identifiers.TenantKey(tenantId)).GetAsync(cancellationToken) is not null
             ? null
             : Problems.Of(404, "tenant_not_found", $"tenant {tenantId} does not exist");
+
+    private static ILogger Logger(HttpContext http) => http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("RavenXcope.ApiKeys");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Global API key {KeyId} {Change} by API key {ActorKeyId} ({Detail})")]
+    private static partial void LogGlobalKey(ILogger logger, string change, string keyId, string actorKeyId, string detail);
 
     private static ProblemHttpResult SensorNotFound(string sensorId) => Problems.Of(404, "sensor_not_found", $"sensor {sensorId} does not exist");
 

@@ -2,11 +2,22 @@ using RavenXcope.Grains.Model;
 
 namespace RavenXcope.Gateway.Api;
 
-/// <summary>POST /api/v1/api-keys.</summary>
-public sealed record CreateApiKeyRequest(string? Role, string? TenantId);
+/// <summary>POST /api/v1/api-keys; without <c>expiresAt</c> the key does not expire.</summary>
+public sealed record CreateApiKeyRequest(string? Role, string? TenantId, DateTimeOffset? ExpiresAt);
 
 /// <summary>The new key, shown once.</summary>
-public sealed record CreatedApiKey(string ApiKey, string KeyId, string Role, string? TenantId);
+public sealed record CreatedApiKey(string ApiKey, string KeyId, string Role, string? TenantId, DateTimeOffset? ExpiresAt);
+
+/// <summary>A key as the list shows it: never its secret nor the secret's digest. <c>lastUsedAt</c> may lag by up to a minute.</summary>
+public sealed record ApiKeyListItem(string KeyId, string Role, string? TenantId, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? ExpiresAt)
+{
+    /// <summary>Maps the store's row.</summary>
+    public static ApiKeyListItem From(RavenXcope.ServiceDefaults.ApiKeys.ApiKeyInfo k) =>
+        new(k.KeyId, k.Role.ToString().ToLowerInvariant(), k.TenantId, k.CreatedAt, k.LastUsedAt, k.ExpiresAt);
+}
+
+/// <summary>A page of keys; <c>nextCursor</c> goes into <c>after</c> for the next page.</summary>
+public sealed record ApiKeyPage(IReadOnlyList<ApiKeyListItem> Items, string? NextCursor);
 
 /// <summary>POST /api/v1/tenants.</summary>
 public sealed record CreateTenantRequest(string? TenantId, string? Name);

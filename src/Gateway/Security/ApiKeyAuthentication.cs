@@ -7,6 +7,8 @@ namespace RavenXcope.Gateway.Security;
 /// <summary>
 /// Operator API authentication: <c>Authorization: Bearer &lt;api key&gt;</c>, checked on every request,
 /// with a minimum role per route. A key scoped to another tenant sees 404, as if the tenant did not exist.
+/// Keys are looked up in the database on every request (no cache), so a revocation holds from the next
+/// request on, on every gateway.
 /// </summary>
 public static class ApiKeyAuthentication
 {
@@ -23,17 +25,22 @@ public static class ApiKeyAuthentication
         {
             var http = context.HttpContext;
             var header = http.Request.Headers.Authorization.ToString();
-            ApiKeyIdentity? identity = null;
+            var verification = ApiKeyVerification.Refused(ApiKeyRefusal.Unknown);
             if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             {
                 var store = http.RequestServices.GetRequiredService<ApiKeyStore>();
-                identity = await store.VerifyAsync(header["Bearer ".Length..].Trim(), http.RequestAborted);
+                verification = await store.VerifyAsync(header["Bearer ".Length..].Trim(), http.RequestAborted);
             }
 
-            if (identity is null)
+            if (verification.Identity is not { } identity)
             {
                 http.Response.Headers.WWWAuthenticate = "Bearer";
-                return Problems.Of(StatusCodes.Status401Unauthorized, "unauthenticated", "send a valid API key as 'Authorization: Bearer <key>'");
+                return verification.Refusal switch
+                {
+                    ApiKeyRefusal.Expired => Problems.Of(StatusCodes.Status401Unauthorized, "api_key_expired", "this API key has expired; an admin can create a new one"),
+                    ApiKeyRefusal.Revoked => Problems.Of(StatusCodes.Status401Unauthorized, "api_key_revoked", "this API key was revoked; an admin can create a new one"),
+                    _ => Problems.Of(StatusCodes.Status401Unauthorized, "unauthenticated", "send a valid API key as 'Authorization: Bearer <key>'"),
+                };
             }
 
             if (http.Request.RouteValues.TryGetValue("tenantId", out var tenant) && tenant is string tenantId && !identity.CanAccessTenant(tenantId))

@@ -63,4 +63,12 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditStor
 
         return (count, null);
     }
+
+    /// <summary>True when the tenant is in the read model (every created tenant is).</summary>
+    public static async Task<bool> TenantExistsAsync(NpgsqlDataSource dataSource, string tenantId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM tenant_directory WHERE tenant_id = $1)");
+        command.Parameters.AddWithValue(tenantId);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
 }

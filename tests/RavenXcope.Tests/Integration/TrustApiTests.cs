@@ -298,7 +298,7 @@ public sealed class TrustApiTests(TrustStackFixture stack) : IClassFixture<Trust
         var paths = document.RootElement.GetProperty("paths");
         foreach (var path in new[]
         {
-            "/api/v1/api-keys", "/api/v1/tenants", "/api/v1/tenants/{tenantId}", "/api/v1/tenants/{tenantId}/sensors",
+            "/api/v1/api-keys", "/api/v1/api-keys/{keyId}", "/api/v1/tenants", "/api/v1/tenants/{tenantId}", "/api/v1/tenants/{tenantId}/sensors",
             "/api/v1/tenants/{tenantId}/sensors/{sensorId}", "/api/v1/tenants/{tenantId}/sensors/{sensorId}/claim-codes",
             "/api/v1/tenants/{tenantId}/sensors/{sensorId}/revoke", "/api/v1/tenants/{tenantId}/sensors/{sensorId}/commands",
             "/api/v1/tenants/{tenantId}/fleet/trust-summary", "/api/v1/enroll", "/sensor/v1/heartbeat", "/sensor/v1/renew",
