@@ -10,7 +10,7 @@ namespace RavenXcope.Tests.Integration;
 /// cached NATS credentials were revoked, and an enrollment whose answer was lost on the way back.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class AgentRecoveryEndToEndTests
+public sealed class AgentRecoveryEndToEndTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly Dictionary<string, string> NoEnvironment = [];
 
@@ -56,6 +56,15 @@ public sealed class AgentRecoveryEndToEndTests
             Assert.DoesNotContain(secret.Trim(), agent.Output, StringComparison.Ordinal);
         }
 
+        // The refusal was recognised from NATS.Net's exception chain (kept in the test's output for a reader).
+        var refusals = agent.Output.Split('\n').Where(l => l.Contains("NATS refused this sensor's credentials", StringComparison.Ordinal)).ToArray();
+        Assert.True(refusals.Length > 0, agent.Output);
+        foreach (var line in refusals.Take(3))
+        {
+            output.WriteLine(line);
+        }
+
+        output.WriteLine($"command done {tookSeconds:F1} s after the first accepted heartbeat");
         Assert.True(tookSeconds < 12, $"took {tookSeconds:F1} s");
         Assert.False(agent.HasExited, agent.Output);
     }
