@@ -76,6 +76,12 @@ public sealed partial class ControlLoop(StateDirectory directory, Supervisor sup
                 delay = _credentialsBackoff.Failed();
                 LogLocalFailure(logger, e.Message, delay);
             }
+            catch (Exception e) when (e is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+            {
+                // Never end silently: a control loop that died would leave a heartbeating agent deaf to commands.
+                delay = _connectBackoff.Failed();
+                LogUnexpected(logger, NatsFailure.Describe(e), delay);
+            }
 
             if (delay <= TimeSpan.Zero)
             {
@@ -205,7 +211,15 @@ public sealed partial class ControlLoop(StateDirectory directory, Supervisor sup
         {
             supervisor.Changed -= reporter.Trigger;
             await stopReporter.CancelAsync();
-            await reporting;
+            try
+            {
+                await reporting.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Whatever the reporter ended with must not end this loop: the agent would stop taking commands.
+                LogReporterFailed(logger, NatsFailure.Describe(e));
+            }
         }
     }
 
@@ -302,6 +316,12 @@ public sealed partial class ControlLoop(StateDirectory directory, Supervisor sup
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "NATS loop: {Reason}; trying again in {Wait}")]
     private static partial void LogLocalFailure(ILogger logger, string reason, TimeSpan wait);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "NATS loop failed unexpectedly ({Reason}); trying again in {Wait}")]
+    private static partial void LogUnexpected(ILogger logger, string reason, TimeSpan wait);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The status sender stopped with {Reason}")]
+    private static partial void LogReporterFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Count} command outcomes from before the restart wait for the control plane's confirmation")]
     private static partial void LogOutcomesLoaded(ILogger logger, int count);

@@ -44,17 +44,17 @@ public sealed partial class StatusReporter(
     /// <summary>Sends status until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        // Stopping while a request waits for its reply is the usual case, not an error: it ends quietly.
+        try
         {
-            await SendOnceAsync(cancellationToken);
-            try
+            while (!cancellationToken.IsCancellationRequested)
             {
+                await SendOnceAsync(cancellationToken);
                 await _trigger.WaitAsync(interval, cancellationToken);
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
         }
     }
 
@@ -63,10 +63,13 @@ public sealed partial class StatusReporter(
     {
         var pending = ledger.Pending();
         byte[] body = Build(facts(), pending);
+        // A request on a connection that is failing may wait on its publish, not only on the reply: bounded too.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(replyTimeout + replyTimeout + TimeSpan.FromSeconds(1));
         try
         {
             var reply = await connection.RequestAsync<byte[], byte[]>(
-                subject, body, replyOpts: new NatsSubOpts { Timeout = replyTimeout }, cancellationToken: cancellationToken);
+                subject, body, replyOpts: new NatsSubOpts { Timeout = replyTimeout }, cancellationToken: deadline.Token);
             var confirmed = reply.HasNoResponders || reply.Data is null ? 0 : ledger.Confirm(OutcomeLedger.ParseReply(reply.Data));
             if (_unconfirmedLogged && pending.Length > 0 && confirmed > 0)
             {
