@@ -64,6 +64,15 @@ public sealed class StateDirectory(string path)
     /// <summary>Where and what the NATS credentials are for (URL, inbox prefix, stream, consumer, expiry).</summary>
     public string NatsMetaFile => System.IO.Path.Combine(Path, "nats.json");
 
+    /// <summary>Command outcomes the control plane has not confirmed yet (see <see cref="OutcomeLedger"/>).</summary>
+    public string OutcomesFile => System.IO.Path.Combine(Path, "outcomes.json");
+
+    /// <summary>The key of an enrollment not yet answered, kept so that a retry sends the same CSR.</summary>
+    public string EnrollKeyFile => System.IO.Path.Combine(Path, "enroll.key.pem");
+
+    /// <summary>The CSR of an enrollment not yet answered.</summary>
+    public string EnrollCsrFile => System.IO.Path.Combine(Path, "enroll.csr.pem");
+
     /// <summary>The trust record.</summary>
     public string StateFile => System.IO.Path.Combine(Path, "sensor-state.json");
 

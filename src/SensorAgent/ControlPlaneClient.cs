@@ -11,6 +11,12 @@ namespace RavenXcope.SensorAgent;
 /// <summary>What the control plane answered: a value, or a problem (status and stable code), or no answer at all.</summary>
 public sealed record Answer<T>(T? Value, int Status, string? Code, string? Detail)
 {
+    /// <summary>How long the server asked to wait before retrying (<c>Retry-After</c>), if it said.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>True when a retry may succeed: nothing answered, or the server failed or was unavailable (5xx).</summary>
+    public bool IsTransient => IsUnreachable || Status >= 500;
+
     /// <summary>True on a 2xx answer.</summary>
     public bool IsSuccess => Status is >= 200 and < 300 && Value is not null;
 
@@ -57,7 +63,9 @@ public sealed class ControlPlaneClient : IDisposable
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
             if (response.IsSuccessStatusCode)
             {
-                return new Answer<TResponse>(JsonSerializer.Deserialize<TResponse>(text, Json), (int)response.StatusCode, null, null);
+                // A 202 ("not yet") carries no value; its Retry-After says when to ask again.
+                var value = response.StatusCode == System.Net.HttpStatusCode.Accepted || text.Length == 0 ? null : JsonSerializer.Deserialize<TResponse>(text, Json);
+                return new Answer<TResponse>(value, (int)response.StatusCode, null, null) { RetryAfter = RetryAfterOf(response) };
             }
 
             string? code = null, detail = null;
@@ -71,7 +79,7 @@ public sealed class ControlPlaneClient : IDisposable
             {
             }
 
-            return new Answer<TResponse>(null, (int)response.StatusCode, code, detail ?? response.ReasonPhrase);
+            return new Answer<TResponse>(null, (int)response.StatusCode, code, detail ?? response.ReasonPhrase) { RetryAfter = RetryAfterOf(response) };
         }
         catch (HttpRequestException e)
         {
@@ -85,6 +93,13 @@ public sealed class ControlPlaneClient : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
+
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
 
     private static string Describe(HttpRequestException e) =>
         e.InnerException is AuthenticationException or IOException && e.InnerException.Message.Contains("certificate", StringComparison.OrdinalIgnoreCase)

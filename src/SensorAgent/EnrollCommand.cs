@@ -1,5 +1,7 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
+using RavenXcope.Common;
 
 namespace RavenXcope.SensorAgent;
 
@@ -42,12 +44,23 @@ public sealed partial class EnrollCommand(ILogger<EnrollCommand> logger)
         }
 
         var host = HostInfo.Detect(url);
-        var (key, csr) = LocalKeys.NewKeyAndCsr(host.Hostname);
+        ECDsa key;
+        string csr;
+        try
+        {
+            (key, csr) = PendingKeyAndCsr(state, host.Hostname);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogWriteFailed(logger, state.Path, e.Message);
+            return ExitCodes.LocalError;
+        }
+
         using (key)
         using (ca)
         using (var client = new ControlPlaneClient(url, ca, clientCertificate: null))
         {
-            var answer = await client.PostAsync<EnrollResponse>("/api/v1/enroll", new
+            var body = new
             {
                 claimCode = code.Trim(),
                 csrPem = csr,
@@ -57,7 +70,24 @@ public sealed partial class EnrollCommand(ILogger<EnrollCommand> logger)
                 host.AgentVersion,
                 host.SensorIp,
                 host.Interfaces,
-            }, cancellationToken);
+            };
+
+            // A lost answer (connection reset, gateway or silo restarting) is retried with the same CSR:
+            // the control plane answers a retry with the same code and key with the same certificate.
+            var backoff = new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(16));
+            var answer = await client.PostAsync<EnrollResponse>("/api/v1/enroll", body, cancellationToken);
+            while (answer.IsTransient && backoff.Failures < MaxEnrollRetries)
+            {
+                var wait = backoff.Failed();
+                if (answer.RetryAfter is { } asked && asked > wait)
+                {
+                    wait = asked < MaxRetryAfter ? asked : MaxRetryAfter;
+                }
+
+                LogRetrying(logger, answer.Status, answer.Code ?? "unknown", answer.Detail ?? string.Empty, wait);
+                await Task.Delay(wait, cancellationToken);
+                answer = await client.PostAsync<EnrollResponse>("/api/v1/enroll", body, cancellationToken);
+            }
 
             if (answer.IsUnreachable)
             {
@@ -93,9 +123,52 @@ public sealed partial class EnrollCommand(ILogger<EnrollCommand> logger)
                 return ExitCodes.LocalError;
             }
 
+            // Only now is the pending key the identity: a later enrollment (a new code) starts afresh.
+            File.Delete(state.EnrollCsrFile);
+            File.Delete(state.EnrollKeyFile);
             LogEnrolled(logger, enrolled.TenantId, enrolled.SensorId, enrolled.CertificateExpiresAt, state.Path);
             return ExitCodes.Ok;
         }
+    }
+
+    /// <summary>How many times a transient failure of the enrollment request is retried in one run.</summary>
+    private const int MaxEnrollRetries = 4;
+
+    /// <summary>The longest Retry-After honoured before the next attempt.</summary>
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The key and CSR of this host's enrollment: made once, kept (0600, written atomically, key first) until
+    /// an enrollment succeeds, so a run whose answer was lost, and any run after it, sends the same CSR.
+    /// </summary>
+    internal static (ECDsa Key, string CsrPem) PendingKeyAndCsr(StateDirectory state, string hostname)
+    {
+        if (File.Exists(state.EnrollKeyFile) && File.Exists(state.EnrollCsrFile))
+        {
+            var key = ECDsa.Create();
+            try
+            {
+                key.ImportFromPem(File.ReadAllText(state.EnrollKeyFile));
+                var csrPem = File.ReadAllText(state.EnrollCsrFile);
+                var request = CertificateRequest.LoadSigningRequestPem(csrPem, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default);
+                using var csrKey = request.PublicKey.GetECDsaPublicKey();
+                if (csrKey is not null && csrKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
+                {
+                    return (key, csrPem);
+                }
+            }
+            catch (Exception e) when (e is CryptographicException or ArgumentException)
+            {
+                // Unreadable or mismatched (a crash between the two writes): made anew below.
+            }
+
+            key.Dispose();
+        }
+
+        var (fresh, csr) = LocalKeys.NewKeyAndCsr(hostname);
+        SecretFiles.WriteAtomically(state.EnrollKeyFile, fresh.ExportPkcs8PrivateKeyPem(), secret: true);
+        SecretFiles.WriteAtomically(state.EnrollCsrFile, csr, secret: true);
+        return (fresh, csr);
     }
 
     private static string? ProbeWritable(string directory)
@@ -135,6 +208,9 @@ public sealed partial class EnrollCommand(ILogger<EnrollCommand> logger)
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Cannot reach the control plane at {Url}: {Reason}")]
     private static partial void LogUnreachable(ILogger logger, Uri url, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Enrollment not answered ({Status} {Code}: {Detail}); retrying with the same CSR in {Wait}")]
+    private static partial void LogRetrying(ILogger logger, int status, string code, string detail, TimeSpan wait);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Enrollment refused ({Status} {Code}): {Detail}")]
     private static partial void LogRefused(ILogger logger, int status, string code, string detail);

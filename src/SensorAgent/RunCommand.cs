@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
+using RavenXcope.Common;
 
 namespace RavenXcope.SensorAgent;
 
@@ -33,7 +34,10 @@ public sealed partial class RunCommand(ILogger<RunCommand> logger, TimeProvider 
 
     private async Task<int> HeartbeatLoopAsync(StateDirectory directory, Uri? sensorApiOverride, string agentState, CancellationToken cancellationToken)
     {
-        var failures = 0;
+        Backoff? heartbeatBackoff = null;
+        Backoff? renewalBackoff = null;
+        var renewNotBefore = DateTimeOffset.MinValue;
+        var refusedSinceSuccess = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             var state = EnrollCommand.SafeLoad(directory);
@@ -41,6 +45,19 @@ public sealed partial class RunCommand(ILogger<RunCommand> logger, TimeProvider 
             {
                 LogNotEnrolled(logger, directory.Path);
                 return ExitCodes.NotEnrolled;
+            }
+
+            // Failures back off from the heartbeat interval to 5 minutes; the interval the control plane
+            // gives is taken up between failures only, so a backoff under way keeps growing.
+            var interval = TimeSpan.FromSeconds(Math.Max(1, state.HeartbeatIntervalSeconds));
+            if (heartbeatBackoff is null || (heartbeatBackoff.Failures == 0 && heartbeatBackoff.Initial != interval))
+            {
+                heartbeatBackoff = new Backoff(interval, MaxRetryDelay < interval ? interval : MaxRetryDelay);
+            }
+
+            if (renewalBackoff is null || (renewalBackoff.Failures == 0 && renewalBackoff.Initial != interval))
+            {
+                renewalBackoff = new Backoff(interval, MaxRetryDelay < interval ? interval : MaxRetryDelay);
             }
 
             X509Certificate2 identity, ca;
@@ -66,17 +83,37 @@ public sealed partial class RunCommand(ILogger<RunCommand> logger, TimeProvider 
                 TimeSpan wait;
                 if (beat.IsSuccess)
                 {
-                    failures = 0;
+                    heartbeatBackoff.Succeeded();
                     var reply = beat.Value!;
                     state = state with { TrustState = reply.TrustState, CertificateExpiresAt = reply.CertificateExpiresAt, HeartbeatIntervalSeconds = reply.HeartbeatIntervalSeconds };
                     if (control is not null)
                     {
                         control.TrustState = reply.TrustState;
+                        if (refusedSinceSuccess)
+                        {
+                            // Accepted again (enabled after a disable): the control loop asks for credentials
+                            // now rather than at the end of its backoff.
+                            LogAcceptedAgain(logger);
+                            control.Wake();
+                        }
                     }
-                    if (reply.RenewNow || reply.RenewalGeneration > state.RenewalGeneration)
+
+                    refusedSinceSuccess = false;
+                    if ((reply.RenewNow || reply.RenewalGeneration > state.RenewalGeneration) && time.GetUtcNow() >= renewNotBefore)
                     {
                         LogRenewing(logger, reply.TrustState, reply.RenewalGeneration);
                         state = await RenewAsync(client, directory, state, reply.RenewalGeneration, cancellationToken);
+                        if (state.RenewalStatus == "ok")
+                        {
+                            renewalBackoff.Succeeded();
+                            renewNotBefore = DateTimeOffset.MinValue;
+                        }
+                        else
+                        {
+                            var renewWait = renewalBackoff.Failed();
+                            renewNotBefore = time.GetUtcNow() + renewWait;
+                            LogRenewalRetry(logger, renewWait);
+                        }
                     }
 
                     Save(directory, state);
@@ -90,16 +127,20 @@ public sealed partial class RunCommand(ILogger<RunCommand> logger, TimeProvider 
                 }
                 else
                 {
-                    failures++;
-                    LogHeartbeatFailed(logger, beat.Status, beat.Code ?? "unknown", beat.Detail ?? string.Empty, failures);
+                    refusedSinceSuccess |= !beat.IsUnreachable;
+
+                    // Outages and refusals that may be lifted (disabled) are retried, backing off to 5 minutes.
+                    wait = heartbeatBackoff.Failed();
+                    if (beat.RetryAfter is { } asked && asked > wait)
+                    {
+                        wait = asked < heartbeatBackoff.Cap ? asked : heartbeatBackoff.Cap;
+                    }
+
+                    LogHeartbeatFailed(logger, beat.Status, beat.Code ?? "unknown", beat.Detail ?? string.Empty, heartbeatBackoff.Failures, wait);
                     if (beat.Code is "certificate_expired" && state.TrustState != "expired")
                     {
                         Save(directory, state with { TrustState = "expired" });
                     }
-
-                    // Outages and refusals that may be lifted (disabled) are retried, backing off to 5 minutes.
-                    var backoff = Math.Min(300, state.HeartbeatIntervalSeconds * Math.Pow(2, Math.Min(failures - 1, 4)));
-                    wait = Jitter(TimeSpan.FromSeconds(beat.IsUnreachable ? Math.Min(backoff, 60) : backoff));
                 }
 
                 try
@@ -156,6 +197,9 @@ public sealed partial class RunCommand(ILogger<RunCommand> logger, TimeProvider 
         }
     }
 
+    /// <summary>The longest wait between two heartbeat or renewal attempts.</summary>
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(5);
+
     private static TimeSpan Jitter(TimeSpan interval) =>
         interval * (0.9 + (Random.Shared.NextDouble() * 0.2));
 
@@ -177,8 +221,14 @@ public sealed partial class RunCommand(ILogger<RunCommand> logger, TimeProvider 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Sensor {TenantId}/{SensorId} was revoked by the operator: stopping. Enroll again with a new claim code")]
     private static partial void LogRevoked(ILogger logger, string tenantId, string sensorId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Heartbeat failed ({Status} {Code}): {Detail}; failure {Failures} in a row, retrying")]
-    private static partial void LogHeartbeatFailed(ILogger logger, int status, string code, string detail, int failures);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Heartbeat failed ({Status} {Code}): {Detail}; failure {Failures} in a row, retrying in {Wait}")]
+    private static partial void LogHeartbeatFailed(ILogger logger, int status, string code, string detail, int failures, TimeSpan wait);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Heartbeat accepted again after refusals; asking for NATS credentials now")]
+    private static partial void LogAcceptedAgain(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Renewal retried no sooner than in {Wait}")]
+    private static partial void LogRenewalRetry(ILogger logger, TimeSpan wait);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write {StateFile}: {Reason}")]
     private static partial void LogSaveFailed(ILogger logger, string stateFile, string reason);

@@ -1,0 +1,48 @@
+using System.Net.Sockets;
+
+namespace RavenXcope.SensorAgent;
+
+/// <summary>
+/// Why a connection to NATS failed, read from the whole exception chain rather than from the wording of
+/// the outermost message (NATS.Net wraps the server's refusal in its own "can not start to connect").
+/// </summary>
+public static class NatsFailure
+{
+    /// <summary>
+    /// True when the server could not be reached at all (a socket error: refused, reset, unreachable, name
+    /// not resolved; or a timeout). Anything else on connect means the server answered and did not let this
+    /// user in: the credentials may be refused.
+    /// </summary>
+    public static bool IsUnreachable(Exception exception) => Chain(exception).Any(e => e is SocketException or TimeoutException);
+
+    /// <summary>Every exception of the chain as <c>Type: message</c>, outermost first (no secrets: NATS.Net never puts the JWT or seed in them).</summary>
+    public static string Describe(Exception exception) =>
+        string.Join(" <- ", Chain(exception).Select(e => $"{e.GetType().FullName}: {e.Message}"));
+
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        var seen = new HashSet<Exception>(ReferenceEqualityComparer.Instance);
+        var queue = new Queue<Exception>([exception]);
+        while (queue.Count > 0)
+        {
+            var next = queue.Dequeue();
+            if (!seen.Add(next))
+            {
+                continue;
+            }
+
+            yield return next;
+            if (next is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions)
+                {
+                    queue.Enqueue(inner);
+                }
+            }
+            else if (next.InnerException is { } inner)
+            {
+                queue.Enqueue(inner);
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using NATS.Client.Core;
+using RavenXcope.Common;
+
+namespace RavenXcope.SensorAgent;
+
+/// <summary>What a status message says besides the outcomes.</summary>
+/// <param name="Desired">Suricata's desired state.</param>
+/// <param name="Observed">Suricata's observed state.</param>
+/// <param name="LastCommandId">The last command taken, if any.</param>
+/// <param name="LastCommandOutcome">Its outcome.</param>
+/// <param name="TrustState">The trust state the heartbeat last reported.</param>
+public sealed record StatusFacts(string Desired, string Observed, string? LastCommandId, string? LastCommandOutcome, string TrustState);
+
+/// <summary>
+/// Sends the agent's status as a NATS request on its status subject, on a timer and whenever it is
+/// triggered, one request at a time (triggers that arrive meanwhile are folded into the next). Each
+/// carries the oldest unconfirmed outcomes; the control plane's reply <c>{"recorded":[…]}</c> confirms
+/// them. No reply within the timeout confirms nothing: the same outcomes go out with the next status.
+/// </summary>
+public sealed partial class StatusReporter(
+    INatsConnection connection, string subject, OutcomeLedger ledger, Func<StatusFacts> facts, TimeSpan interval, TimeSpan replyTimeout, ILogger logger) : IDisposable
+{
+    /// <summary>How long the agent waits for the control plane to confirm a status.</summary>
+    public static readonly TimeSpan DefaultReplyTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly SemaphoreSlim _trigger = new(0, 1);
+    private bool _unconfirmedLogged;
+
+    /// <summary>Asks for a status to be sent now (or right after the one in flight).</summary>
+    public void Trigger()
+    {
+        try
+        {
+            _trigger.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // One is already due: it will carry the latest state.
+        }
+    }
+
+    /// <summary>Sends status until cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        // Stopping while a request waits for its reply is the usual case, not an error: it ends quietly.
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await SendOnceAsync(cancellationToken);
+                await _trigger.WaitAsync(interval, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Sends one status and applies the reply; returns how many outcomes it confirmed.</summary>
+    public async Task<int> SendOnceAsync(CancellationToken cancellationToken)
+    {
+        var pending = ledger.Pending();
+        byte[] body = Build(facts(), pending);
+        // A request on a connection that is failing may wait on its publish, not only on the reply: bounded too.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(replyTimeout + replyTimeout + TimeSpan.FromSeconds(1));
+        try
+        {
+            var reply = await connection.RequestAsync<byte[], byte[]>(
+                subject, body, replyOpts: new NatsSubOpts { Timeout = replyTimeout }, cancellationToken: deadline.Token);
+            var confirmed = reply.HasNoResponders || reply.Data is null ? 0 : ledger.Confirm(OutcomeLedger.ParseReply(reply.Data));
+            if (_unconfirmedLogged && pending.Length > 0 && confirmed > 0)
+            {
+                _unconfirmedLogged = false;
+                LogConfirmedAgain(logger, confirmed, ledger.UnconfirmedCount);
+            }
+
+            return confirmed;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Nothing confirmed: the outcomes stay and are sent again. Said once, not on every status.
+            if (pending.Length > 0 && !_unconfirmedLogged)
+            {
+                _unconfirmedLogged = true;
+                LogUnconfirmed(logger, pending.Length, e.GetType().Name);
+            }
+
+            return 0;
+        }
+    }
+
+    /// <summary>The status message: the same fields as ever, with up to 128 unconfirmed outcomes oldest first.</summary>
+    public static byte[] Build(StatusFacts facts, IReadOnlyList<CommandOutcome> pending) =>
+        JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            desired = facts.Desired,
+            observed = facts.Observed,
+            lastCommandId = facts.LastCommandId,
+            lastCommandOutcome = facts.LastCommandOutcome,
+            recentOutcomes = pending,
+            trustState = facts.TrustState,
+            agentVersion = HostInfo.Version,
+        });
+
+    /// <inheritdoc />
+    public void Dispose() => _trigger.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Status not confirmed by the control plane ({Reason}); keeping {Count} outcomes to send again")]
+    private static partial void LogUnconfirmed(ILogger logger, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The control plane confirmed {Confirmed} outcomes; {Remaining} still unconfirmed")]
+    private static partial void LogConfirmedAgain(ILogger logger, int confirmed, int remaining);
+}
