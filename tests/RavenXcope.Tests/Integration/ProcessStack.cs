@@ -94,6 +94,14 @@ public sealed class ProcessStack : IAsyncDisposable
         await process.DisposeAsync();
     }
 
+    /// <summary>Starts the silo again after <see cref="StopAsync"/> (same database, ports and keys).</summary>
+    public async Task<ServiceProcess> StartSiloAsync()
+    {
+        Silo = Start("silo", ServiceProcess.Program("Silo", "ravenxcope-silo"), [], Environment);
+        await WaitHealthyAsync(new Uri(SiloHealthUrl), Silo);
+        return Silo;
+    }
+
     /// <summary>Starts the gateway again after <see cref="StopAsync"/>.</summary>
     public async Task<ServiceProcess> StartGatewayAsync()
     {
