@@ -36,22 +36,22 @@ public sealed class OutcomeDeliveryProcessTests
             ids.Add((await response.JsonAsync()).GetProperty("commandId").GetString()!);
         }
 
-        await Eventually.WaitAsync(() => StatusesAsync(api, ids), s => s.All(x => x == "published"), "all twelve published");
+        await Eventually.WaitAsync<List<string>>(async () => await StatusesAsync(api, ids), s => s!.All(x => x == "published"), "all twelve published");
 
         // No silo: the agent runs them all and nobody confirms an outcome.
         await stack.StopAsync(stack.Silo);
         var agent = stack.RunAgent("agent", stateDir);
         var outcomes = Path.Combine(stateDir, "outcomes.json");
         await Eventually.WaitAsync(
-            () => Task.FromResult(File.Exists(outcomes) ? File.ReadAllText(outcomes) : string.Empty),
-            text => ids.All(id => text.Contains(id, StringComparison.Ordinal)),
+            () => Task.FromResult<string?>(File.Exists(outcomes) ? File.ReadAllText(outcomes) : string.Empty),
+            text => ids.All(id => text!.Contains(id, StringComparison.Ordinal)),
             $"the agent to have run and kept the outcomes of all twelve (agent:\n{agent.Output})",
             TimeSpan.FromSeconds(90));
 
         await stack.StartSiloAsync();
-        await Eventually.WaitAsync(
-            () => StatusesAsync(api, ids),
-            s => s.All(x => x == "done"),
+        await Eventually.WaitAsync<List<string>>(
+            async () => await StatusesAsync(api, ids),
+            s => s!.All(x => x == "done"),
             $"every outcome to reach the ledger (agent:\n{agent.Output})",
             TimeSpan.FromSeconds(90));
     }
