@@ -109,7 +109,14 @@ rxc_stack_start() {
   printf '%s\n' "$!" >"$RXC_RUN/$name.pid"
 }
 
-rxc_pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+# A process that exited but was not reaped (a zombie: where PID 1 reaps nothing, as in many containers) is gone.
+rxc_pid_alive() {
+  local stat
+  [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null || return 1
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  stat=${stat##*) }
+  [ "${stat%% *}" != Z ]
+}
 
 rxc_stack_pg_running() {
   local data
