@@ -129,8 +129,10 @@ public sealed partial class RunCommand(ILogger<RunCommand> logger, TimeProvider 
                 {
                     refusedSinceSuccess |= !beat.IsUnreachable;
 
-                    // Outages and refusals that may be lifted (disabled) are retried, backing off to 5 minutes.
-                    wait = heartbeatBackoff.Failed();
+                    // A disabled sensor is answered at once by a working control plane: asking again at the
+                    // heartbeat interval costs no more than a live sensor does, and notices an enable within one
+                    // interval. Outages and other refusals back off, to 5 minutes.
+                    wait = beat.Code == "sensor_disabled" ? Jitter(interval) : heartbeatBackoff.Failed();
                     if (beat.RetryAfter is { } asked && asked > wait)
                     {
                         wait = asked < heartbeatBackoff.Cap ? asked : heartbeatBackoff.Cap;

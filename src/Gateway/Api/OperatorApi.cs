@@ -27,10 +27,10 @@ public static partial class OperatorApi
         sensors.MapGet("/", ListSensors).RequireApiKey(ApiKeyRole.Reader).WithName("ListSensors").Documented("Sensors of a tenant, paged, filtered by lifecycle and trust state", "invalid_filter", "invalid_limit", "invalid_cursor", "tenant_not_found");
         sensors.MapGet("/{sensorId}", GetSensor).RequireApiKey(ApiKeyRole.Reader).WithName("GetSensor").Documented("A sensor", "sensor_not_found");
         sensors.MapPost("/{sensorId}/claim-codes", CreateClaimCode).RequireApiKey(ApiKeyRole.Operator).WithName("CreateClaimCode").Documented("Issue a claim code (shown once)", "claim_code_lifetime_invalid", "sensor_already_enrolled", "sensor_disabled", "sensor_revoked", "sensor_not_found");
-        sensors.MapPost("/{sensorId}/disable", (string tenantId, string sensorId, HttpContext h, IClusterClient c, CancellationToken ct) => Transition(h, "sensor.disable", tenantId, sensorId, c, g => g.DisableAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("DisableSensor").Documented("Disable a sensor (reversible)", "sensor_revoked", "sensor_not_found");
-        sensors.MapPost("/{sensorId}/enable", (string tenantId, string sensorId, HttpContext h, IClusterClient c, CancellationToken ct) => Transition(h, "sensor.enable", tenantId, sensorId, c, g => g.EnableAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("EnableSensor").Documented("Enable a disabled sensor", "sensor_revoked", "sensor_not_found");
-        sensors.MapPost("/{sensorId}/revoke", (string tenantId, string sensorId, HttpContext h, IClusterClient c, CancellationToken ct) => Transition(h, "sensor.revoke", tenantId, sensorId, c, g => g.RevokeAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("RevokeSensor").Documented("Revoke a sensor (final)", "sensor_not_found");
-        sensors.MapPost("/{sensorId}/renew", (string tenantId, string sensorId, HttpContext h, IClusterClient c, CancellationToken ct) => Transition(h, "sensor.renew", tenantId, sensorId, c, g => g.RequestRenewalAsync(ct))).RequireApiKey(ApiKeyRole.Operator).WithName("RequestRenewal").Documented("Ask the agent to renew (bumps the renewal generation)", "sensor_not_enrolled", "sensor_disabled", "sensor_revoked", "sensor_not_found");
+        sensors.MapPost("/{sensorId}/disable", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.DisableAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("DisableSensor").Documented("Disable a sensor (reversible)", "sensor_revoked", "sensor_not_found");
+        sensors.MapPost("/{sensorId}/enable", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.EnableAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("EnableSensor").Documented("Enable a disabled sensor", "sensor_revoked", "sensor_not_found");
+        sensors.MapPost("/{sensorId}/revoke", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.RevokeAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("RevokeSensor").Documented("Revoke a sensor (final)", "sensor_not_found");
+        sensors.MapPost("/{sensorId}/renew", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.RequestRenewalAsync(ct))).RequireApiKey(ApiKeyRole.Operator).WithName("RequestRenewal").Documented("Ask the agent to renew (bumps the renewal generation)", "sensor_not_enrolled", "sensor_disabled", "sensor_revoked", "sensor_not_found");
 
         sensors.MapPost("/{sensorId}/commands", SubmitCommand).RequireApiKey(ApiKeyRole.Operator).WithName("SubmitCommand").Documented("Send start, stop or restart", "invalid_command_type", "invalid_ttl", "invalid_idempotency_key", "sensor_not_enrolled", "sensor_disabled", "sensor_revoked", "sensor_not_found");
         sensors.MapGet("/{sensorId}/commands/{commandId}", GetCommand).RequireApiKey(ApiKeyRole.Reader).WithName("GetCommand").Documented("A command ledger entry", "command_not_found");
@@ -79,7 +79,7 @@ public static partial class OperatorApi
         var detail = expiresAt is { } at ? $"{roleName}, expires {at:O}" : roleName;
         if (tenantId is not null)
         {
-            await Audit.RecordAsync(http, tenantId, $"apikey:{caller.KeyId}", "api_key.create", $"apikey:{identity.KeyId}", "done", detail);
+            await Audit.RecordAsync(http, tenantId, "api_key.create", $"apikey:{identity.KeyId}", "done", detail);
         }
         else
         {
@@ -127,7 +127,7 @@ public static partial class OperatorApi
         var detail = revoked.Role.ToString().ToLowerInvariant();
         if (revoked.TenantId is { } tenantId)
         {
-            await Audit.RecordAsync(http, tenantId, $"apikey:{caller.KeyId}", "api_key.revoke", $"apikey:{revoked.KeyId}", "done", detail);
+            await Audit.RecordAsync(http, tenantId, "api_key.revoke", $"apikey:{revoked.KeyId}", "done", detail);
         }
         else
         {
@@ -169,10 +169,6 @@ public static partial class OperatorApi
         }
 
         var body = TenantResponse.From(result.Value!);
-        if (!existed)
-        {
-            await Audit.RecordAsync(http, body.TenantId, $"apikey:{http.Caller().KeyId}", "tenant.create", $"tenant:{body.TenantId}", "done");
-        }
 
         return existed ? TypedResults.Ok(body) : TypedResults.Created($"/api/v1/tenants/{body.TenantId}", body);
     }
@@ -215,10 +211,6 @@ public static partial class OperatorApi
         }
 
         var body = SensorResponse.From(result.Value!);
-        if (!existed)
-        {
-            await Audit.RecordAsync(http, tenantId, $"apikey:{http.Caller().KeyId}", "sensor.create", $"sensor:{body.SensorId}", "done");
-        }
 
         return existed ? TypedResults.Ok(body) : TypedResults.Created($"/api/v1/tenants/{tenantId}/sensors/{body.SensorId}", body);
     }
@@ -297,12 +289,11 @@ public static partial class OperatorApi
         }
 
         http.Response.Headers.CacheControl = "no-store";
-        await Audit.RecordAsync(http, tenantId, $"apikey:{http.Caller().KeyId}", "claim_code.create", $"sensor:{sensorId}", "done", $"expires {result.Value!.ExpiresAt:O}");
         return TypedResults.Created((string?)null, new ClaimCodeResponse(result.Value!.ClaimCode, result.Value.ExpiresAt));
     }
 
     private static async Task<Results<Ok<SensorResponse>, ProblemHttpResult>> Transition(
-        HttpContext http, string action, string tenantId, string sensorId, IClusterClient cluster, Func<ISensorGrain, Task<Result<SensorSnapshot>>> command)
+        string tenantId, string sensorId, IClusterClient cluster, Func<ISensorGrain, Task<Result<SensorSnapshot>>> command)
     {
         if (!Identifiers.IsValid(tenantId) || !Identifiers.IsValid(sensorId))
         {
@@ -310,7 +301,6 @@ public static partial class OperatorApi
         }
 
         var result = await command(cluster.Sensor(tenantId, sensorId));
-        await Audit.RecordAsync(http, tenantId, $"apikey:{http.Caller().KeyId}", action, $"sensor:{sensorId}", result.IsSuccess ? "done" : "refused", result.ErrorCode);
         return result.IsSuccess ? TypedResults.Ok(SensorResponse.From(result.Value!)) : Problems.FromRefusal(result.ErrorCode!, result.ErrorDetail!);
     }
 
@@ -351,7 +341,6 @@ public static partial class OperatorApi
         }
 
         var body = CommandResponse.From(result.Value!);
-        await Audit.RecordAsync(http, tenantId, $"apikey:{http.Caller().KeyId}", $"command.{request.Type}", $"sensor:{sensorId}", "done", body.CommandId);
         return TypedResults.Accepted($"/api/v1/tenants/{tenantId}/sensors/{sensorId}/commands/{body.CommandId}", body);
     }
 

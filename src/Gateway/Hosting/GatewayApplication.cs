@@ -9,6 +9,7 @@ using Scalar.AspNetCore;
 using RavenXcope.Grains.Model;
 using RavenXcope.Gateway.Api;
 using RavenXcope.Gateway.Nats;
+using RavenXcope.Grains.Audit;
 using RavenXcope.Gateway.ReadModel;
 using RavenXcope.Gateway.Sensors;
 using RavenXcope.Grains.Certificates;
@@ -100,8 +101,7 @@ public static partial class GatewayApplication
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         builder.Services.AddSingleton<ApiKeyStore>();
-        builder.Services.AddSingleton<Api.AuditOutbox>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<Api.AuditOutbox>());
+        builder.Services.AddAuditTrail();
         builder.Services.AddSingleton<FleetQueries>();
         builder.Services.AddRavenXcopeMetrics();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Sensors.SensorJsonContext.Default));

@@ -45,7 +45,13 @@ public static class ProvisionerApi
             var presented = headers["X-Backend-Shared-Secret"].FirstOrDefault() ?? headers["X-Ravenxcope-Provisioner-Secret"].FirstOrDefault() ?? string.Empty;
             var matches = CryptographicOperations.FixedTimeEquals(
                 SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(sharedSecret)));
-            return matches ? await next(context) : Problems.Of(401, "unauthenticated", "send the shared secret in X-Backend-Shared-Secret");
+            if (!matches)
+            {
+                return Problems.Of(401, "unauthenticated", "send the shared secret in X-Backend-Shared-Secret");
+            }
+
+            Grains.Audit.AuditActor.Set("provisioner");
+            return await next(context);
         });
         group.MapPost("/accounts", Accounts).WithName("ProvisionerAccounts");
         group.MapPost("/users", Users).WithName("ProvisionerUsers");
@@ -150,6 +156,8 @@ public static class ProvisionerApi
             return Pending(http);
         }
 
+        // A secret handed out, not a change any grain makes: recorded here.
+        await Audit.RecordAsync(http, request.TenantId!, "control_credentials.issue", $"tenant:{request.TenantId}", "done");
         http.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(new { tenantId = request.TenantId, creds });
     }

@@ -54,6 +54,9 @@ public static class ApiKeyAuthentication
             }
 
             http.Items[ItemKey] = identity;
+
+            // Every grain this request calls records the change it makes as this key's.
+            Grains.Audit.AuditActor.Set($"apikey:{identity.KeyId}");
             return await next(context);
         });
         return builder;

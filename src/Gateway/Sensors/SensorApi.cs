@@ -109,7 +109,6 @@ public static class SensorApi
         var result = await cluster.Grain<ISensorGrain>(grain).HeartbeatAsync(new SensorHeartbeat(serial, request.AgentState, request.TrustState, request.AgentVersion), cancellationToken);
         if (!result.IsSuccess)
         {
-            await RefusedAsync(http, caller.Grain, "sensor.heartbeat", result.ErrorCode!);
             return Problems.Of(403, result.ErrorCode!, result.ErrorDetail!);
         }
 
@@ -126,27 +125,19 @@ public static class SensorApi
 
         var (grain, serial) = caller;
 
-        var sensor = cluster.Grain<ISensorGrain>(grain);
-        var verdict = await sensor.CheckCertificateAsync(serial, cancellationToken);
-        if (!verdict.Accepted)
-        {
-            await RefusedAsync(http, grain, "sensor.renew", verdict.ErrorCode!);
-            return Problems.Of(403, verdict.ErrorCode!, verdict.ErrorDetail!);
-        }
-
         var (request, problem) = await JsonBody.ReadAsync<RenewRequest>(http.Request, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
-        var (_, csrRefusal) = CsrInspector.Inspect(request!.CsrPem);
-        if (csrRefusal is not null)
+        if (string.IsNullOrWhiteSpace(request!.CsrPem))
         {
-            return Problems.Of(400, csrRefusal.Code, csrRefusal.Detail);
+            return Problems.Of(400, CsrCodes.Malformed, "csrPem is required");
         }
 
-        var result = await sensor.RenewAsync(serial, request.CsrPem!, cancellationToken);
+        // The grain checks the certificate first (a refusal is audited there), then the CSR, signature included.
+        var result = await cluster.Grain<ISensorGrain>(grain).RenewAsync(serial, request.CsrPem, cancellationToken);
         if (!result.IsSuccess)
         {
             return Problems.Of(result.ErrorCode!.StartsWith("csr_", StringComparison.Ordinal) ? 400 : 403, result.ErrorCode, result.ErrorDetail!);
@@ -190,15 +181,21 @@ public static class SensorApi
         return TypedResults.Ok(new NatsCredentialsResponse(c.Jwt, c.NatsUrl, c.InboxPrefix, c.Stream, c.Consumer, c.ExpiresAt));
     }
 
-    private static Task RefusedAsync(HttpContext http, string sensorKey, string action, string code)
-    {
-        var (tenantId, sensorId) = Identifiers.ParseSensorKey(sensorKey);
-        return Audit.RecordAsync(http, tenantId, $"sensor:{sensorId}", action, $"sensor:{sensorId}", "refused", code);
-    }
-
     // The client certificate is the connection's: who is calling is read from it once per connection, and
     // every request on it is still checked by the sensor's grain.
     private static (string Grain, string Serial)? Caller(HttpContext http)
+    {
+        // What the grains record on the sensor's behalf names the sensor as its actor.
+        var caller = IdentifyCaller(http);
+        if (caller is { } known)
+        {
+            Grains.Audit.AuditActor.Set($"sensor:{Identifiers.ParseSensorKey(known.Grain).SensorId}");
+        }
+
+        return caller;
+    }
+
+    private static (string Grain, string Serial)? IdentifyCaller(HttpContext http)
     {
         var certificate = http.Connection.ClientCertificate;
         if (certificate is null)

@@ -51,6 +51,7 @@ public sealed partial class SensorGrain
         S.UpdatedAt = now;
         await PersistAsync(cancellationToken);
         LogEnrolled(logger, S.TenantId, S.SensorId, record.Serial, record.NotAfter);
+        await AuditAsync("sensor.enroll", "done", $"certificate {record.Serial}", cancellationToken, SelfActor);
         return Result<IssuedCertificate>.Ok(ToIssued(record));
     }
 
@@ -78,6 +79,11 @@ public sealed partial class SensorGrain
             : new Refusal(RefusalCodes.CertificateNotCurrent, "no such sensor");
         if (refusal is not null)
         {
+            if (S.Exists)
+            {
+                AuditInBackground("sensor.heartbeat", "refused", refusal.Code, SelfActor);
+            }
+
             return Task.FromResult(Result<HeartbeatReply>.Fail(refusal.Code, refusal.Detail));
         }
 
@@ -109,6 +115,11 @@ public sealed partial class SensorGrain
         refusal ??= SensorLifecycleMachine.Renew(S.Lifecycle).Refusal;
         if (refusal is not null)
         {
+            if (S.Exists)
+            {
+                await AuditAsync("certificate.renew", "refused", refusal.Code, cancellationToken, SelfActor);
+            }
+
             return Result<IssuedCertificate>.Fail(refusal.Code, refusal.Detail);
         }
 
@@ -130,6 +141,7 @@ public sealed partial class SensorGrain
         S.UpdatedAt = now;
         await PersistAsync(cancellationToken);
         LogRenewed(logger, S.TenantId, S.SensorId, record.Serial, record.NotAfter);
+        await AuditAsync("certificate.renew", "done", $"certificate {record.Serial}", cancellationToken, SelfActor);
         return Result<IssuedCertificate>.Ok(ToIssued(record));
     }
 

@@ -82,6 +82,7 @@ public sealed partial class SensorGrain
         await state.WriteOrResetAsync(this, cancellationToken);
         CountAwaitingPublication();
         StartPublishing();
+        await AuditAsync($"command.{type.ToString().ToLowerInvariant()}", "done", command.Id, cancellationToken);
         return Result<CommandSnapshot>.Ok(Snapshot(command));
     }
 

@@ -13,15 +13,20 @@ public sealed partial class SensorGrain
         var refusal = S.Exists
             ? CertificateGate.Check(S, presentedSerial, time.GetUtcNow(), out _)
             : new Refusal(RefusalCodes.CertificateNotCurrent, "no such sensor");
-        if (refusal is not null)
+        // A NATS user of a revoked identity stays refused, whatever certificate asks for it.
+        if (refusal is null && S.RetiredIdentities.Any(r => r.NatsUserPublicKey == userPublicKey))
         {
-            return Result<SensorNatsCredentials>.Fail(refusal.Code, refusal.Detail);
+            refusal = new Refusal(RefusalCodes.SensorRevoked, "this NATS user belonged to a revoked identity; make a new user key");
         }
 
-        // A NATS user of a revoked identity stays refused, whatever certificate asks for it.
-        if (S.RetiredIdentities.Any(r => r.NatsUserPublicKey == userPublicKey))
+        if (refusal is not null)
         {
-            return Result<SensorNatsCredentials>.Fail(RefusalCodes.SensorRevoked, "this NATS user belonged to a revoked identity; make a new user key");
+            if (S.Exists)
+            {
+                await AuditAsync("nats_credentials.issue", "refused", refusal.Code, cancellationToken, SelfActor);
+            }
+
+            return Result<SensorNatsCredentials>.Fail(refusal.Code, refusal.Detail);
         }
 
         var issued = await Tenant.IssueSensorUserAsync(S.SensorId, userPublicKey, cancellationToken);

@@ -1,3 +1,4 @@
+using RavenXcope.Grains.Audit;
 using RavenXcope.Grains.Certificates;
 using RavenXcope.Grains.Domain;
 using RavenXcope.Grains.Model;
@@ -17,6 +18,7 @@ public sealed partial class SensorGrain(
     IFleetDirectory directory,
     TrustPolicy policy,
     TimeProvider time,
+    AuditTrail audit,
     ILogger<SensorGrain> logger) : Grain, ISensorGrain, IRemindable
 {
     private DateTimeOffset? _lastHeartbeatAt;
@@ -50,6 +52,7 @@ public sealed partial class SensorGrain(
         S.UpdatedAt = now;
         _trustReminder = ReminderPlan.None; // a sensor that never existed has no reminder to look up
         await PersistAsync(cancellationToken);
+        await AuditAsync("sensor.create", "done", null, cancellationToken);
         return Result<SensorSnapshot>.Ok(Snapshot());
     }
 
@@ -94,13 +97,14 @@ public sealed partial class SensorGrain(
         S.UpdatedAt = time.GetUtcNow();
         await state.WriteOrResetAsync(this, cancellationToken);
         LogClaimCodeIssued(logger, S.TenantId, S.SensorId, expiresAt);
+        await AuditAsync("claim_code.create", "done", $"expires {expiresAt:O}", cancellationToken);
         return Result<IssuedClaimCode>.Ok(new IssuedClaimCode(code, expiresAt));
     }
 
     /// <inheritdoc />
     public async Task<Result<SensorSnapshot>> DisableAsync(CancellationToken cancellationToken = default)
     {
-        var result = await ApplyAsync(SensorLifecycleMachine.Disable(S.Lifecycle), cancellationToken);
+        var result = await ApplyAsync("sensor.disable", SensorLifecycleMachine.Disable(S.Lifecycle), cancellationToken);
         if (result.IsSuccess)
         {
             // Reversible: a JWT issued after enable is valid again (revocation covers earlier JWTs only).
@@ -112,13 +116,13 @@ public sealed partial class SensorGrain(
 
     /// <inheritdoc />
     public Task<Result<SensorSnapshot>> EnableAsync(CancellationToken cancellationToken = default) =>
-        ApplyAsync(SensorLifecycleMachine.Enable(S.Lifecycle, S.Current is not null), cancellationToken);
+        ApplyAsync("sensor.enable", SensorLifecycleMachine.Enable(S.Lifecycle, S.Current is not null), cancellationToken);
 
     /// <inheritdoc />
     public async Task<Result<SensorSnapshot>> RevokeAsync(CancellationToken cancellationToken = default)
     {
         var wasRevoked = S.Lifecycle == SensorLifecycle.Revoked;
-        var result = await ApplyAsync(SensorLifecycleMachine.Revoke(S.Lifecycle), cancellationToken);
+        var result = await ApplyAsync("sensor.revoke", SensorLifecycleMachine.Revoke(S.Lifecycle), cancellationToken);
         if (result.IsSuccess && !wasRevoked)
         {
             S.RevokedAt = time.GetUtcNow();
@@ -147,16 +151,18 @@ public sealed partial class SensorGrain(
         var outcome = SensorLifecycleMachine.Renew(S.Lifecycle);
         if (outcome.Refusal is { } refusal)
         {
+            await AuditAsync("sensor.renew", "refused", refusal.Code, cancellationToken);
             return Result<SensorSnapshot>.Fail(refusal.Code, refusal.Detail);
         }
 
         S.RenewalGeneration++;
         S.UpdatedAt = time.GetUtcNow();
         await PersistAsync(cancellationToken);
+        await AuditAsync("sensor.renew", "done", $"generation {S.RenewalGeneration}", cancellationToken);
         return Result<SensorSnapshot>.Ok(Snapshot());
     }
 
-    private async Task<Result<SensorSnapshot>> ApplyAsync(Outcome<SensorLifecycle> outcome, CancellationToken cancellationToken)
+    private async Task<Result<SensorSnapshot>> ApplyAsync(string action, Outcome<SensorLifecycle> outcome, CancellationToken cancellationToken)
     {
         if (!S.Exists)
         {
@@ -165,6 +171,7 @@ public sealed partial class SensorGrain(
 
         if (outcome.Refusal is { } refusal)
         {
+            await AuditAsync(action, "refused", refusal.Code, cancellationToken);
             return Result<SensorSnapshot>.Fail(refusal.Code, refusal.Detail);
         }
 
@@ -174,10 +181,25 @@ public sealed partial class SensorGrain(
             S.Lifecycle = outcome.State;
             S.UpdatedAt = time.GetUtcNow();
             await PersistAsync(cancellationToken);
+            await AuditAsync(action, "done", null, cancellationToken);
         }
 
         return Result<SensorSnapshot>.Ok(Snapshot());
     }
+
+    /// <summary>
+    /// Appends to the tenant's audit chain, after the change is stored: the grain that makes a change records it, once,
+    /// whichever route asked. The actor is the caller's (<see cref="AuditActor"/>), or the sensor itself for what its
+    /// agent does.
+    /// </summary>
+    private Task AuditAsync(string action, string outcome, string? detail, CancellationToken cancellationToken, string? actor = null) =>
+        audit.RecordAsync(S.TenantId, new AuditEvent(actor ?? AuditActor.Current, action, $"sensor:{S.SensorId}", outcome, detail), cancellationToken);
+
+    /// <summary>The same, for calls that interleave and never await: appended in the background.</summary>
+    private void AuditInBackground(string action, string outcome, string? detail, string? actor = null) =>
+        audit.Record(S.TenantId, new AuditEvent(actor ?? AuditActor.Current, action, $"sensor:{S.SensorId}", outcome, detail));
+
+    private string SelfActor => $"sensor:{S.SensorId}";
 
     /// <summary>Re-evaluates trust, writes the state, updates the read model and the trust reminder.</summary>
     private async Task PersistAsync(CancellationToken cancellationToken)

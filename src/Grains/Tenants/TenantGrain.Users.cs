@@ -1,5 +1,6 @@
 using NATS.Jwt;
 using NATS.NKeys;
+using RavenXcope.Grains.Audit;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.Nats;
 using RavenXcope.Grains.State;
@@ -45,6 +46,9 @@ public sealed partial class TenantGrain
             account, userPublicKey, $"{S.TenantId}-{sensorId}", "user",
             NatsClaims.User(NatsNames.SensorPublish(stream, S.TenantId, sensorId), NatsNames.SensorSubscribe(S.TenantId, sensorId)),
             now, expires);
+        // In the background: this grain serialises every sensor's credentials, and an audit append per issue must not
+        // hold the next one.
+        audit.Record(S.TenantId, new AuditEvent(AuditActor.Current, "nats_user.issue", $"sensor:{sensorId}", "done", $"user {userPublicKey}, valid until {expires:O}"));
         return Result<SensorNatsCredentials>.Ok(new SensorNatsCredentials(
             jwt, nats.Settings.PublicUrl ?? nats.Settings.Url, NatsNames.InboxPrefix(S.TenantId, sensorId), stream,
             NatsNames.Consumer(S.TenantId, sensorId), expires));
@@ -63,6 +67,7 @@ public sealed partial class TenantGrain
         S.AccountJwt = NatsJwt.Encode(nats.Operator, S.AccountPublicKey, S.TenantId, "account", NatsClaims.Account(jetStream: true, S.Revocations), time.GetUtcNow());
         await state.WriteOrResetAsync(this, cancellationToken);
         StartNatsSync();
+        await audit.RecordAsync(S.TenantId, new AuditEvent(AuditActor.Current, "nats_user.revoke", $"nats_user:{userPublicKey}", "done", null), cancellationToken);
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using RavenXcope.Grains.Audit;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.Nats;
 using RavenXcope.Grains.State;
@@ -17,6 +18,7 @@ public sealed partial class TenantGrain(
     NatsRuntime nats,
     Microsoft.Extensions.Options.IOptions<Orleans.Hosting.ReminderOptions> reminderOptions,
     TimeProvider time,
+    AuditTrail audit,
     ILogger<TenantGrain> logger) : Grain, ITenantGrain, IRemindable
 {
     private string? _lastError;
@@ -51,6 +53,7 @@ public sealed partial class TenantGrain(
         }
 
         await this.RegisterOrUpdateReminder(ReconcileReminder, TimeSpan.FromSeconds(1), period);
+        await audit.RecordAsync(S.TenantId, new AuditEvent(AuditActor.Current, "tenant.create", $"tenant:{S.TenantId}", "done", null), cancellationToken);
         return Result<TenantSnapshot>.Ok(Snapshot());
     }
 

@@ -123,6 +123,7 @@ public static class SiloApplication
         builder.Services.AddSingleton<FleetGauges>();
         builder.Services.AddSingleton(LoadAuditKey(builder.Configuration["Audit:HmacKey"]));
         builder.Services.AddSingleton<RavenXcope.Grains.Audit.IAuditStore, RavenXcope.Silo.Audit.PostgresAuditStore>();
+        RavenXcope.Grains.Audit.AuditTrailServiceCollectionExtensions.AddAuditTrail(builder.Services);
         builder.Services.AddRavenXcopeMetrics();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")

@@ -81,6 +81,7 @@ public sealed class InMemoryClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<INatsAccountDirectory, NoNatsAccounts>();
             silo.Services.AddSingleton(new RavenXcope.Grains.Audit.AuditKey(null));
             silo.Services.AddSingleton<RavenXcope.Grains.Audit.IAuditStore, NoAuditStore>();
+            RavenXcope.Grains.Audit.AuditTrailServiceCollectionExtensions.AddAuditTrail(silo.Services);
         });
         return builder.Build();
     }
