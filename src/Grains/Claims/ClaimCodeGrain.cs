@@ -13,6 +13,7 @@ public sealed partial class ClaimCodeGrain(
     [PersistentState("claimCode", StorageNames.Default)] IPersistentState<ClaimCodeState> state,
     TrustPolicy policy,
     TimeProvider time,
+    Audit.AuditTrail audit,
     ILogger<ClaimCodeGrain> logger) : Grain, IClaimCodeGrain
 {
     private static readonly Result<IssuedCertificate> Refused =
@@ -120,8 +121,7 @@ public sealed partial class ClaimCodeGrain(
 
     // A refused enrollment of a known code is a trust event of that code's tenant (unknown codes have none).
     private Task AuditRefusalAsync(string reason) =>
-        GrainFactory.GetGrain<IAuditGrain>(Identifiers.AuditKey(state.State.TenantId)).AppendAsync(
-            new AuditEvent("enrollment", "sensor.enroll", $"sensor:{state.State.SensorId}", "refused", reason));
+        audit.RecordAsync(state.State.TenantId, new AuditEvent("enrollment", "sensor.enroll", $"sensor:{state.State.SensorId}", "refused", reason));
 
     private static void LogRefused(ILogger logger, string reason)
     {
