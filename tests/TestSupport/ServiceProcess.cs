@@ -100,6 +100,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         return (exit, process.Output);
     }
 
+    /// <summary>Kills the process at once (SIGKILL): a crash, as the operating system sees one.</summary>
+    public void KillNow() => _process.Kill(entireProcessTree: true);
+
     /// <summary>Waits for the process to exit; fails with its output at the deadline.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {

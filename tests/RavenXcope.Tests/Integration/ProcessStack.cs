@@ -102,6 +102,20 @@ public sealed class ProcessStack : IAsyncDisposable
         return Silo;
     }
 
+    /// <summary>Starts another silo of the same cluster (same database, its own ports).</summary>
+    public async Task<ServiceProcess> StartSecondSiloAsync()
+    {
+        var environment = new Dictionary<string, string>(Environment)
+        {
+            ["SILO_PORT"] = Port(FreePort.Next()),
+            ["SILO_GATEWAY_PORT"] = Port(FreePort.Next()),
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.Next()}",
+        };
+        var second = Start("silo-2", ServiceProcess.Program("Silo", "ravenxcope-silo"), [], environment);
+        await WaitHealthyAsync(new Uri(environment["ASPNETCORE_URLS"] + "/healthz"), second);
+        return second;
+    }
+
     /// <summary>Starts the gateway again after <see cref="StopAsync"/>.</summary>
     public async Task<ServiceProcess> StartGatewayAsync()
     {
