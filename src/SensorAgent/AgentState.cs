@@ -73,6 +73,9 @@ public sealed class StateDirectory(string path)
     /// <summary>The CSR of an enrollment not yet answered.</summary>
     public string EnrollCsrFile => System.IO.Path.Combine(Path, "enroll.csr.pem");
 
+    /// <summary>Whether Suricata should run (<c>running</c> or <c>stopped</c>), as the last command left it.</summary>
+    public string DesiredStateFile => System.IO.Path.Combine(Path, "suricata.desired");
+
     /// <summary>The trust record.</summary>
     public string StateFile => System.IO.Path.Combine(Path, "sensor-state.json");
 

@@ -163,7 +163,7 @@ public sealed partial class ControlLoop(StateDirectory directory, Supervisor sup
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var wait = _connectBackoff.Failed();
-            if (NatsFailure.IsUnreachable(e))
+            if (NatsFailure.IsUnreachable(e) || !await NatsFailure.ServerGreetsAsync(credentials.NatsUrl, cancellationToken))
             {
                 LogNatsUnreachable(logger, NatsFailure.Describe(e), wait);
                 return wait;

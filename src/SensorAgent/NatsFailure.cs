@@ -15,6 +15,48 @@ public static class NatsFailure
     /// </summary>
     public static bool IsUnreachable(Exception exception) => Chain(exception).Any(e => e is SocketException or TimeoutException);
 
+    /// <summary>
+    /// True when a NATS server greets on <paramref name="natsUrl"/> (every server sends its <c>INFO</c> line to a new
+    /// connection before any authentication). A connect that failed while no server greets is an outage, however the
+    /// client worded it ("can not connect uris" carries no socket error): only a server that answers can have
+    /// refused the credentials.
+    /// </summary>
+    public static async Task<bool> ServerGreetsAsync(string natsUrl, CancellationToken cancellationToken)
+    {
+        var first = natsUrl.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        if (first is null || !Uri.TryCreate(first.Contains("://", StringComparison.Ordinal) ? first : $"nats://{first}", UriKind.Absolute, out var uri))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bound.CancelAfter(TimeSpan.FromSeconds(2));
+            using var client = new TcpClient();
+            await client.ConnectAsync(uri.Host, uri.Port > 0 ? uri.Port : 4222, bound.Token);
+            var buffer = new byte[5];
+            var read = 0;
+            var stream = client.GetStream();
+            while (read < buffer.Length)
+            {
+                var n = await stream.ReadAsync(buffer.AsMemory(read), bound.Token);
+                if (n == 0)
+                {
+                    return false;
+                }
+
+                read += n;
+            }
+
+            return System.Text.Encoding.ASCII.GetString(buffer) == "INFO ";
+        }
+        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Every exception of the chain as <c>Type: message</c>, outermost first (no secrets: NATS.Net never puts the JWT or seed in them).</summary>
     public static string Describe(Exception exception) =>
         string.Join(" <- ", Chain(exception).Select(e => $"{e.GetType().FullName}: {e.Message}"));

@@ -88,7 +88,8 @@ version.SetAction(_ =>
 async Task<int> RunAgentAsync(StateDirectory directory, Uri? sensorUrl, string suricataCommand, int statusSeconds, CancellationToken cancellationToken)
 {
     var launcher = new RavenXcope.SensorAgent.Supervision.Launcher(suricataCommand, loggerFactory.CreateLogger<RavenXcope.SensorAgent.Supervision.Launcher>());
-    await using var supervisor = new RavenXcope.SensorAgent.Supervision.Supervisor(launcher, loggerFactory.CreateLogger<RavenXcope.SensorAgent.Supervision.Supervisor>());
+    await using var supervisor = new RavenXcope.SensorAgent.Supervision.Supervisor(launcher, loggerFactory.CreateLogger<RavenXcope.SensorAgent.Supervision.Supervisor>(), directory.DesiredStateFile);
+    await supervisor.RestoreAsync();
     var control = new ControlLoop(directory, supervisor, loggerFactory.CreateLogger<ControlLoop>(), TimeSpan.FromSeconds(statusSeconds));
     return await new RunCommand(loggerFactory.CreateLogger<RunCommand>(), TimeProvider.System, control)
         .RunAsync(directory, sensorUrl, "running", cancellationToken);

@@ -17,7 +17,7 @@ public static partial class OperatorApi
     {
         var api = routes.MapGroup("/api/v1").WithTags("operator");
         api.MapPost("/api-keys", CreateApiKey).RequireApiKey(ApiKeyRole.Admin).WithName("CreateApiKey").Documented("Create an API key (shown once), optionally expiring", "invalid_role", "invalid_expiry", "tenant_not_found");
-        api.MapGet("/api-keys", ListApiKeys).RequireApiKey(ApiKeyRole.Admin).WithName("ListApiKeys").Documented("Keys that are not revoked, paged by id (never a secret); a tenant's admin sees its tenant's keys", "invalid_limit", "tenant_not_found");
+        api.MapGet("/api-keys", ListApiKeys).RequireApiKey(ApiKeyRole.Admin).WithName("ListApiKeys").Documented("Keys that are not revoked, paged by id (never a secret); a tenant's admin sees its tenant's keys", "invalid_limit", "invalid_cursor", "tenant_not_found");
         api.MapDelete("/api-keys/{keyId}", RevokeApiKey).RequireApiKey(ApiKeyRole.Admin).WithName("RevokeApiKey").Documented("Revoke a key: refused from the next request on, on every gateway", "invalid_key_id", "api_key_not_found");
         api.MapPost("/tenants", CreateTenant).RequireApiKey(ApiKeyRole.Admin).WithName("CreateTenant").Documented("Create a tenant (create-or-return)", "invalid_tenant_id", "invalid_name", "tenant_exists");
         api.MapGet("/tenants/{tenantId}", GetTenant).RequireApiKey(ApiKeyRole.Reader).WithName("GetTenant").Documented("A tenant and its NATS account", "tenant_not_found");
@@ -99,6 +99,11 @@ public static partial class OperatorApi
             return Problems.Of(400, "invalid_limit", "limit must be between 1 and 500");
         }
 
+        if (after is not null && !ApiKeyStore.IsKeyId(after))
+        {
+            return Problems.Of(400, "invalid_cursor", "after must be the nextCursor of a previous page (a key id)");
+        }
+
         var caller = http.Caller();
         if (tenantId is not null && (!caller.CanAccessTenant(tenantId) || await TenantMissing(tenantId, cluster, cancellationToken) is not null))
         {
@@ -117,9 +122,10 @@ public static partial class OperatorApi
             return Problems.Of(400, "invalid_key_id", "give the key id (the 12 characters after 'rxck_'), not the key itself");
         }
 
-        // One conditional update: a second revoke, another tenant's key and an unknown id all find no row (404).
+        // One conditional update: a second revoke, another tenant's key and an unknown id all find no row (404); an id
+        // not shaped like one never reaches SQL.
         var caller = http.Caller();
-        if (await store.RevokeAsync(keyId, caller.TenantId, cancellationToken) is not { } revoked)
+        if (!ApiKeyStore.IsKeyId(keyId) || await store.RevokeAsync(keyId, caller.TenantId, cancellationToken) is not { } revoked)
         {
             return Problems.Of(404, "api_key_not_found", "no API key has this id, or it is already revoked");
         }

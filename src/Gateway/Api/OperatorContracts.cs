@@ -61,11 +61,11 @@ public sealed record SensorResponse(
         s.CertificateNotAfter, s.RenewalGeneration, s.CreatedAt, s.UpdatedAt, s.LastHeartbeatAt,
         s.Host is { } h ? new HostResponse(h.Hostname, h.OsInfo, h.Architecture, h.AgentVersion, h.SensorIp, h.Interfaces.Count) : null,
         s.Suricata, s.LastStatusAt, s.Liveness,
-        [.. (s.RetiredIdentities ?? []).Select(r => new RetiredIdentityResponse(r.CertificateSerial, r.EnrolledAt, r.RevokedAt))]);
+        [.. (s.RetiredIdentities ?? []).Select(r => new RetiredIdentityResponse(r.CertificateSerial, r.CertificateIssuedAt, r.RevokedAt))]);
 }
 
 /// <summary>An identity the sensor had before it was revoked and enrolled again; its certificate and NATS user stay refused.</summary>
-public sealed record RetiredIdentityResponse(string CertificateSerial, DateTimeOffset EnrolledAt, DateTimeOffset RevokedAt);
+public sealed record RetiredIdentityResponse(string CertificateSerial, DateTimeOffset CertificateIssuedAt, DateTimeOffset RevokedAt);
 
 /// <summary>What the agent reported about its host.</summary>
 public sealed record HostResponse(string Hostname, string OsInfo, string Architecture, string AgentVersion, string? SensorIp, int InterfaceCount);

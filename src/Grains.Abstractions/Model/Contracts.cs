@@ -51,7 +51,7 @@ public sealed record SensorSnapshot(
 [GenerateSerializer, Immutable, Alias("RavenXcope.RetiredIdentitySnapshot")]
 public sealed record RetiredIdentitySnapshot(
     [property: Id(0)] string CertificateSerial,
-    [property: Id(1)] DateTimeOffset EnrolledAt,
+    [property: Id(1)] DateTimeOffset CertificateIssuedAt,
     [property: Id(2)] DateTimeOffset RevokedAt);
 
 /// <summary>What the agent reports about its host at enrollment.</summary>

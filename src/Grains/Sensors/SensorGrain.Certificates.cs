@@ -156,7 +156,7 @@ public sealed partial class SensorGrain
             S.RetiredIdentities.Add(new RetiredIdentity
             {
                 Serial = revoked.Serial,
-                EnrolledAt = revoked.NotBefore,
+                CertificateIssuedAt = revoked.IssuedAt ?? revoked.NotBefore,
                 RevokedAt = S.RevokedAt ?? S.UpdatedAt,
                 NatsUserPublicKey = S.NatsUserPublicKey,
             });
@@ -181,6 +181,7 @@ public sealed partial class SensorGrain
             NotBefore = issued.NotBefore,
             NotAfter = issued.NotAfter,
             CertificatePem = issued.CertificatePem,
+            IssuedAt = now,
         };
     }
 

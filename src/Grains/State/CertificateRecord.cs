@@ -24,4 +24,7 @@ public sealed class CertificateRecord
 
     /// <summary>Digest of the claim code it was enrolled with, for the first certificate.</summary>
     [Id(6)] public string? ClaimCodeDigest { get; set; }
+
+    /// <summary>When it was issued (its not-before is earlier, to allow for clock skew); null for older records.</summary>
+    [Id(7)] public DateTimeOffset? IssuedAt { get; set; }
 }

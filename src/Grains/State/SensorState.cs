@@ -78,7 +78,7 @@ public sealed class RetiredIdentity
     [Id(0)] public string Serial { get; set; } = string.Empty;
 
     /// <summary>When that certificate was issued.</summary>
-    [Id(1)] public DateTimeOffset EnrolledAt { get; set; }
+    [Id(1)] public DateTimeOffset CertificateIssuedAt { get; set; }
 
     /// <summary>When the sensor was revoked.</summary>
     [Id(2)] public DateTimeOffset RevokedAt { get; set; }

@@ -4,22 +4,42 @@ namespace RavenXcope.SensorAgent.Supervision;
 
 /// <summary>
 /// Holds the desired state of Suricata and drives the launcher towards it: commands change the desired
-/// state; a crash while it should run is restarted with backoff (1 s doubling to 60 s).
+/// state; a crash while it should run is restarted with backoff (1 s doubling to 60 s). The desired state is
+/// kept on disk (when a file is given), so that an agent restarted (a reboot, a service restart, an upgrade)
+/// starts Suricata again if it was meant to run, without waiting for an operator's command.
 /// </summary>
 public sealed partial class Supervisor : IAsyncDisposable
 {
     private readonly Launcher _launcher;
     private readonly ILogger<Supervisor> _logger;
+    private readonly string? _desiredFile;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private int _crashes;
 
-    /// <summary>Creates the supervisor.</summary>
-    public Supervisor(Launcher launcher, ILogger<Supervisor> logger)
+    /// <summary>Creates the supervisor; with <paramref name="desiredFile"/>, the desired state kept there is read back.</summary>
+    public Supervisor(Launcher launcher, ILogger<Supervisor> logger, string? desiredFile = null)
     {
         _launcher = launcher;
         _logger = logger;
+        _desiredFile = desiredFile;
         _launcher.Exited += OnExited;
+        if (desiredFile is not null && File.Exists(desiredFile) && File.ReadAllText(desiredFile).Trim() == "running")
+        {
+            Desired = "running";
+        }
+    }
+
+    /// <summary>Starts Suricata when the kept desired state says it should run (once, when the agent starts).</summary>
+    public async Task RestoreAsync()
+    {
+        if (Desired != "running" || _launcher.IsRunning)
+        {
+            return;
+        }
+
+        LogRestoring(_logger);
+        await ApplyAsync("start");
     }
 
     /// <summary>Raised when desired or observed state changes.</summary>
@@ -58,6 +78,7 @@ public sealed partial class Supervisor : IAsyncDisposable
                     return "failed";
             }
 
+            KeepDesired();
             Observed = _launcher.IsRunning ? "running" : "stopped";
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
@@ -82,6 +103,26 @@ public sealed partial class Supervisor : IAsyncDisposable
         await _launcher.StopAsync(TimeSpan.FromSeconds(10));
         _stopping.Dispose();
         _lock.Dispose();
+    }
+
+    private void KeepDesired()
+    {
+        if (_desiredFile is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!File.Exists(_desiredFile) || File.ReadAllText(_desiredFile).Trim() != Desired)
+            {
+                RavenXcope.Common.SecretFiles.WriteAtomically(_desiredFile, Desired + "\n", secret: false);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogKeepFailed(_logger, _desiredFile, e.Message);
+        }
     }
 
     private void OnExited(int exitCode)
@@ -124,6 +165,12 @@ public sealed partial class Supervisor : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Suricata crashed (exit code {ExitCode}); restarting in {DelaySeconds} s")]
     private static partial void LogRestarting(ILogger logger, int exitCode, double delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Suricata was running before the agent stopped; starting it again")]
+    private static partial void LogRestoring(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not keep the desired state in {File}: {Reason}; an agent restart will not know it")]
+    private static partial void LogKeepFailed(ILogger logger, string file, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Suricata could not be started: {Reason}")]
     private static partial void LogLaunchFailed(ILogger logger, string reason);

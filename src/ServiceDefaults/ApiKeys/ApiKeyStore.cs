@@ -20,6 +20,9 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, TimeProvider time)
     private const string Prefix = "rxck_";
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
 
+    /// <summary>True when <paramref name="text"/> has the shape of a key id this store makes (so it may reach SQL).</summary>
+    public static bool IsKeyId(string? text) => text is { Length: > 0 and <= 32 } && text.All(Alphabet.Contains);
+
     /// <summary>Creates a key (never expiring when <paramref name="expiresAt"/> is null); the returned text is the only copy of its secret.</summary>
     public async Task<(string ApiKey, ApiKeyIdentity Identity)> CreateAsync(ApiKeyRole role, string? tenantId, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default)
     {

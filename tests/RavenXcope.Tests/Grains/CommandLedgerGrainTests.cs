@@ -13,12 +13,7 @@ public sealed class CommandLedgerGrainTests(InMemoryClusterFixture fixture)
     public async Task A_command_whose_publication_failed_is_accepted_and_published_by_the_retry_timer(string failure)
     {
         var (sensor, _, _) = await fixture.RegisteredSensorAsync();
-        var (key, csr) = Csrs.EcP256();
-        using (key)
-        {
-            var code = (await sensor.CreateClaimCodeAsync(null)).Value!;
-            Assert.True((await fixture.Client.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(ClaimCodes.Digest(code.ClaimCode))).RedeemAsync(csr, InMemoryClusterFixture.Host)).IsSuccess);
-        }
+        await fixture.EnrollAsync(sensor);
 
         // NATS going away, or the operator's call cancelled mid-publish: either way the command is taken.
         fixture.Publisher.FailNext(failure == "nats" ? new NATS.Client.Core.NatsException("connection lost") : new OperationCanceledException());
@@ -45,12 +40,7 @@ public sealed class CommandLedgerGrainTests(InMemoryClusterFixture fixture)
     public async Task A_command_is_accepted_and_the_sensor_answers_while_the_publisher_waits_on_nats()
     {
         var (sensor, _, _) = await fixture.RegisteredSensorAsync();
-        var (key, csr) = Csrs.EcP256();
-        using (key)
-        {
-            var code = (await sensor.CreateClaimCodeAsync(null)).Value!;
-            Assert.True((await fixture.Client.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(ClaimCodes.Digest(code.ClaimCode))).RedeemAsync(csr, InMemoryClusterFixture.Host)).IsSuccess);
-        }
+        await fixture.EnrollAsync(sensor);
 
         var release = fixture.Publisher.Hold();
         try
@@ -79,12 +69,7 @@ public sealed class CommandLedgerGrainTests(InMemoryClusterFixture fixture)
     public async Task An_outcome_the_agent_reports_for_a_superseded_command_replaces_superseded_and_is_acknowledged()
     {
         var (sensor, _, _) = await fixture.RegisteredSensorAsync();
-        var (key, csr) = Csrs.EcP256();
-        using (key)
-        {
-            var code = (await sensor.CreateClaimCodeAsync(null)).Value!;
-            Assert.True((await fixture.Client.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(ClaimCodes.Digest(code.ClaimCode))).RedeemAsync(csr, InMemoryClusterFixture.Host)).IsSuccess);
-        }
+        await fixture.EnrollAsync(sensor);
 
         var start = (await sensor.SubmitCommandAsync(CommandType.Start, null, null)).Value!;
         await Eventually.WaitAsync(() => sensor.GetCommandAsync(start.CommandId), c => c?.Status == CommandStatus.Published, "the start to be published");

@@ -60,6 +60,19 @@ public sealed class InMemoryClusterFixture : IAsyncLifetime
         return (sensor, tenantId, sensorId);
     }
 
+    /// <summary>Enrolls <paramref name="sensor"/> with a new claim code and key; returns the certificate's serial.</summary>
+    public async Task<string> EnrollAsync(ISensorGrain sensor)
+    {
+        var code = (await sensor.CreateClaimCodeAsync(null)).Value!;
+        var (key, csr) = Csrs.EcP256();
+        using (key)
+        {
+            var issued = await Client.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(ClaimCodes.Digest(code.ClaimCode))).RedeemAsync(csr, Host);
+            Assert.True(issued.IsSuccess, issued.ErrorDetail);
+            return issued.Value!.Serial;
+        }
+    }
+
     private static InProcessTestCluster BuildCluster(TimeProvider time, CertificateAuthority authority, IFleetDirectory directory, ICommandPublisher publisher)
     {
         var builder = new InProcessTestClusterBuilder(1);

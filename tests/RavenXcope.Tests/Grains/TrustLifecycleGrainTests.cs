@@ -154,11 +154,11 @@ public sealed class TrustLifecycleGrainTests(InMemoryClusterFixture fixture)
     public async Task A_revoked_sensor_enrolls_again_with_a_new_code_as_a_new_identity_and_its_old_one_stays_refused()
     {
         var (sensor, _, _) = await fixture.RegisteredSensorAsync();
-        var first = await EnrollAsync(sensor);
+        var first = await fixture.EnrollAsync(sensor);
         Assert.True((await sensor.RevokeAsync()).IsSuccess);
         Assert.Equal("sensor_revoked", (await sensor.CheckCertificateAsync(first)).ErrorCode);
 
-        var second = await EnrollAsync(sensor);
+        var second = await fixture.EnrollAsync(sensor);
         Assert.NotEqual(first, second);
         var snapshot = (await sensor.GetAsync())!;
         Assert.Equal((SensorLifecycle.Enrolled, TrustState.Trusted, second), (snapshot.Lifecycle, snapshot.TrustState, snapshot.CertificateSerial));
@@ -174,17 +174,6 @@ public sealed class TrustLifecycleGrainTests(InMemoryClusterFixture fixture)
         }
     }
 
-    private async Task<string> EnrollAsync(ISensorGrain sensor)
-    {
-        var code = (await sensor.CreateClaimCodeAsync(null)).Value!;
-        var (key, csr) = Csrs.EcP256();
-        using (key)
-        {
-            var issued = await fixture.Client.GetGrain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(ClaimCodes.Digest(code.ClaimCode))).RedeemAsync(csr, InMemoryClusterFixture.Host);
-            Assert.True(issued.IsSuccess, issued.ErrorDetail);
-            return issued.Value!.Serial;
-        }
-    }
 
     [Fact]
     public async Task A_sensor_needs_its_tenant_and_its_state_survives_deactivation()

@@ -19,6 +19,13 @@ public sealed class ApiKeyTests(TrustStackFixture stack) : IClassFixture<TrustSt
             made.Add(await CreateKeyAsync(admin, new { role, tenantId }));
         }
 
+        // A cursor not shaped like a key id is refused before any SQL.
+        foreach (var bad in new[] { "%00", "a%0Ab", "ABC" })
+        {
+            using var refused = await admin.GetAsync(new Uri($"/api/v1/api-keys?after={bad}", UriKind.Relative));
+            Assert.Equal(("invalid_cursor", HttpStatusCode.BadRequest), (await refused.ProblemCodeAsync(), refused.StatusCode));
+        }
+
         var seen = new List<JsonElement>();
         string? cursor = null;
         do

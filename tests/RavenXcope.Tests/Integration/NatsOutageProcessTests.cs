@@ -26,7 +26,8 @@ public sealed class NatsOutageProcessTests
         await using var stack = await ProcessStack.StartAsync("nats_outage", withNats: true, new Dictionary<string, string> { ["BACKEND_SHARED_SECRET"] = secret });
         var api = stack.Api;
         await stack.CreateProvisionedTenantAsync("acme");
-        var kept = stack.RunAgent("agent-1", await stack.EnrolledSensorAsync("acme", "edge-1"));
+        var keptState = await stack.EnrolledSensorAsync("acme", "edge-1");
+        var kept = stack.RunAgent("agent-1", keptState);
         var revoked = stack.RunAgent("agent-2", await stack.EnrolledSensorAsync("acme", "edge-2"));
         await SensorAsync(api, "edge-1", s => s.GetProperty("liveness").GetString() == "online", "edge-1 online on both planes", kept);
         await SensorAsync(api, "edge-2", s => s.GetProperty("liveness").GetString() == "online", "edge-2 online on both planes", revoked);
@@ -56,7 +57,19 @@ public sealed class NatsOutageProcessTests
             Assert.Equal("Degraded", nats.GetProperty("status").GetString());
         }
 
-        await WaitHealthAsync(new HttpClient(), stack.SiloHealthUrl, "Degraded", "the silo's health to show NATS down");
+        using (var siloHealth = new HttpClient())
+        {
+            await WaitHealthAsync(siloHealth, stack.SiloHealthUrl, "Degraded", "the silo's health to show NATS down");
+        }
+
+        // A server that is away has refused nothing: the agent keeps its credentials through the outage.
+        await Eventually.WaitAsync(
+            () => Task.FromResult(kept.Output.Contains("NATS unreachable", StringComparison.Ordinal)),
+            t => t,
+            $"the agent to try NATS again and find it away (agent:\n{kept.Output})",
+            TimeSpan.FromSeconds(60));
+        Assert.True(File.Exists(Path.Combine(keptState, "nats.creds")), $"the agent dropped its credentials while NATS was away:\n{kept.Output}");
+        Assert.DoesNotContain("NATS refused", kept.Output, StringComparison.Ordinal);
         await stack.StartNatsAsync();
         await Eventually.WaitAsync(
             async () => (await (await api.GetAsync(new Uri($"/api/v1/tenants/acme/sensors/edge-1/commands/{commandId}", UriKind.Relative))).JsonAsync()).GetProperty("status").GetString(),

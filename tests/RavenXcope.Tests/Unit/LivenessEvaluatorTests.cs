@@ -35,9 +35,14 @@ public sealed class LivenessEvaluatorTests
         Assert.Equal("online", LivenessEvaluator.Evaluate(SensorLifecycle.Enrolled, Now.AddSeconds(-5), status, natsExpected: false, Now, Interval));
     }
 
-    [Fact]
-    public void Status_messages_alone_keep_a_sensor_online() =>
-        Assert.Equal("online", LivenessEvaluator.Evaluate(SensorLifecycle.Enrolled, Now.AddSeconds(-200), Now.AddSeconds(-1), natsExpected: true, Now, Interval));
+    [Theory]
+    [InlineData(null)]
+    [InlineData(200)]
+    public void Status_messages_without_heartbeats_are_degraded(int? heartbeatSilentSeconds)
+    {
+        DateTimeOffset? beat = heartbeatSilentSeconds is { } s ? Now.AddSeconds(-s) : null;
+        Assert.Equal("degraded", LivenessEvaluator.Evaluate(SensorLifecycle.Enrolled, beat, Now.AddSeconds(-1), natsExpected: true, Now, Interval));
+    }
 
     [Theory]
     [InlineData(SensorLifecycle.Disabled, "disabled")]

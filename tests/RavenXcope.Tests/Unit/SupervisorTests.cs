@@ -49,4 +49,43 @@ public sealed class SupervisorTests
         Assert.NotEqual("running", supervisor.Observed);
         File.Delete(starts);
     }
+
+    [Fact]
+    public async Task A_restarted_agent_starts_suricata_again_when_it_was_meant_to_run_and_not_when_it_was_stopped()
+    {
+        var pidFile = Path.Combine(Path.GetTempPath(), $"rxc-standin-{Guid.NewGuid():N}.pid");
+        var desired = Path.Combine(Path.GetTempPath(), $"rxc-desired-{Guid.NewGuid():N}");
+        Launcher NewLauncher() => new($"env RXC_STANDIN_PIDFILE={pidFile} {StandIn}", NullLogger<Launcher>.Instance);
+        try
+        {
+            await using (var first = new Supervisor(NewLauncher(), NullLogger<Supervisor>.Instance, desired))
+            {
+                await first.RestoreAsync();
+                Assert.False(File.Exists(pidFile), "nothing was meant to run yet");
+                Assert.Equal("done", await first.ApplyAsync("start"));
+                await Eventually.WaitAsync(() => Task.FromResult(File.Exists(pidFile)), "the stand-in to run");
+            }
+
+            // The agent stopped (its Suricata with it): the next agent starts it again.
+            Assert.False(File.Exists(pidFile), "stopping the agent stops Suricata");
+            await using (var second = new Supervisor(NewLauncher(), NullLogger<Supervisor>.Instance, desired))
+            {
+                Assert.Equal("running", second.Desired);
+                await second.RestoreAsync();
+                Assert.Equal("running", second.Observed);
+                await Eventually.WaitAsync(() => Task.FromResult(File.Exists(pidFile)), "the stand-in to run again after the agent's restart");
+                Assert.Equal("done", await second.ApplyAsync("stop"));
+            }
+
+            await using (var third = new Supervisor(NewLauncher(), NullLogger<Supervisor>.Instance, desired))
+            {
+                await third.RestoreAsync();
+                Assert.Equal(("stopped", "stopped"), (third.Desired, third.Observed));
+            }
+        }
+        finally
+        {
+            File.Delete(desired);
+        }
+    }
 }
