@@ -296,7 +296,8 @@ These values are also in .data/up.env (KEY=value). Onboard a sensor host:
   curl -H "\$AUTH" -H "\$JSON" -d '{"sensorId":"edge-1","name":"Edge 1"}' \$GATEWAY_URL/api/v1/tenants/acme/sensors
   curl -H "\$AUTH" -X POST \$GATEWAY_URL/api/v1/tenants/acme/sensors/edge-1/claim-codes
   \$SENSOR_BIN enroll --code <claimCode> --url \$ENROLL_URL --ca-file \$CA_FILE --state-dir .data/sensors/edge-1
-  \$SENSOR_BIN run --state-dir .data/sensors/edge-1
+  \$SENSOR_BIN run --state-dir .data/sensors/edge-1 --suricata-command "\$PWD/tests/standin/suricata-standin.sh"
+  (the stand-in runs where Suricata is not installed; on a sensor host leave --suricata-command out)
 Stop with scripts/down.sh.
 SUMMARY
 }
