@@ -63,6 +63,22 @@ public sealed partial class StatusReporter(
     {
         var pending = ledger.Pending();
         byte[] body = Build(facts(), pending);
+
+        // With nothing to confirm there is nothing to wait for: a plain publish, no reply for the bridge to send.
+        if (pending.Length == 0)
+        {
+            try
+            {
+                await connection.PublishAsync(subject, body, cancellationToken: cancellationToken);
+            }
+            catch (Exception e) when (e is NatsException or ObjectDisposedException)
+            {
+                LogPublishFailed(logger, e.GetType().Name);
+            }
+
+            return 0;
+        }
+
         // A request on a connection that is failing may wait on its publish, not only on the reply: bounded too.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(replyTimeout + replyTimeout + TimeSpan.FromSeconds(1));
@@ -117,4 +133,7 @@ public sealed partial class StatusReporter(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The control plane confirmed {Confirmed} outcomes; {Remaining} still unconfirmed")]
     private static partial void LogConfirmedAgain(ILogger logger, int confirmed, int remaining);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Status not sent ({Reason}); the next one follows on the timer")]
+    private static partial void LogPublishFailed(ILogger logger, string reason);
 }

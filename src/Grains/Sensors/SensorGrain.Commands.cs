@@ -132,10 +132,10 @@ public sealed partial class SensorGrain
         _lastStatusAt = time.GetUtcNow();
         _suricataReported = status.Observed;
         var changed = false;
-        var recorded = new List<string>();
+        List<string>? recorded = null; // most status messages carry no outcome: nothing allocated for them
         foreach (var (id, reported) in Outcomes(status))
         {
-            recorded.Add(id);
+            (recorded ??= []).Add(id);
             if (S.Commands.FirstOrDefault(c => c.Id == id) is not { } command)
             {
                 continue;
@@ -181,7 +181,7 @@ public sealed partial class SensorGrain
         }
 
         // Stored (or nothing to store): the agent may forget these outcomes.
-        return [.. recorded.Distinct(StringComparer.Ordinal)];
+        return recorded is null ? [] : [.. recorded.Distinct(StringComparer.Ordinal)];
     }
 
     // The latest outcome, then the ones the agent has not had confirmed. Applying one twice changes nothing:
