@@ -8,6 +8,9 @@ namespace RavenXcope.Grains.Sensors;
 /// <summary>Enrollment, renewal and the per-request certificate check.</summary>
 public sealed partial class SensorGrain
 {
+    // The refusal code the last refused heartbeat recorded in the audit chain; cleared by an accepted one.
+    private string? _heartbeatRefusalRecorded;
+
     /// <inheritdoc />
     public async Task<Result<IssuedCertificate>> EnrollAsync(string csrPem, string claimCodeDigest, HostMetadata host, CancellationToken cancellationToken = default)
     {
@@ -79,14 +82,18 @@ public sealed partial class SensorGrain
             : new Refusal(RefusalCodes.CertificateNotCurrent, "no such sensor");
         if (refusal is not null)
         {
-            if (S.Exists)
+            // Recorded once per run of the same refusal: a disabled sensor's agent asks every heartbeat interval,
+            // and the chain is for changes and refusals, not for each repetition of one.
+            if (S.Exists && _heartbeatRefusalRecorded != refusal.Code)
             {
+                _heartbeatRefusalRecorded = refusal.Code;
                 AuditInBackground("sensor.heartbeat", "refused", refusal.Code, SelfActor);
             }
 
             return Task.FromResult(Result<HeartbeatReply>.Fail(refusal.Code, refusal.Detail));
         }
 
+        _heartbeatRefusalRecorded = null;
         _lastHeartbeatAt = now;
 
         // The reminder moves trust at its thresholds; a heartbeat that arrives first answers with the new state and

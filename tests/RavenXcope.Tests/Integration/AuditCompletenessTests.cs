@@ -64,6 +64,13 @@ public sealed class AuditCompletenessTests
             using var user = KeyPair.CreatePair(PrefixByte.User);
             using var refused = await sensor.PostJsonAsync("/sensor/v1/nats-credentials", new { userPublicKey = user.GetPublicKey() });
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+
+            // An agent repeats its heartbeat while disabled: the refusal is one entry, not one per heartbeat.
+            for (var i = 0; i < 3; i++)
+            {
+                using var beat = await sensor.PostJsonAsync("/sensor/v1/heartbeat", new { agentState = "running" });
+                Assert.Equal(HttpStatusCode.Forbidden, beat.StatusCode);
+            }
         }
 
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync(new Uri("/api/v1/tenants/acme/sensors/edge-1/enable", UriKind.Relative), null)).StatusCode);
@@ -86,6 +93,7 @@ public sealed class AuditCompletenessTests
             [("sensor.disable", "done")] = 1,
             [("nats_user.revoke", "done")] = 2,
             [("nats_credentials.issue", "refused")] = 1,
+            [("sensor.heartbeat", "refused")] = 1,
             [("sensor.enable", "done")] = 1,
             [("control_credentials.issue", "done")] = 1,
         };
