@@ -20,7 +20,7 @@ public sealed partial class AuditTrail(IGrainFactory grains, TimeProvider time, 
     public const int Capacity = 10_000;
 
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
-    private readonly Channel<(string TenantId, AuditEvent Entry)> _queue = Channel.CreateBounded<(string, AuditEvent)>(
+    private readonly Channel<(string TenantId, AuditEvent Entry, bool Late)> _queue = Channel.CreateBounded<(string, AuditEvent, bool)>(
         new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
 
     /// <summary>Appends now; on a transient failure keeps the entry for a retry (or logs it as lost).</summary>
@@ -40,7 +40,7 @@ public sealed partial class AuditTrail(IGrainFactory grains, TimeProvider time, 
     /// <summary>For callers that must not wait (a call that interleaves and never awaits): appended in the background.</summary>
     public void Record(string tenantId, AuditEvent entry)
     {
-        if (!_queue.Writer.TryWrite((tenantId, entry)))
+        if (!_queue.Writer.TryWrite((tenantId, entry, false)))
         {
             LogLost(logger, tenantId, entry.Action, entry.Subject, "the retry queue is full");
         }
@@ -64,13 +64,12 @@ public sealed partial class AuditTrail(IGrainFactory grains, TimeProvider time, 
             {
                 _queue.Reader.TryPeek(out var next);
                 var backoff = TimeSpan.FromSeconds(1);
-                var attempts = 0;
                 while (true)
                 {
                     try
                     {
                         await grains.GetGrain<IAuditGrain>(Identifiers.AuditKey(next.TenantId)).AppendAsync(next.Entry, stoppingToken);
-                        if (attempts > 0)
+                        if (next.Late)
                         {
                             LogRecordedLate(logger, next.TenantId, next.Entry.Action);
                         }
@@ -79,9 +78,9 @@ public sealed partial class AuditTrail(IGrainFactory grains, TimeProvider time, 
                     }
                     catch (Exception e) when (IsTransient(e) && !stoppingToken.IsCancellationRequested)
                     {
-                        if (attempts++ == 0)
+                        if (!next.Late)
                         {
-                            next = (next.TenantId, Late(next.Entry));
+                            next = (next.TenantId, Late(next.Entry), true);
                         }
 
                         await Task.Delay(backoff, time, stoppingToken);
@@ -108,7 +107,7 @@ public sealed partial class AuditTrail(IGrainFactory grains, TimeProvider time, 
 
     private bool Enqueue(string tenantId, AuditEvent entry)
     {
-        if (_queue.Writer.TryWrite((tenantId, Late(entry))))
+        if (_queue.Writer.TryWrite((tenantId, Late(entry), true)))
         {
             return true;
         }
@@ -118,9 +117,7 @@ public sealed partial class AuditTrail(IGrainFactory grains, TimeProvider time, 
     }
 
     private AuditEvent Late(AuditEvent entry) =>
-        entry.Detail?.Contains("recorded after a retry", StringComparison.Ordinal) == true
-            ? entry
-            : entry with { Detail = $"{entry.Detail}{(string.IsNullOrEmpty(entry.Detail) ? string.Empty : "; ")}occurred {time.GetUtcNow():O}, recorded after a retry" };
+        entry with { Detail = $"{entry.Detail}{(string.IsNullOrEmpty(entry.Detail) ? string.Empty : "; ")}occurred {time.GetUtcNow():O}, recorded after a retry" };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Audit entry for tenant {TenantId} ({Action}) could not be written ({Reason}): {Disposition}")]
     private static partial void LogAuditDeferred(ILogger logger, string tenantId, string action, string reason, string disposition);
