@@ -168,11 +168,7 @@ public sealed class AgentRecoveryEndToEndTests(Xunit.Abstractions.ITestOutputHel
     }
 
     private static Task CommandDoneAsync(HttpClient api, string sensorId, string commandId, ServiceProcess agent, TimeSpan timeout) =>
-        Eventually.WaitAsync(
-            async () => (await (await api.GetAsync(new Uri($"/api/v1/tenants/acme/sensors/{sensorId}/commands/{commandId}", UriKind.Relative))).JsonAsync()).GetProperty("status").GetString(),
-            s => s == "done",
-            $"command {commandId} to be done (agent:\n{agent.Output})",
-            timeout);
+        ProcessEndToEndTests.CommandStatusAsync(api, commandId, "done", agent, timeout, sensorId);
 
     private static int Count(string text, string what)
     {

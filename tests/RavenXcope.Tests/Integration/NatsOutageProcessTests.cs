@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 
@@ -29,8 +28,8 @@ public sealed class NatsOutageProcessTests
         var keptState = await stack.EnrolledSensorAsync("acme", "edge-1");
         var kept = stack.RunAgent("agent-1", keptState);
         var revoked = stack.RunAgent("agent-2", await stack.EnrolledSensorAsync("acme", "edge-2"));
-        await SensorAsync(api, "edge-1", s => s.GetProperty("liveness").GetString() == "online", "edge-1 online on both planes", kept);
-        await SensorAsync(api, "edge-2", s => s.GetProperty("liveness").GetString() == "online", "edge-2 online on both planes", revoked);
+        await ProcessEndToEndTests.SensorAsync(api, s => s.GetProperty("liveness").GetString() == "online", "edge-1 online on both planes", kept, TimeSpan.FromSeconds(90));
+        await ProcessEndToEndTests.SensorAsync(api, s => s.GetProperty("liveness").GetString() == "online", "edge-2 online on both planes", revoked, TimeSpan.FromSeconds(90), "edge-2");
 
         var control = await ControlCredsAsync(stack, secret);
         await stack.StopNatsAsync();
@@ -71,11 +70,7 @@ public sealed class NatsOutageProcessTests
         Assert.True(File.Exists(Path.Combine(keptState, "nats.creds")), $"the agent dropped its credentials while NATS was away:\n{kept.Output}");
         Assert.DoesNotContain("NATS refused", kept.Output, StringComparison.Ordinal);
         await stack.StartNatsAsync();
-        await Eventually.WaitAsync(
-            async () => (await (await api.GetAsync(new Uri($"/api/v1/tenants/acme/sensors/edge-1/commands/{commandId}", UriKind.Relative))).JsonAsync()).GetProperty("status").GetString(),
-            s => s == "done",
-            $"the command accepted during the outage to be done (agent:\n{kept.Output})",
-            TimeSpan.FromSeconds(90));
+        await ProcessEndToEndTests.CommandStatusAsync(api, commandId, "done", kept, TimeSpan.FromSeconds(90));
         await Eventually.WaitAsync(() => ConsumerExistsAsync(stack, control, "cmd-acme-edge-2"), exists => !exists, "the revoked sensor's consumer to be deleted", TimeSpan.FromSeconds(60));
         Assert.True(await ConsumerExistsAsync(stack, control, "cmd-acme-edge-1"));
         await WaitHealthAsync(stack.Api, "/healthz", "Healthy", "the gateway's health to show NATS back");
@@ -119,10 +114,4 @@ public sealed class NatsOutageProcessTests
         }
     }
 
-    private static Task<JsonElement> SensorAsync(HttpClient api, string sensorId, Func<JsonElement, bool> condition, string what, ServiceProcess agent) =>
-        Eventually.WaitAsync(
-            async () => await (await api.GetAsync(new Uri($"/api/v1/tenants/acme/sensors/{sensorId}", UriKind.Relative))).JsonAsync(),
-            condition,
-            $"{what} (agent output:\n{agent.Output})",
-            TimeSpan.FromSeconds(90));
 }

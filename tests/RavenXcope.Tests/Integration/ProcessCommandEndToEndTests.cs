@@ -39,21 +39,15 @@ public sealed class ProcessCommandEndToEndTests
         await Eventually.WaitAsync(() => Task.FromResult(File.Exists(pidFile)), $"the stand-in Suricata to run (agent:\n{running.Output})", TimeSpan.FromSeconds(60));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(stateDir, "nats.creds")));
         await ProcessEndToEndTests.SensorAsync(api, s => s.GetProperty("suricata").GetString() == "running", "the grain to show Suricata running", running);
-        await CommandStatusAsync(api, start, "done", running);
+        await ProcessEndToEndTests.CommandStatusAsync(api, start, "done", running);
 
         using var stopResponse = await api.PostAsJsonAsync("/api/v1/tenants/acme/sensors/edge-1/commands", new { type = "stop" });
         var stop = (await stopResponse.JsonAsync()).GetProperty("commandId").GetString()!;
         await Eventually.WaitAsync(() => Task.FromResult(!File.Exists(pidFile)), $"the stand-in to exit (agent:\n{running.Output})");
-        await CommandStatusAsync(api, stop, "done", running);
+        await ProcessEndToEndTests.CommandStatusAsync(api, stop, "done", running);
         await ProcessEndToEndTests.SensorAsync(api, s => s.GetProperty("suricata").GetString() == "stopped", "the grain to show Suricata stopped", running);
 
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsync(new Uri("/api/v1/tenants/acme/sensors/edge-1/revoke", UriKind.Relative), null)).StatusCode);
         Assert.Equal(7, await running.WaitForExitAsync(TimeSpan.FromSeconds(60)));
     }
-
-    private static Task CommandStatusAsync(HttpClient api, string commandId, string status, ServiceProcess agent) =>
-        Eventually.WaitAsync(
-            async () => (await (await api.GetAsync(new Uri($"/api/v1/tenants/acme/sensors/edge-1/commands/{commandId}", UriKind.Relative))).JsonAsync()).GetProperty("status").GetString(),
-            s => s == status,
-            $"command {commandId} to be {status} (agent:\n{agent.Output})");
 }

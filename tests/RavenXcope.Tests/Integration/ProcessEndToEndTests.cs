@@ -75,11 +75,19 @@ public sealed class ProcessEndToEndTests
         Assert.Contains("enrollment_refused", againOutput, StringComparison.Ordinal);
     }
 
-    /// <summary>Polls the sensor's detail until <paramref name="condition"/> holds.</summary>
-    internal static Task<JsonElement> SensorAsync(HttpClient api, Func<JsonElement, bool> condition, string what, ServiceProcess agent, TimeSpan? timeout = null) =>
+    /// <summary>Polls the detail of tenant acme's <paramref name="sensorId"/> until <paramref name="condition"/> holds.</summary>
+    internal static Task<JsonElement> SensorAsync(HttpClient api, Func<JsonElement, bool> condition, string what, ServiceProcess agent, TimeSpan? timeout = null, string sensorId = "edge-1") =>
         Eventually.WaitAsync(
-            async () => await (await api.GetAsync(new Uri("/api/v1/tenants/acme/sensors/edge-1", UriKind.Relative))).JsonAsync(),
+            async () => await (await api.GetAsync(new Uri($"/api/v1/tenants/acme/sensors/{sensorId}", UriKind.Relative))).JsonAsync(),
             condition,
             $"{what} (agent output:\n{agent.Output})",
             timeout ?? TimeSpan.FromSeconds(60));
+
+    /// <summary>Polls a command of tenant acme's <paramref name="sensorId"/> until it has <paramref name="status"/>.</summary>
+    internal static Task CommandStatusAsync(HttpClient api, string commandId, string status, ServiceProcess agent, TimeSpan? timeout = null, string sensorId = "edge-1") =>
+        Eventually.WaitAsync(
+            async () => (await (await api.GetAsync(new Uri($"/api/v1/tenants/acme/sensors/{sensorId}/commands/{commandId}", UriKind.Relative))).JsonAsync()).GetProperty("status").GetString(),
+            s => s == status,
+            $"command {commandId} of {sensorId} to be {status} (agent:\n{agent.Output})",
+            timeout ?? TimeSpan.FromSeconds(30));
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 
 namespace RavenXcope.Tests.Integration;
 
@@ -16,7 +15,7 @@ public sealed class ReenrollProcessTests
         await stack.CreateProvisionedTenantAsync("acme");
         var oldState = await stack.EnrolledSensorAsync("acme", "edge-1");
         var oldAgent = stack.RunAgent("agent-old", oldState);
-        var before = await SensorAsync(api, s => s.GetProperty("liveness").GetString() == "online", "the first identity online", oldAgent);
+        var before = await ProcessEndToEndTests.SensorAsync(api, s => s.GetProperty("liveness").GetString() == "online", "the first identity online", oldAgent, TimeSpan.FromSeconds(90));
         var oldSerial = before.GetProperty("certificateSerial").GetString()!;
 
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsync(new Uri("/api/v1/tenants/acme/sensors/edge-1/revoke", UriKind.Relative), null)).StatusCode);
@@ -30,7 +29,7 @@ public sealed class ReenrollProcessTests
         var (exit, output) = await ServiceProcess.RunAsync(ProcessStack.Agent, ["enroll", "--code", code, "--url", stack.EnrollUrl, "--ca-file", stack.CaFile, "--state-dir", newState], new Dictionary<string, string>());
         Assert.True(exit == 0, output);
         var newAgent = stack.RunAgent("agent-new", newState);
-        var after = await SensorAsync(api, s => s.GetProperty("liveness").GetString() == "online", "the new identity online on both planes", newAgent);
+        var after = await ProcessEndToEndTests.SensorAsync(api, s => s.GetProperty("liveness").GetString() == "online", "the new identity online on both planes", newAgent, TimeSpan.FromSeconds(90));
         Assert.Equal("enrolled", after.GetProperty("lifecycle").GetString());
         Assert.NotEqual(oldSerial, after.GetProperty("certificateSerial").GetString());
         var retired = Assert.Single(after.GetProperty("previousIdentities").EnumerateArray());
@@ -38,21 +37,10 @@ public sealed class ReenrollProcessTests
 
         using var started = await api.PostAsJsonAsync("/api/v1/tenants/acme/sensors/edge-1/commands", new { type = "start" });
         var commandId = (await started.JsonAsync()).GetProperty("commandId").GetString()!;
-        await Eventually.WaitAsync(
-            async () => (await (await api.GetAsync(new Uri($"/api/v1/tenants/acme/sensors/edge-1/commands/{commandId}", UriKind.Relative))).JsonAsync()).GetProperty("status").GetString(),
-            s => s == "done",
-            $"a command to the new identity to be done (agent:\n{newAgent.Output})",
-            TimeSpan.FromSeconds(60));
+        await ProcessEndToEndTests.CommandStatusAsync(api, commandId, "done", newAgent, TimeSpan.FromSeconds(60));
 
         // The old identity, started again, is told it is revoked.
         var oldAgain = stack.RunAgent("agent-old-again", oldState);
         Assert.Equal(7, await oldAgain.WaitForExitAsync(TimeSpan.FromSeconds(60)));
     }
-
-    private static Task<JsonElement> SensorAsync(HttpClient api, Func<JsonElement, bool> condition, string what, ServiceProcess agent) =>
-        Eventually.WaitAsync(
-            async () => await (await api.GetAsync(new Uri("/api/v1/tenants/acme/sensors/edge-1", UriKind.Relative))).JsonAsync(),
-            condition,
-            $"{what} (agent output:\n{agent.Output})",
-            TimeSpan.FromSeconds(90));
 }
