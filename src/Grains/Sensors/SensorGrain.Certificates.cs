@@ -8,8 +8,6 @@ namespace RavenXcope.Grains.Sensors;
 /// <summary>Enrollment, renewal and the per-request certificate check.</summary>
 public sealed partial class SensorGrain
 {
-    // The refusal code the last refused heartbeat recorded in the audit chain; cleared by an accepted one.
-    private string? _heartbeatRefusalRecorded;
 
     /// <inheritdoc />
     public async Task<Result<IssuedCertificate>> EnrollAsync(string csrPem, string claimCodeDigest, HostMetadata host, CancellationToken cancellationToken = default)
@@ -82,18 +80,15 @@ public sealed partial class SensorGrain
             : new Refusal(RefusalCodes.CertificateNotCurrent, "no such sensor");
         if (refusal is not null)
         {
-            // Recorded once per run of the same refusal: a disabled sensor's agent asks every heartbeat interval,
-            // and the chain is for changes and refusals, not for each repetition of one.
-            if (S.Exists && _heartbeatRefusalRecorded != refusal.Code)
+            if (S.Exists && FirstOfRefusals("sensor.heartbeat", refusal.Code))
             {
-                _heartbeatRefusalRecorded = refusal.Code;
                 AuditInBackground("sensor.heartbeat", "refused", refusal.Code, SelfActor);
             }
 
             return Task.FromResult(Result<HeartbeatReply>.Fail(refusal.Code, refusal.Detail));
         }
 
-        _heartbeatRefusalRecorded = null;
+        _refusalsRecorded.Remove("sensor.heartbeat");
         _lastHeartbeatAt = now;
 
         // The reminder moves trust at its thresholds; a heartbeat that arrives first answers with the new state and
@@ -122,7 +117,7 @@ public sealed partial class SensorGrain
         refusal ??= SensorLifecycleMachine.Renew(S.Lifecycle).Refusal;
         if (refusal is not null)
         {
-            if (S.Exists)
+            if (S.Exists && FirstOfRefusals("certificate.renew", refusal.Code))
             {
                 await AuditAsync("certificate.renew", "refused", refusal.Code, cancellationToken, SelfActor);
             }
@@ -146,6 +141,7 @@ public sealed partial class SensorGrain
         S.PreviousAcceptedUntil = now + policy.RenewalOverlap;
         S.Current = record;
         S.UpdatedAt = now;
+        _refusalsRecorded.Remove("certificate.renew");
         await PersistAsync(cancellationToken);
         LogRenewed(logger, S.TenantId, S.SensorId, record.Serial, record.NotAfter);
         await AuditAsync("certificate.renew", "done", $"certificate {record.Serial}", cancellationToken, SelfActor);

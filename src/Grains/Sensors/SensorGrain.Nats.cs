@@ -21,7 +21,7 @@ public sealed partial class SensorGrain
 
         if (refusal is not null)
         {
-            if (S.Exists)
+            if (S.Exists && FirstOfRefusals("nats_credentials.issue", refusal.Code))
             {
                 await AuditAsync("nats_credentials.issue", "refused", refusal.Code, cancellationToken, SelfActor);
             }
@@ -29,6 +29,7 @@ public sealed partial class SensorGrain
             return Result<SensorNatsCredentials>.Fail(refusal.Code, refusal.Detail);
         }
 
+        _refusalsRecorded.Remove("nats_credentials.issue");
         var issued = await Tenant.IssueSensorUserAsync(S.SensorId, userPublicKey, cancellationToken);
         if (issued.IsSuccess && (S.NatsUserPublicKey != userPublicKey || S.NatsUserIssuedAt is null))
         {

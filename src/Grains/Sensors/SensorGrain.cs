@@ -23,6 +23,9 @@ public sealed partial class SensorGrain(
 {
     private DateTimeOffset? _lastHeartbeatAt;
 
+    // The refusal each agent request last recorded in the audit chain (see FirstOfRefusals); memory only.
+    private readonly Dictionary<string, string> _refusalsRecorded = new(StringComparer.Ordinal);
+
     private SensorState S => state.State;
 
     /// <inheritdoc />
@@ -200,6 +203,22 @@ public sealed partial class SensorGrain(
         audit.Record(S.TenantId, new AuditEvent(actor ?? AuditActor.Current, action, $"sensor:{S.SensorId}", outcome, detail));
 
     private string SelfActor => $"sensor:{S.SensorId}";
+
+    /// <summary>
+    /// True for the first of a run of the same refusal of an agent's request (heartbeat, renewal, NATS credentials):
+    /// a disabled sensor's agent asks again at every interval, and the chain records the refusal, not each repetition.
+    /// An accepted request ends the run (the caller removes its entry).
+    /// </summary>
+    private bool FirstOfRefusals(string action, string code)
+    {
+        if (_refusalsRecorded.TryGetValue(action, out var recorded) && recorded == code)
+        {
+            return false;
+        }
+
+        _refusalsRecorded[action] = code;
+        return true;
+    }
 
     /// <summary>Re-evaluates trust, writes the state, updates the read model and the trust reminder.</summary>
     private async Task PersistAsync(CancellationToken cancellationToken)

@@ -62,12 +62,11 @@ public sealed class AuditCompletenessTests
         using (var sensor = TrustClient.Sensor(stack.Gateway, certificatePem, key))
         {
             using var user = KeyPair.CreatePair(PrefixByte.User);
-            using var refused = await sensor.PostJsonAsync("/sensor/v1/nats-credentials", new { userPublicKey = user.GetPublicKey() });
-            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-
-            // An agent repeats its heartbeat while disabled: the refusal is one entry, not one per heartbeat.
+            // An agent repeats its requests while disabled: each refusal is one entry, not one per repetition.
             for (var i = 0; i < 3; i++)
             {
+                using var refused = await sensor.PostJsonAsync("/sensor/v1/nats-credentials", new { userPublicKey = user.GetPublicKey() });
+                Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
                 using var beat = await sensor.PostJsonAsync("/sensor/v1/heartbeat", new { agentState = "running" });
                 Assert.Equal(HttpStatusCode.Forbidden, beat.StatusCode);
             }
