@@ -74,7 +74,7 @@ public sealed class StatusReporterNatsTests
 
         lock (seen)
         {
-            Assert.Equal(3, seen.Count);
+            Assert.True(seen.Count == 3, $"expected 3 status messages, the responder saw {seen.Count}: {string.Join(" | ", seen.Select(ids => string.Join(",", ids)))}");
             Assert.All(seen.Take(2), ids => Assert.Equal(Enumerable.Range(1, 12).Select(i => $"cmd_{i}"), ids));
             Assert.Equal(["cmd_12", "cmd_13"], seen[2]);
         }
