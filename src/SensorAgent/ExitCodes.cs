@@ -1,3 +1,5 @@
+using RavenXcope.Agent;
+
 namespace RavenXcope.SensorAgent;
 
 /// <summary>The agent's exit codes, one per failure mode (documented in the README).</summary>
@@ -26,4 +28,23 @@ public static class ExitCodes
 
     /// <summary>The sensor was revoked: the agent stops; enroll again with a new claim code.</summary>
     public const int Revoked = 7;
+
+    /// <summary>The exit code of an enrollment.</summary>
+    public static int Of(EnrollOutcome outcome) => outcome switch
+    {
+        EnrollOutcome.Enrolled or EnrollOutcome.AlreadyEnrolled => Ok,
+        EnrollOutcome.BadCaFile => Usage,
+        EnrollOutcome.LocalError => LocalError,
+        EnrollOutcome.Unreachable => Unreachable,
+        EnrollOutcome.Refused => Refused,
+        _ => ServerError,
+    };
+
+    /// <summary>The exit code of a run.</summary>
+    public static int Of(AgentExit exit) => exit switch
+    {
+        AgentExit.Revoked => Revoked,
+        AgentExit.NotEnrolled => NotEnrolled,
+        _ => Ok,
+    };
 }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using RavenXcope.Agent;
+using RavenXcope.Agent.Supervision;
 using RavenXcope.SensorAgent;
 
 using var loggerFactory = LoggerFactory.Create(logging => logging
@@ -30,8 +32,7 @@ enroll.SetAction((result, cancellationToken) =>
         return Task.FromResult(ExitCodes.Usage);
     }
 
-    return new EnrollCommand(loggerFactory.CreateLogger<EnrollCommand>())
-        .RunAsync(result.GetValue(codeOption)!, url, result.GetValue(caFileOption), new StateDirectory(result.GetValue(stateDirOption)!), cancellationToken);
+    return EnrollAsync(result.GetValue(codeOption)!, url, result.GetValue(caFileOption), new StateDirectory(result.GetValue(stateDirOption)!), cancellationToken);
 });
 
 var sensorUrlOption = new Option<string?>("--sensor-url") { Description = "Override the mTLS sensor API URL recorded at enrollment." };
@@ -47,9 +48,13 @@ var statusIntervalOption = new Option<int>("--status-interval")
     Description = "Seconds between status messages when nothing changes.",
     DefaultValueFactory = _ => 10,
 };
+var tlsNameOption = new Option<string?>("--tls-server-name")
+{
+    Description = "The gateway's DNS name in its certificate, when the sensor URL is an IP address: names the server for TLS, so that a reconnect resumes the TLS session.",
+};
 var run = new Command("run", "Heartbeat and renew over mTLS, take commands over NATS and supervise Suricata, until stopped (SIGTERM) or revoked.")
 {
-    stateDirOption, sensorUrlOption, suricataOption, statusIntervalOption,
+    stateDirOption, sensorUrlOption, suricataOption, statusIntervalOption, tlsNameOption,
 };
 run.SetAction((result, cancellationToken) =>
 {
@@ -60,14 +65,21 @@ run.SetAction((result, cancellationToken) =>
         return Task.FromResult(ExitCodes.Usage);
     }
 
-    return RunAgentAsync(new StateDirectory(result.GetValue(stateDirOption)!), sensorUrl, result.GetValue(suricataOption)!, Math.Clamp(result.GetValue(statusIntervalOption), 1, 300), cancellationToken);
+    var options = new AgentOptions
+    {
+        StateDirectory = result.GetValue(stateDirOption)!,
+        SensorUrl = sensorUrl,
+        StatusInterval = TimeSpan.FromSeconds(Math.Clamp(result.GetValue(statusIntervalOption), 1, 300)),
+        TlsServerName = result.GetValue(tlsNameOption),
+    };
+    return RunAgentAsync(options, result.GetValue(suricataOption)!, cancellationToken);
 });
 
 var status = new Command("status", "Print the local trust record (sensor-state.json).") { stateDirOption };
 status.SetAction(result =>
 {
     var directory = new StateDirectory(result.GetValue(stateDirOption)!);
-    var state = EnrollCommand.SafeLoad(directory);
+    var state = directory.SafeLoad();
     if (state is null)
     {
         Console.Error.WriteLine($"not enrolled: no complete trust record in {directory.Path}");
@@ -85,14 +97,15 @@ version.SetAction(_ =>
     return ExitCodes.Ok;
 });
 
-async Task<int> RunAgentAsync(StateDirectory directory, Uri? sensorUrl, string suricataCommand, int statusSeconds, CancellationToken cancellationToken)
+async Task<int> EnrollAsync(string code, Uri url, string? caFile, StateDirectory directory, CancellationToken cancellationToken) =>
+    ExitCodes.Of(await new Enrollment(loggerFactory.CreateLogger<Enrollment>()).RunAsync(code, url, caFile, directory, cancellationToken));
+
+async Task<int> RunAgentAsync(AgentOptions options, string suricataCommand, CancellationToken cancellationToken)
 {
-    var launcher = new RavenXcope.SensorAgent.Supervision.Launcher(suricataCommand, loggerFactory.CreateLogger<RavenXcope.SensorAgent.Supervision.Launcher>());
-    await using var supervisor = new RavenXcope.SensorAgent.Supervision.Supervisor(launcher, loggerFactory.CreateLogger<RavenXcope.SensorAgent.Supervision.Supervisor>(), directory.DesiredStateFile);
+    var launcher = new Launcher(suricataCommand, loggerFactory.CreateLogger<Launcher>());
+    await using var supervisor = new Supervisor(launcher, loggerFactory.CreateLogger<Supervisor>(), new StateDirectory(options.StateDirectory).DesiredStateFile);
     await supervisor.RestoreAsync();
-    var control = new ControlLoop(directory, supervisor, loggerFactory.CreateLogger<ControlLoop>(), TimeSpan.FromSeconds(statusSeconds));
-    return await new RunCommand(loggerFactory.CreateLogger<RunCommand>(), TimeProvider.System, control)
-        .RunAsync(directory, sensorUrl, "running", cancellationToken);
+    return ExitCodes.Of(await new AgentRunner(options, supervisor, loggerFactory).RunAsync(cancellationToken));
 }
 
 var root = new RootCommand("RavenXcope sensor agent: enrolls this host and keeps its trust with the control plane.")

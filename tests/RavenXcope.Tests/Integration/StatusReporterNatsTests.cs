@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using NATS.Client.Core;
-using RavenXcope.SensorAgent;
+using RavenXcope.Agent;
 
 namespace RavenXcope.Tests.Integration;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using RavenXcope.SensorAgent;
+using RavenXcope.Agent;
 
 namespace RavenXcope.Tests.Unit;
 
@@ -13,8 +13,8 @@ public sealed class EnrollmentKeyTests : IDisposable
     [Fact]
     public void The_key_and_csr_are_made_once_owner_only_and_sent_again_on_every_retry()
     {
-        var (first, firstCsr) = EnrollCommand.PendingKeyAndCsr(_state, "host-1");
-        var (second, secondCsr) = EnrollCommand.PendingKeyAndCsr(_state, "host-1");
+        var (first, firstCsr) = Enrollment.PendingKeyAndCsr(_state, "host-1");
+        var (second, secondCsr) = Enrollment.PendingKeyAndCsr(_state, "host-1");
         using (first)
         using (second)
         {
@@ -33,14 +33,14 @@ public sealed class EnrollmentKeyTests : IDisposable
     [Fact]
     public void A_key_that_does_not_match_its_csr_is_replaced_by_a_new_pair()
     {
-        var (key, csr) = EnrollCommand.PendingKeyAndCsr(_state, "host-1");
+        var (key, csr) = Enrollment.PendingKeyAndCsr(_state, "host-1");
         key.Dispose();
         using (var other = ECDsa.Create(ECCurve.NamedCurves.nistP256))
         {
             File.WriteAllText(_state.EnrollKeyFile, other.ExportPkcs8PrivateKeyPem());
         }
 
-        var (fresh, freshCsr) = EnrollCommand.PendingKeyAndCsr(_state, "host-1");
+        var (fresh, freshCsr) = Enrollment.PendingKeyAndCsr(_state, "host-1");
         using (fresh)
         {
             Assert.NotEqual(csr, freshCsr);

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Text.Json;
-using RavenXcope.SensorAgent;
+using RavenXcope.Agent;
 
 namespace RavenXcope.Tests.Unit;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using RavenXcope.SensorAgent.Supervision;
+using RavenXcope.Agent.Supervision;
 
 namespace RavenXcope.Tests.Unit;
 

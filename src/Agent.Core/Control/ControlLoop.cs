@@ -1,37 +1,40 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
-using NATS.Jwt;
 using NATS.NKeys;
+using RavenXcope.Agent.Supervision;
 using RavenXcope.Common;
-using RavenXcope.SensorAgent.Supervision;
 
-namespace RavenXcope.SensorAgent;
+namespace RavenXcope.Agent;
 
 /// <summary>
-/// The agent's control client: gets NATS credentials over mTLS for a user key made here (<c>nats.creds</c>,
-/// 0600), pulls commands from its own durable consumer, hands them to the supervisor, records each outcome
-/// in the <see cref="OutcomeLedger"/> and acks it, and sends status (see <see cref="StatusReporter"/>).
+/// The agent's control client: gets NATS credentials over the shared mTLS channel for a user key made here
+/// (<c>nats.creds</c>, 0600), pulls commands from its own durable consumer, hands them to the supervisor, records
+/// each outcome in the <see cref="OutcomeLedger"/> and acks it, and sends status (see <see cref="StatusReporter"/>).
 /// Every retry backs off exponentially with jitter and starts again from the beginning only after a success.
 /// </summary>
-public sealed partial class ControlLoop(StateDirectory directory, Supervisor supervisor, ILogger<ControlLoop> logger, TimeSpan statusInterval)
+public sealed partial class ControlLoop(
+    StateDirectory directory, SensorLink link, ISupervisor supervisor, AgentOptions options, IAgentObserver observer, TimeProvider time, ILogger logger)
 {
-    private sealed record CredentialsResponse(string Jwt, string NatsUrl, string InboxPrefix, string Stream, string Consumer, DateTimeOffset ExpiresAt);
-
     private sealed record Command(string CommandId, string Type, DateTimeOffset ExpiresAt);
 
+    private static readonly TimeSpan CredentialsMargin = TimeSpan.FromHours(1);
     private readonly Backoff _credentialsBackoff = new(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
     private readonly Backoff _connectBackoff = new(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
     private readonly SemaphoreSlim _wake = new(0, 1);
     private OutcomeLedger? _ledger;
+    private StatusReporter? _reporter;
+    private NatsConnection? _connection;
     private string? _lastCommandId;
     private string? _lastOutcome;
 
     /// <summary>The trust state the status messages carry (set by the heartbeat loop).</summary>
     public string TrustState { get; set; } = "trusted";
+
+    /// <summary>The state of the NATS connection, or null while there is none.</summary>
+    public NatsConnectionState? ConnectionState => Volatile.Read(ref _connection)?.ConnectionState;
 
     /// <summary>
     /// Cuts the current wait short: the heartbeat loop calls it when the control plane accepts the sensor
@@ -47,6 +50,18 @@ public sealed partial class ControlLoop(StateDirectory directory, Supervisor sup
         {
             // Already woken.
         }
+    }
+
+    /// <summary>Sends one status now, as the status timer would; false when not connected to NATS.</summary>
+    public async Task<bool> SendStatusAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _reporter) is not { } reporter)
+        {
+            return false;
+        }
+
+        await reporter.SendOnceAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>Runs until cancelled.</summary>
@@ -90,7 +105,13 @@ public sealed partial class ControlLoop(StateDirectory directory, Supervisor sup
 
             try
             {
-                await _wake.WaitAsync(delay, cancellationToken);
+                using var timer = new CancellationTokenSource(delay, time);
+                using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+                await _wake.WaitAsync(either.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The wait is over.
             }
             catch (OperationCanceledException)
             {
@@ -102,22 +123,17 @@ public sealed partial class ControlLoop(StateDirectory directory, Supervisor sup
     /// <summary>Credentials to connect with (cached or new), or none and how long to wait before asking again.</summary>
     private async Task<(CredentialsResponse? Credentials, bool FromCache, TimeSpan Wait)> CredentialsAsync(CancellationToken cancellationToken)
     {
-        var state = directory.Load() ?? throw new IOException("not enrolled");
-        if (File.Exists(directory.NatsMetaFile) && File.Exists(directory.NatsCredsFile)
-            && JsonSerializer.Deserialize<CredentialsResponse>(await File.ReadAllTextAsync(directory.NatsMetaFile, cancellationToken)) is { } cached
-            && cached.ExpiresAt > DateTimeOffset.UtcNow.AddHours(1))
+        if (NatsCredentialsFile.Load(directory, time.GetUtcNow() + CredentialsMargin) is { } cached)
         {
             // Loading a cache is not a success: the backoff is reset only once the server took them.
             return (cached, true, TimeSpan.Zero);
         }
 
         using var user = KeyPair.CreatePair(PrefixByte.User);
-        using var identity = LocalKeys.LoadIdentity(directory.CertificateFile, directory.KeyFile);
-        using var ca = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(directory.CaFile, cancellationToken));
-        using var client = new ControlPlaneClient(new Uri(state.SensorApiUrl), ca, identity, TimeSpan.FromSeconds(15));
-        var answer = await client.PostAsync<CredentialsResponse>("/sensor/v1/nats-credentials", new { userPublicKey = user.GetPublicKey() }, cancellationToken);
+        var answer = await link.Channel.NatsCredentialsAsync(user.GetPublicKey(), cancellationToken);
         if (!answer.IsSuccess)
         {
+            observer.CredentialsNotIssued(answer.Status);
             var wait = _credentialsBackoff.Failed();
             if (answer.RetryAfter is { } asked && asked > wait)
             {
@@ -130,8 +146,8 @@ public sealed partial class ControlLoop(StateDirectory directory, Supervisor sup
 
         _credentialsBackoff.Succeeded();
         var credentials = answer.Value!;
-        SecretFiles.WriteAtomically(directory.NatsCredsFile, NatsJwt.FormatCreds(credentials.Jwt, user.GetSeed()), secret: true);
-        SecretFiles.WriteAtomically(directory.NatsMetaFile, JsonSerializer.Serialize(credentials), secret: true);
+        NatsCredentialsFile.Save(directory, credentials, user.GetSeed());
+        observer.CredentialsIssued();
         LogCredentials(logger, credentials.Consumer, credentials.ExpiresAt);
         return (credentials, false, TimeSpan.Zero);
     }
@@ -139,7 +155,7 @@ public sealed partial class ControlLoop(StateDirectory directory, Supervisor sup
     /// <summary>Connects, pulls until the credentials near their end or the connection fails; returns how long to wait.</summary>
     private async Task<TimeSpan> ConnectAndPullAsync(CredentialsResponse credentials, bool fromCache, CancellationToken cancellationToken)
     {
-        await using var connection = new NatsConnection(NatsOpts.Default with
+        var opts = NatsOpts.Default with
         {
             Url = credentials.NatsUrl,
             Name = $"ravenxcope-sensor-{credentials.Consumer}",
@@ -152,8 +168,13 @@ public sealed partial class ControlLoop(StateDirectory directory, Supervisor sup
             ReconnectWaitMin = TimeSpan.FromSeconds(1),
             ReconnectWaitMax = TimeSpan.FromSeconds(8),
             ReconnectJitter = TimeSpan.FromSeconds(2),
-        });
+        };
+        if (options.NatsBufferBytes is { } buffer)
+        {
+            opts = opts with { WriterBufferSize = buffer, ReaderBufferSize = buffer };
+        }
 
+        await using var connection = new NatsConnection(opts);
         INatsJSConsumer consumer;
         try
         {
@@ -162,6 +183,7 @@ public sealed partial class ControlLoop(StateDirectory directory, Supervisor sup
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            observer.NatsLost();
             var wait = _connectBackoff.Failed();
             if (NatsFailure.IsUnreachable(e) || !await NatsFailure.ServerGreetsAsync(credentials.NatsUrl, cancellationToken))
             {
@@ -171,22 +193,25 @@ public sealed partial class ControlLoop(StateDirectory directory, Supervisor sup
 
             // The server answered and did not let this user in, however NATS.Net words it (revoked by a
             // disable, expired, account changed): drop the cached JWT and ask the control plane for a new one.
-            DeleteCachedCredentials();
+            NatsCredentialsFile.Delete(directory);
             LogNatsRefused(logger, NatsFailure.Describe(e));
             return fromCache ? TimeSpan.Zero : wait;
         }
 
         _connectBackoff.Succeeded();
         LogConnected(logger, credentials.NatsUrl);
-        using var reporter = new StatusReporter(connection, StatusSubject(credentials), _ledger!, Facts, statusInterval, StatusReporter.DefaultReplyTimeout, logger);
+        using var reporter = new StatusReporter(connection, StatusSubject(credentials), _ledger!, Facts, options.StatusInterval, StatusReporter.DefaultReplyTimeout, logger, time, observer);
         using var stopReporter = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reporting = reporter.RunAsync(stopReporter.Token);
         supervisor.Changed += reporter.Trigger;
+        Volatile.Write(ref _connection, connection);
+        Volatile.Write(ref _reporter, reporter);
+        observer.NatsConnected();
         try
         {
-            while (!cancellationToken.IsCancellationRequested && credentials.ExpiresAt > DateTimeOffset.UtcNow.AddHours(1))
+            while (!cancellationToken.IsCancellationRequested && credentials.ExpiresAt > time.GetUtcNow() + CredentialsMargin)
             {
-                var message = await consumer.NextAsync<byte[]>(opts: new NatsJSNextOpts { Expires = statusInterval }, cancellationToken: cancellationToken);
+                var message = await consumer.NextAsync<byte[]>(opts: new NatsJSNextOpts { Expires = options.StatusInterval }, cancellationToken: cancellationToken);
                 if (message is { } m && m.Data is { } data)
                 {
                     await ExecuteAsync(data);
@@ -203,12 +228,15 @@ public sealed partial class ControlLoop(StateDirectory directory, Supervisor sup
         catch (Exception e) when (e is NatsException or IOException or TimeoutException or ObjectDisposedException
                                    || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            observer.NatsLost();
             var wait = _connectBackoff.Failed();
             LogNatsLost(logger, NatsFailure.Describe(e), wait);
             return wait;
         }
         finally
         {
+            Volatile.Write(ref _reporter, null);
+            Volatile.Write(ref _connection, null);
             supervisor.Changed -= reporter.Trigger;
             await stopReporter.CancelAsync();
             try
@@ -248,7 +276,7 @@ public sealed partial class ControlLoop(StateDirectory directory, Supervisor sup
             LogRedelivered(logger, commandId, earlier);
             outcome = earlier;
         }
-        else if (command.ExpiresAt <= DateTimeOffset.UtcNow)
+        else if (command.ExpiresAt <= time.GetUtcNow())
         {
             outcome = "expired";
             LogExpired(logger, commandId);
@@ -267,15 +295,10 @@ public sealed partial class ControlLoop(StateDirectory directory, Supervisor sup
 
         _lastCommandId = commandId;
         _lastOutcome = outcome;
+        observer.CommandTaken(commandId, command.Type, outcome);
     }
 
     private StatusFacts Facts() => new(supervisor.Desired, supervisor.Observed, _lastCommandId, _lastOutcome, TrustState);
-
-    private void DeleteCachedCredentials()
-    {
-        File.Delete(directory.NatsCredsFile);
-        File.Delete(directory.NatsMetaFile);
-    }
 
     private static string StatusSubject(CredentialsResponse credentials)
     {
@@ -283,52 +306,4 @@ public sealed partial class ControlLoop(StateDirectory directory, Supervisor sup
         var parts = credentials.InboxPrefix.Split('.');
         return $"rxc.{parts[1]}.{parts[2]}.status";
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "NATS credentials for consumer {Consumer}, valid until {ExpiresAt}")]
-    private static partial void LogCredentials(ILogger logger, string consumer, DateTimeOffset expiresAt);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "NATS credentials not given ({Status} {Code}); asking again in {Wait}")]
-    private static partial void LogCredentialsRefused(ILogger logger, int status, string code, TimeSpan wait);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Connected to NATS at {Url}; waiting for commands")]
-    private static partial void LogConnected(ILogger logger, string url);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Command {CommandId}: {Type}")]
-    private static partial void LogCommand(ILogger logger, string commandId, string type);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Command {CommandId} expired before it arrived; not executed")]
-    private static partial void LogExpired(ILogger logger, string commandId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Command {CommandId} delivered again; already executed ({Outcome}), not executed again")]
-    private static partial void LogRedelivered(ILogger logger, string commandId, string outcome);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A command message without a command id was dropped")]
-    private static partial void LogMalformed(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "NATS refused this sensor's credentials ({Reason}); dropped them and asking the control plane for new ones")]
-    private static partial void LogNatsRefused(ILogger logger, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "NATS unreachable ({Reason}); connecting again in {Wait}")]
-    private static partial void LogNatsUnreachable(ILogger logger, string reason, TimeSpan wait);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "NATS connection lost ({Reason}); connecting again in {Wait}")]
-    private static partial void LogNatsLost(ILogger logger, string reason, TimeSpan wait);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "NATS loop: {Reason}; trying again in {Wait}")]
-    private static partial void LogLocalFailure(ILogger logger, string reason, TimeSpan wait);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "NATS loop failed unexpectedly ({Reason}); trying again in {Wait}")]
-    private static partial void LogUnexpected(ILogger logger, string reason, TimeSpan wait);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The status sender stopped with {Reason}")]
-    private static partial void LogReporterFailed(ILogger logger, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} command outcomes from before the restart wait for the control plane's confirmation")]
-    private static partial void LogOutcomesLoaded(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write {File}: {Reason}; the outcomes are kept in memory and written with the next change")]
-    private static partial void LogLedgerSaveFailed(ILogger logger, string file, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Outcome {Outcome} of command {CommandId} dropped unconfirmed: too many outcomes wait for the control plane")]
-    private static partial void LogOutcomeDropped(ILogger logger, string commandId, string outcome);
 }

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using RavenXcope.Common;
 
-namespace RavenXcope.SensorAgent;
+namespace RavenXcope.Agent;
 
 /// <summary>
 /// Every command outcome the control plane has not yet confirmed, kept in <c>outcomes.json</c> (0600,

@@ -3,7 +3,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
-namespace RavenXcope.SensorAgent;
+namespace RavenXcope.Agent;
 
 /// <summary>One network interface, as sent at enrollment (seed 002).</summary>
 public sealed record InterfaceInfo(string Name, bool IsManagement, bool IsLoopback, bool IsVirtual, bool IsWireless, bool IsUp, long BytesSent, long BytesRecv);

@@ -1,41 +1,13 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using RavenXcope.Common;
 
-namespace RavenXcope.SensorAgent;
+namespace RavenXcope.Agent;
 
-/// <summary>The local trust record, <c>sensor-state.json</c> (seed 004's fields, plus what the agent needs to run).</summary>
-public sealed record AgentState
-{
-    /// <summary>Sensor id.</summary>
-    [JsonPropertyName("sensor_id")] public string SensorId { get; init; } = string.Empty;
-
-    /// <summary>Tenant id.</summary>
-    [JsonPropertyName("tenant_id")] public string TenantId { get; init; } = string.Empty;
-
-    /// <summary>Trust state as the control plane last reported it.</summary>
-    [JsonPropertyName("trust_state")] public string TrustState { get; init; } = "trusted";
-
-    /// <summary>End of the current certificate's validity.</summary>
-    [JsonPropertyName("certificate_expires_at")] public DateTimeOffset CertificateExpiresAt { get; init; }
-
-    /// <summary><c>ok</c>, <c>renewing</c> or <c>failed: …</c>.</summary>
-    [JsonPropertyName("renewal_status")] public string RenewalStatus { get; init; } = "ok";
-
-    /// <summary>The operator's renewal generation this certificate answers.</summary>
-    [JsonPropertyName("renewal_generation")] public int RenewalGeneration { get; init; }
-
-    /// <summary>Base URL of the mTLS sensor API.</summary>
-    [JsonPropertyName("sensor_api_url")] public string SensorApiUrl { get; init; } = string.Empty;
-
-    /// <summary>Heartbeat interval the control plane asked for.</summary>
-    [JsonPropertyName("heartbeat_interval_seconds")] public int HeartbeatIntervalSeconds { get; init; } = 30;
-
-    /// <summary>When the agent enrolled.</summary>
-    [JsonPropertyName("enrolled_at")] public DateTimeOffset EnrolledAt { get; init; }
-}
-
-/// <summary>The state directory: key, certificates and the trust record, each written atomically with mode 0600.</summary>
+/// <summary>
+/// One agent's state directory: key, certificates, NATS credentials, outcomes and the trust record, each written
+/// atomically with mode 0600. Everything an agent keeps is in here, so that several agents run in one process
+/// (the fleet simulator) with a directory each.
+/// </summary>
 public sealed class StateDirectory(string path)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
@@ -91,6 +63,19 @@ public sealed class StateDirectory(string path)
         }
 
         return JsonSerializer.Deserialize<AgentState>(File.ReadAllText(StateFile), Json);
+    }
+
+    /// <summary>The trust record, or null when absent or unreadable (then the host enrolls anew).</summary>
+    public AgentState? SafeLoad()
+    {
+        try
+        {
+            return Load();
+        }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Writes the trust record.</summary>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace RavenXcope.SensorAgent.Supervision;
+namespace RavenXcope.Agent.Supervision;
 
 /// <summary>
 /// Holds the desired state of Suricata and drives the launcher towards it: commands change the desired
@@ -8,7 +8,7 @@ namespace RavenXcope.SensorAgent.Supervision;
 /// kept on disk (when a file is given), so that an agent restarted (a reboot, a service restart, an upgrade)
 /// starts Suricata again if it was meant to run, without waiting for an operator's command.
 /// </summary>
-public sealed partial class Supervisor : IAsyncDisposable
+public sealed partial class Supervisor : ISupervisor, IAsyncDisposable
 {
     private readonly Launcher _launcher;
     private readonly ILogger<Supervisor> _logger;

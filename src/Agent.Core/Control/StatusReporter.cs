@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 using RavenXcope.Common;
 
-namespace RavenXcope.SensorAgent;
+namespace RavenXcope.Agent;
 
 /// <summary>What a status message says besides the outcomes.</summary>
 /// <param name="Desired">Suricata's desired state.</param>
@@ -20,8 +20,19 @@ public sealed record StatusFacts(string Desired, string Observed, string? LastCo
 /// them. No reply within the timeout confirms nothing: the same outcomes go out with the next status.
 /// </summary>
 public sealed partial class StatusReporter(
-    INatsConnection connection, string subject, OutcomeLedger ledger, Func<StatusFacts> facts, TimeSpan interval, TimeSpan replyTimeout, ILogger logger) : IDisposable
+    INatsConnection connection,
+    string subject,
+    OutcomeLedger ledger,
+    Func<StatusFacts> facts,
+    TimeSpan interval,
+    TimeSpan replyTimeout,
+    ILogger logger,
+    TimeProvider? time = null,
+    IAgentObserver? observer = null) : IDisposable
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly IAgentObserver _observer = observer ?? IAgentObserver.None;
+
     /// <summary>How long the agent waits for the control plane to confirm a status.</summary>
     public static readonly TimeSpan DefaultReplyTimeout = TimeSpan.FromSeconds(2);
 
@@ -50,7 +61,7 @@ public sealed partial class StatusReporter(
             while (!cancellationToken.IsCancellationRequested)
             {
                 await SendOnceAsync(cancellationToken);
-                await _trigger.WaitAsync(interval, cancellationToken);
+                await WaitForTriggerAsync(cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -70,9 +81,11 @@ public sealed partial class StatusReporter(
             try
             {
                 await connection.PublishAsync(subject, body, cancellationToken: cancellationToken);
+                _observer.StatusSent(true);
             }
             catch (Exception e) when (e is NatsException or ObjectDisposedException)
             {
+                _observer.StatusSent(false);
                 LogPublishFailed(logger, e.GetType().Name);
             }
 
@@ -87,6 +100,7 @@ public sealed partial class StatusReporter(
             var reply = await connection.RequestAsync<byte[], byte[]>(
                 subject, body, replyOpts: new NatsSubOpts { Timeout = replyTimeout }, cancellationToken: deadline.Token);
             var confirmed = reply.HasNoResponders || reply.Data is null ? 0 : ledger.Confirm(OutcomeLedger.ParseReply(reply.Data));
+            _observer.StatusSent(true);
             if (_unconfirmedLogged && pending.Length > 0 && confirmed > 0)
             {
                 _unconfirmedLogged = false;
@@ -102,6 +116,7 @@ public sealed partial class StatusReporter(
         catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException or ObjectDisposedException)
         {
             // Nothing confirmed: the outcomes stay and are sent again. Said once, not on every status.
+            _observer.StatusSent(false);
             if (pending.Length > 0 && !_unconfirmedLogged)
             {
                 _unconfirmedLogged = true;
@@ -127,6 +142,21 @@ public sealed partial class StatusReporter(
 
     /// <inheritdoc />
     public void Dispose() => _trigger.Dispose();
+
+    // The interval runs on the agent's clock (TimeProvider), a trigger cuts it short.
+    private async Task WaitForTriggerAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new CancellationTokenSource(interval, _time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        try
+        {
+            await _trigger.WaitAsync(either.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The interval is over.
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Status not confirmed by the control plane ({Reason}); keeping {Count} outcomes to send again")]
     private static partial void LogUnconfirmed(ILogger logger, int count, string reason);

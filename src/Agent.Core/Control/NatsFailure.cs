@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace RavenXcope.SensorAgent;
+namespace RavenXcope.Agent;
 
 /// <summary>
 /// Why a connection to NATS failed, read from the whole exception chain rather than from the wording of

@@ -3,30 +3,63 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using RavenXcope.Common;
 
-namespace RavenXcope.SensorAgent;
+namespace RavenXcope.Agent;
 
-/// <summary><c>ravenxcope-sensor enroll --code … --url …</c>: the one onboarding entry point.</summary>
-public sealed partial class EnrollCommand(ILogger<EnrollCommand> logger)
+/// <summary>How an enrollment ended.</summary>
+public enum EnrollOutcome
 {
-    private sealed record EnrollResponse(
-        string TenantId, string SensorId, string CertificatePem, string CaCertificatePem,
-        DateTimeOffset CertificateExpiresAt, int HeartbeatIntervalSeconds, string SensorApiUrl);
+    /// <summary>Enrolled: identity and trust record written.</summary>
+    Enrolled,
 
-    /// <summary>Enrolls this host; returns an exit code.</summary>
-    public async Task<int> RunAsync(string code, Uri url, string? caFile, StateDirectory state, CancellationToken cancellationToken)
+    /// <summary>Already enrolled (and not revoked): nothing done.</summary>
+    AlreadyEnrolled,
+
+    /// <summary>The CA file given cannot be read.</summary>
+    BadCaFile,
+
+    /// <summary>The state directory cannot be written.</summary>
+    LocalError,
+
+    /// <summary>The control plane could not be reached, or its certificate is not trusted.</summary>
+    Unreachable,
+
+    /// <summary>The control plane refused the claim code or the CSR.</summary>
+    Refused,
+
+    /// <summary>The control plane answered with an unexpected error.</summary>
+    ServerError,
+}
+
+/// <summary>
+/// Enrollment with a claim code, the one onboarding entry point: the key is made here and never leaves the host;
+/// key, certificate, CA and trust record are written in the order that makes a crash harmless.
+/// </summary>
+public sealed partial class Enrollment(ILogger logger)
+{
+    /// <summary>How many times a transient failure of the enrollment request is retried in one run.</summary>
+    private const int MaxEnrollRetries = 4;
+
+    /// <summary>The longest Retry-After honoured before the next attempt.</summary>
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Enrolls the host of <paramref name="state"/> at <paramref name="url"/>. <paramref name="host"/> is the metadata
+    /// sent (detected on this host when null).
+    /// </summary>
+    public async Task<EnrollOutcome> RunAsync(string code, Uri url, string? caFile, StateDirectory state, CancellationToken cancellationToken, HostInfo? host = null)
     {
-        var existing = SafeLoad(state);
+        var existing = state.SafeLoad();
         if (existing is not null && existing.TrustState != "trust_revoked")
         {
             LogAlreadyEnrolled(logger, existing.TenantId, existing.SensorId, state.Path);
-            return ExitCodes.Ok;
+            return EnrollOutcome.AlreadyEnrolled;
         }
 
         // Checked before the code is spent: a code redeemed into an unwritable directory is lost.
         if (ProbeWritable(state.Path) is { } problem)
         {
             LogWriteFailed(logger, state.Path, problem);
-            return ExitCodes.LocalError;
+            return EnrollOutcome.LocalError;
         }
 
         X509Certificate2? ca = null;
@@ -36,14 +69,14 @@ public sealed partial class EnrollCommand(ILogger<EnrollCommand> logger)
             {
                 ca = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(caFile, cancellationToken));
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
             {
                 LogBadCaFile(logger, caFile, e.Message);
-                return ExitCodes.Usage;
+                return EnrollOutcome.BadCaFile;
             }
         }
 
-        var host = HostInfo.Detect(url);
+        host ??= HostInfo.Detect(url);
         ECDsa key;
         string csr;
         try
@@ -53,7 +86,7 @@ public sealed partial class EnrollCommand(ILogger<EnrollCommand> logger)
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             LogWriteFailed(logger, state.Path, e.Message);
-            return ExitCodes.LocalError;
+            return EnrollOutcome.LocalError;
         }
 
         using (key)
@@ -92,13 +125,13 @@ public sealed partial class EnrollCommand(ILogger<EnrollCommand> logger)
             if (answer.IsUnreachable)
             {
                 LogUnreachable(logger, url, answer.Detail ?? "no answer");
-                return ExitCodes.Unreachable;
+                return EnrollOutcome.Unreachable;
             }
 
             if (!answer.IsSuccess)
             {
                 LogRefused(logger, answer.Status, answer.Code ?? "unknown", answer.Detail ?? string.Empty);
-                return answer.Status is 403 or 400 or 409 ? ExitCodes.Refused : ExitCodes.ServerError;
+                return answer.Status is 403 or 400 or 409 ? EnrollOutcome.Refused : EnrollOutcome.ServerError;
             }
 
             var enrolled = answer.Value!;
@@ -120,28 +153,22 @@ public sealed partial class EnrollCommand(ILogger<EnrollCommand> logger)
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 LogWriteFailed(logger, state.Path, e.Message);
-                return ExitCodes.LocalError;
+                return EnrollOutcome.LocalError;
             }
 
             // Only now is the pending key the identity: a later enrollment (a new code) starts afresh.
             File.Delete(state.EnrollCsrFile);
             File.Delete(state.EnrollKeyFile);
             LogEnrolled(logger, enrolled.TenantId, enrolled.SensorId, enrolled.CertificateExpiresAt, state.Path);
-            return ExitCodes.Ok;
+            return EnrollOutcome.Enrolled;
         }
     }
-
-    /// <summary>How many times a transient failure of the enrollment request is retried in one run.</summary>
-    private const int MaxEnrollRetries = 4;
-
-    /// <summary>The longest Retry-After honoured before the next attempt.</summary>
-    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// The key and CSR of this host's enrollment: made once, kept (0600, written atomically, key first) until
     /// an enrollment succeeds, so a run whose answer was lost, and any run after it, sends the same CSR.
     /// </summary>
-    internal static (ECDsa Key, string CsrPem) PendingKeyAndCsr(StateDirectory state, string hostname)
+    public static (ECDsa Key, string CsrPem) PendingKeyAndCsr(StateDirectory state, string hostname)
     {
         if (File.Exists(state.EnrollKeyFile) && File.Exists(state.EnrollCsrFile))
         {
@@ -166,6 +193,7 @@ public sealed partial class EnrollCommand(ILogger<EnrollCommand> logger)
         }
 
         var (fresh, csr) = LocalKeys.NewKeyAndCsr(hostname);
+        Directory.CreateDirectory(state.Path);
         SecretFiles.WriteAtomically(state.EnrollKeyFile, fresh.ExportPkcs8PrivateKeyPem(), secret: true);
         SecretFiles.WriteAtomically(state.EnrollCsrFile, csr, secret: true);
         return (fresh, csr);
@@ -184,19 +212,6 @@ public sealed partial class EnrollCommand(ILogger<EnrollCommand> logger)
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return e.Message;
-        }
-    }
-
-    /// <summary>The state, or null when absent or unreadable (then the host enrolls anew).</summary>
-    internal static AgentState? SafeLoad(StateDirectory state)
-    {
-        try
-        {
-            return state.Load();
-        }
-        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
-        {
-            return null;
         }
     }
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 
-namespace RavenXcope.SensorAgent.Supervision;
+namespace RavenXcope.Agent.Supervision;
 
 /// <summary>Starts and stops the configured command line (Suricata, or a stand-in in tests) and reports how it ended.</summary>
 public sealed partial class Launcher(string commandLine, ILogger<Launcher> logger)

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using RavenXcope.Common;
+
+namespace RavenXcope.Agent;
+
+/// <summary>JSON over HTTPS to the gateway, trusting only the given CA (or the system's roots when none is given).</summary>
+public sealed class ControlPlaneClient : IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly HttpClient _http;
+
+    /// <summary>A client for <paramref name="baseUrl"/> (enrollment), presenting <paramref name="clientCertificate"/> when given.</summary>
+    public ControlPlaneClient(Uri baseUrl, X509Certificate2? ca, X509Certificate2? clientCertificate, TimeSpan? timeout = null)
+        : this(baseUrl, new SocketsHttpHandler { SslOptions = Trusting(ca, clientCertificate) }, serverName: null, timeout ?? TimeSpan.FromSeconds(30))
+    {
+    }
+
+    /// <summary>
+    /// A client over <paramref name="handler"/> (owned). With <paramref name="serverName"/>, the TLS server name
+    /// (SNI, certificate name check, session cache key) is that name while the connection goes to the URL's address.
+    /// </summary>
+    internal ControlPlaneClient(Uri baseUrl, HttpMessageHandler handler, string? serverName, TimeSpan timeout)
+    {
+        _http = new HttpClient(handler) { BaseAddress = baseUrl, Timeout = timeout };
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd($"ravenxcope-sensor/{HostInfo.Version}");
+        if (serverName is not null)
+        {
+            // SocketsHttpHandler takes the TLS target host from the Host header.
+            _http.DefaultRequestHeaders.Host = baseUrl.IsDefaultPort ? serverName : $"{serverName}:{baseUrl.Port}";
+        }
+    }
+
+    /// <summary>POSTs JSON and reads the answer.</summary>
+    public async Task<Answer<TResponse>> PostAsync<TResponse>(string path, object body, CancellationToken cancellationToken)
+        where TResponse : class
+    {
+        try
+        {
+            using var response = await _http.PostAsJsonAsync(path, body, Json, cancellationToken);
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                // A 202 ("not yet") carries no value; its Retry-After says when to ask again.
+                var value = response.StatusCode == HttpStatusCode.Accepted || text.Length == 0 ? null : JsonSerializer.Deserialize<TResponse>(text, Json);
+                return new Answer<TResponse>(value, (int)response.StatusCode, null, null) { RetryAfter = RetryAfterOf(response) };
+            }
+
+            string? code = null, detail = null;
+            try
+            {
+                using var problem = JsonDocument.Parse(text);
+                code = problem.RootElement.TryGetProperty("code", out var c) ? c.GetString() : null;
+                detail = problem.RootElement.TryGetProperty("detail", out var d) ? d.GetString() : null;
+            }
+            catch (JsonException)
+            {
+            }
+
+            return new Answer<TResponse>(null, (int)response.StatusCode, code, detail ?? response.ReasonPhrase) { RetryAfter = RetryAfterOf(response) };
+        }
+        catch (HttpRequestException e)
+        {
+            return new Answer<TResponse>(null, 0, "unreachable", Describe(e));
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new Answer<TResponse>(null, 0, "unreachable", "the control plane did not answer in time");
+        }
+        catch (ObjectDisposedException)
+        {
+            // The identity was replaced (a renewal) while this request was on its way: asked again with the new one.
+            return new Answer<TResponse>(null, 0, "unreachable", "the connection was closed for a new identity");
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
+
+    private static SslClientAuthenticationOptions Trusting(X509Certificate2? ca, X509Certificate2? clientCertificate)
+    {
+        var ssl = new SslClientAuthenticationOptions();
+        if (ca is not null)
+        {
+            // The name is still checked: only chain errors are for our own CA to settle.
+            ssl.TrustOnly(ca, checkName: true);
+        }
+
+        if (clientCertificate is not null)
+        {
+            ssl.ClientCertificates = [clientCertificate];
+        }
+
+        return ssl;
+    }
+
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
+
+    private static string Describe(HttpRequestException e) =>
+        e.InnerException is AuthenticationException or IOException && e.InnerException.Message.Contains("certificate", StringComparison.OrdinalIgnoreCase)
+            ? $"the TLS handshake failed ({e.InnerException.Message}); check --ca-file and the clock (timedatectl status)"
+            : e.Message;
+}

@@ -1,0 +1,36 @@
+using System.Text.Json;
+using NATS.Jwt;
+using RavenXcope.Common;
+
+namespace RavenXcope.Agent;
+
+/// <summary>
+/// The NATS credentials kept in the state directory: <c>nats.creds</c> (the user JWT and the seed made here, 0600)
+/// and <c>nats.json</c> (where and what they are for), so that a restarted agent connects without asking again.
+/// </summary>
+public static class NatsCredentialsFile
+{
+    /// <summary>The kept credentials, or null when there are none or they end before <paramref name="validUntil"/>.</summary>
+    /// <exception cref="IOException">A file cannot be read.</exception>
+    /// <exception cref="JsonException"><c>nats.json</c> is not what this agent wrote.</exception>
+    public static CredentialsResponse? Load(StateDirectory directory, DateTimeOffset validUntil) =>
+        File.Exists(directory.NatsMetaFile) && File.Exists(directory.NatsCredsFile)
+        && JsonSerializer.Deserialize<CredentialsResponse>(File.ReadAllText(directory.NatsMetaFile)) is { } kept
+        && kept.ExpiresAt > validUntil
+            ? kept
+            : null;
+
+    /// <summary>Keeps new credentials: the creds file first, then what they are for.</summary>
+    public static void Save(StateDirectory directory, CredentialsResponse credentials, string userSeed)
+    {
+        SecretFiles.WriteAtomically(directory.NatsCredsFile, NatsJwt.FormatCreds(credentials.Jwt, userSeed), secret: true);
+        SecretFiles.WriteAtomically(directory.NatsMetaFile, JsonSerializer.Serialize(credentials), secret: true);
+    }
+
+    /// <summary>Forgets the credentials (NATS refused them).</summary>
+    public static void Delete(StateDirectory directory)
+    {
+        File.Delete(directory.NatsCredsFile);
+        File.Delete(directory.NatsMetaFile);
+    }
+}
