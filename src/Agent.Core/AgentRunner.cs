@@ -39,7 +39,7 @@ public sealed partial class AgentRunner(AgentOptions options, ISupervisor superv
         SensorLink link;
         try
         {
-            link = SensorLink.Open(directory, options.SensorUrl ?? new Uri(state.SensorApiUrl), new SensorChannelOptions { TlsServerName = options.TlsServerName });
+            link = SensorLink.Open(directory, options.SensorUrl ?? new Uri(state.SensorApiUrl), new SensorChannelOptions { TlsServerName = options.TlsServerName, Time = _time });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException or UriFormatException)
         {

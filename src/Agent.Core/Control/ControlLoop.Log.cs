@@ -29,7 +29,7 @@ public sealed partial class ControlLoop
     [LoggerMessage(Level = LogLevel.Error, Message = "NATS refused this sensor's credentials ({Reason}); dropped them and asking the control plane for new ones")]
     private static partial void LogNatsRefused(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "NATS unreachable ({Reason}); connecting again in {Wait}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "NATS unreachable or busy ({Reason}); connecting again in {Wait}")]
     private static partial void LogNatsUnreachable(ILogger logger, string reason, TimeSpan wait);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "NATS connection lost ({Reason}); connecting again in {Wait}")]

@@ -20,6 +20,7 @@ public sealed partial class ControlLoop(
 {
     private sealed record Command(string CommandId, string Type, DateTimeOffset ExpiresAt);
 
+    private const int UnexplainedFailuresBeforeNewCredentials = 3;
     private static readonly TimeSpan CredentialsMargin = TimeSpan.FromHours(1);
     private readonly Backoff _credentialsBackoff = new(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
     private readonly Backoff _connectBackoff = new(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
@@ -29,6 +30,7 @@ public sealed partial class ControlLoop(
     private NatsConnection? _connection;
     private string? _lastCommandId;
     private string? _lastOutcome;
+    private int _unexplainedFailures;
 
     /// <summary>The trust state the status messages carry (set by the heartbeat loop).</summary>
     public string TrustState { get; set; } = "trusted";
@@ -162,6 +164,11 @@ public sealed partial class ControlLoop(
             AuthOpts = NatsAuthOpts.Default with { CredsFile = directory.NatsCredsFile },
             InboxPrefix = credentials.InboxPrefix,
 
+            // Longer than NATS.Net's 2 s: a server or host busy with a fleet reconnecting at once answers slower, and a
+            // connect given up early is tried again after a backoff that grows (in a 1 000-agent restart storm, 2 s
+            // made about three attempts an agent fail and doubled the time to reconnect).
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+
             // The client's own reconnects back off too, with a jitter wide enough to spread a fleet; after a
             // few the connection closes and this loop's backoff takes over.
             MaxReconnectRetry = 3,
@@ -185,20 +192,23 @@ public sealed partial class ControlLoop(
         {
             observer.NatsLost();
             var wait = _connectBackoff.Failed();
-            if (NatsFailure.IsUnreachable(e) || !await NatsFailure.ServerGreetsAsync(credentials.NatsUrl, cancellationToken))
+            if (!await RefusedAsync(e, credentials, cancellationToken))
             {
+                // Credentials that may still be good are kept: asking for new ones adds load where there already is some.
                 LogNatsUnreachable(logger, NatsFailure.Describe(e), wait);
                 return wait;
             }
 
-            // The server answered and did not let this user in, however NATS.Net words it (revoked by a
-            // disable, expired, account changed): drop the cached JWT and ask the control plane for a new one.
+            // The server did not let this user in (revoked by a disable, expired, account changed): drop the cached
+            // JWT and ask the control plane for a new one.
+            _unexplainedFailures = 0;
             NatsCredentialsFile.Delete(directory);
             LogNatsRefused(logger, NatsFailure.Describe(e));
             return fromCache ? TimeSpan.Zero : wait;
         }
 
         _connectBackoff.Succeeded();
+        _unexplainedFailures = 0;
         LogConnected(logger, credentials.NatsUrl);
         using var reporter = new StatusReporter(connection, StatusSubject(credentials), _ledger!, Facts, options.StatusInterval, StatusReporter.DefaultReplyTimeout, logger, time, observer);
         using var stopReporter = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -296,6 +306,31 @@ public sealed partial class ControlLoop(
         _lastCommandId = commandId;
         _lastOutcome = outcome;
         observer.CommandTaken(commandId, command.Type, outcome);
+    }
+
+    /// <summary>
+    /// Whether a failed connect means the credentials were refused. NATS.Net names a refusal (authorization violation,
+    /// user or account authentication expired or revoked); a connect that timed out, or that the server ended because
+    /// the client was slow to log in (a fleet reconnecting at once), says nothing of them. A failure that names nothing
+    /// while the server greets counts as a refusal only the third time in a row, so that credentials refused in some
+    /// unnamed way are still replaced.
+    /// </summary>
+    private async Task<bool> RefusedAsync(Exception failure, CredentialsResponse credentials, CancellationToken cancellationToken)
+    {
+        switch (NatsFailure.ServerAnswer(failure))
+        {
+            case NatsServerAnswer.Refused:
+                return true;
+            case NatsServerAnswer.Busy:
+                return false;
+        }
+
+        if (NatsFailure.IsUnreachable(failure) || !await NatsFailure.ServerGreetsAsync(credentials.NatsUrl, cancellationToken))
+        {
+            return false;
+        }
+
+        return ++_unexplainedFailures >= UnexplainedFailuresBeforeNewCredentials;
     }
 
     private StatusFacts Facts() => new(supervisor.Desired, supervisor.Observed, _lastCommandId, _lastOutcome, TrustState);

@@ -1,6 +1,23 @@
 using System.Net.Sockets;
+using NATS.Client.Core;
 
 namespace RavenXcope.Agent;
+
+/// <summary>What the NATS server itself said about a failed connect, if anything.</summary>
+public enum NatsServerAnswer
+{
+    /// <summary>No error from the server in the chain.</summary>
+    None,
+
+    /// <summary>The server refused the credentials (authorization violation; user or account authentication expired or revoked).</summary>
+    Refused,
+
+    /// <summary>
+    /// The server answered with an error that says nothing of the credentials, such as "Authentication Timeout": the
+    /// client did not log in within the server's time, as happens while a fleet reconnects at once.
+    /// </summary>
+    Busy,
+}
 
 /// <summary>
 /// Why a connection to NATS failed, read from the whole exception chain rather than from the wording of
@@ -14,6 +31,16 @@ public static class NatsFailure
     /// user in: the credentials may be refused.
     /// </summary>
     public static bool IsUnreachable(Exception exception) => Chain(exception).Any(e => e is SocketException or TimeoutException);
+
+    /// <summary>
+    /// What the server said, from the exception chain: NATS.Net tells the credential errors apart
+    /// (<see cref="NatsServerException.IsAuthError"/>); any other server error is not a refusal.
+    /// </summary>
+    public static NatsServerAnswer ServerAnswer(Exception exception)
+    {
+        var errors = Chain(exception).OfType<NatsServerException>().ToList();
+        return errors.Count == 0 ? NatsServerAnswer.None : errors.Any(e => e.IsAuthError) ? NatsServerAnswer.Refused : NatsServerAnswer.Busy;
+    }
 
     /// <summary>
     /// True when a NATS server greets on <paramref name="natsUrl"/> (every server sends its <c>INFO</c> line to a new

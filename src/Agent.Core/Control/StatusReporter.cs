@@ -93,8 +93,8 @@ public sealed partial class StatusReporter(
         }
 
         // A request on a connection that is failing may wait on its publish, not only on the reply: bounded too.
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(replyTimeout + replyTimeout + TimeSpan.FromSeconds(1));
+        using var bound = new CancellationTokenSource(replyTimeout + replyTimeout + TimeSpan.FromSeconds(1), _time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bound.Token);
         try
         {
             var reply = await connection.RequestAsync<byte[], byte[]>(

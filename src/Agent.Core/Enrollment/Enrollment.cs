@@ -43,10 +43,13 @@ public sealed partial class Enrollment(ILogger logger)
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Enrolls the host of <paramref name="state"/> at <paramref name="url"/>. <paramref name="host"/> is the metadata
-    /// sent (detected on this host when null).
+    /// Enrolls the host of <paramref name="state"/> at <paramref name="url"/>, trusting the CA in <paramref name="caFile"/>
+    /// (the system's roots when null). <paramref name="host"/> is the metadata sent (detected on this host when null);
+    /// <paramref name="client"/> a client to <paramref name="url"/> to use instead of a new one (the fleet simulator
+    /// enrolls many hosts over kept-alive connections, so that it measures enrollment and not TLS handshakes).
     /// </summary>
-    public async Task<EnrollOutcome> RunAsync(string code, Uri url, string? caFile, StateDirectory state, CancellationToken cancellationToken, HostInfo? host = null)
+    public async Task<EnrollOutcome> RunAsync(
+        string code, Uri url, string? caFile, StateDirectory state, CancellationToken cancellationToken, HostInfo? host = null, ControlPlaneClient? client = null)
     {
         var existing = state.SafeLoad();
         if (existing is not null && existing.TrustState != "trust_revoked")
@@ -63,7 +66,7 @@ public sealed partial class Enrollment(ILogger logger)
         }
 
         X509Certificate2? ca = null;
-        if (caFile is not null)
+        if (caFile is not null && client is null)
         {
             try
             {
@@ -91,8 +94,9 @@ public sealed partial class Enrollment(ILogger logger)
 
         using (key)
         using (ca)
-        using (var client = new ControlPlaneClient(url, ca, clientCertificate: null))
+        using (var own = client is null ? new ControlPlaneClient(url, ca, clientCertificate: null) : null)
         {
+            var http = client ?? own!;
             var body = new
             {
                 claimCode = code.Trim(),
@@ -108,7 +112,7 @@ public sealed partial class Enrollment(ILogger logger)
             // A lost answer (connection reset, gateway or silo restarting) is retried with the same CSR:
             // the control plane answers a retry with the same code and key with the same certificate.
             var backoff = new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(16));
-            var answer = await client.PostAsync<EnrollResponse>("/api/v1/enroll", body, cancellationToken);
+            var answer = await http.PostAsync<EnrollResponse>("/api/v1/enroll", body, cancellationToken);
             while (answer.IsTransient && backoff.Failures < MaxEnrollRetries)
             {
                 var wait = backoff.Failed();
@@ -119,7 +123,7 @@ public sealed partial class Enrollment(ILogger logger)
 
                 LogRetrying(logger, answer.Status, answer.Code ?? "unknown", answer.Detail ?? string.Empty, wait);
                 await Task.Delay(wait, cancellationToken);
-                answer = await client.PostAsync<EnrollResponse>("/api/v1/enroll", body, cancellationToken);
+                answer = await http.PostAsync<EnrollResponse>("/api/v1/enroll", body, cancellationToken);
             }
 
             if (answer.IsUnreachable)

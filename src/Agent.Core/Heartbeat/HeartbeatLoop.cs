@@ -21,6 +21,20 @@ public sealed partial class HeartbeatLoop(
     /// <summary>Runs until cancelled or revoked.</summary>
     public async Task<AgentExit> RunAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            return await LoopAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped while a request was on its way (SIGTERM during a heartbeat or renewal).
+            LogStopped(logger);
+            return AgentExit.Stopped;
+        }
+    }
+
+    private async Task<AgentExit> LoopAsync(CancellationToken cancellationToken)
+    {
         Backoff? heartbeatBackoff = null;
         Backoff? renewalBackoff = null;
         var renewNotBefore = DateTimeOffset.MinValue;
@@ -116,14 +130,7 @@ public sealed partial class HeartbeatLoop(
                 }
             }
 
-            try
-            {
-                await Task.Delay(wait, time, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
+            await Task.Delay(wait, time, cancellationToken);
         }
 
         LogStopped(logger);

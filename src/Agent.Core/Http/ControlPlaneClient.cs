@@ -13,20 +13,25 @@ public sealed class ControlPlaneClient : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly HttpClient _http;
+    private readonly TimeSpan _timeout;
+    private readonly TimeProvider _time;
 
     /// <summary>A client for <paramref name="baseUrl"/> (enrollment), presenting <paramref name="clientCertificate"/> when given.</summary>
     public ControlPlaneClient(Uri baseUrl, X509Certificate2? ca, X509Certificate2? clientCertificate, TimeSpan? timeout = null)
-        : this(baseUrl, new SocketsHttpHandler { SslOptions = Trusting(ca, clientCertificate) }, serverName: null, timeout ?? TimeSpan.FromSeconds(30))
+        : this(baseUrl, new SocketsHttpHandler { SslOptions = Trusting(ca, clientCertificate) }, serverName: null, timeout ?? TimeSpan.FromSeconds(30), TimeProvider.System)
     {
     }
 
     /// <summary>
     /// A client over <paramref name="handler"/> (owned). With <paramref name="serverName"/>, the TLS server name
     /// (SNI, certificate name check, session cache key) is that name while the connection goes to the URL's address.
+    /// A request's <paramref name="timeout"/> runs on <paramref name="time"/>.
     /// </summary>
-    internal ControlPlaneClient(Uri baseUrl, HttpMessageHandler handler, string? serverName, TimeSpan timeout)
+    internal ControlPlaneClient(Uri baseUrl, HttpMessageHandler handler, string? serverName, TimeSpan timeout, TimeProvider time)
     {
-        _http = new HttpClient(handler) { BaseAddress = baseUrl, Timeout = timeout };
+        _timeout = timeout;
+        _time = time;
+        _http = new HttpClient(handler) { BaseAddress = baseUrl, Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd($"ravenxcope-sensor/{HostInfo.Version}");
         if (serverName is not null)
         {
@@ -39,10 +44,12 @@ public sealed class ControlPlaneClient : IDisposable
     public async Task<Answer<TResponse>> PostAsync<TResponse>(string path, object body, CancellationToken cancellationToken)
         where TResponse : class
     {
+        using var timeout = new CancellationTokenSource(_timeout, _time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            using var response = await _http.PostAsJsonAsync(path, body, Json, cancellationToken);
-            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            using var response = await _http.PostAsJsonAsync(path, body, Json, bounded.Token);
+            var text = await response.Content.ReadAsStringAsync(bounded.Token);
             if (response.IsSuccessStatusCode)
             {
                 // A 202 ("not yet") carries no value; its Retry-After says when to ask again.
@@ -67,7 +74,7 @@ public sealed class ControlPlaneClient : IDisposable
         {
             return new Answer<TResponse>(null, 0, "unreachable", Describe(e));
         }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return new Answer<TResponse>(null, 0, "unreachable", "the control plane did not answer in time");
         }

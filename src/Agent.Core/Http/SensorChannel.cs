@@ -17,6 +17,9 @@ public sealed record SensorChannelOptions
 
     /// <summary>How long one request may take.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The clock the request timeouts run on.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }
 
 /// <summary>
@@ -49,7 +52,7 @@ public sealed class SensorChannel : IDisposable
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
             PooledConnectionLifetime = TimeSpan.FromHours(1),
         };
-        _client = new ControlPlaneClient(baseUrl, handler, options.TlsServerName, options.Timeout);
+        _client = new ControlPlaneClient(baseUrl, handler, options.TlsServerName, options.Timeout, options.Time);
     }
 
     /// <summary>One heartbeat: reports the agent's and trust state, gets the renewal generation and interval back.</summary>

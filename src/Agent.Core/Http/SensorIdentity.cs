@@ -15,9 +15,10 @@ public sealed class SensorIdentity : IDisposable
         Certificate = certificate;
         Ca = ca;
 
-        // A context rather than a certificate list: .NET on Linux keys its TLS context, and so its cache of sessions
-        // to resume, by the context's certificate. With a list, every identity of the process would share one cache,
-        // and one identity could resume a session the server authenticated for another.
+        // A context rather than a certificate list: .NET on Linux keys its TLS context, and so the cache of sessions it
+        // resumes, by the context's certificate. With a list the certificate is chosen during the handshake, after the
+        // context was picked, so the context (and a session to resume) may be one that another identity of the process
+        // used, and the server would see that identity.
         CertificateContext = SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true);
     }
 

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text.Json;
+using NATS.Client.Core;
 using RavenXcope.Agent;
 
 namespace RavenXcope.Tests.Unit;
@@ -158,5 +159,16 @@ public sealed class OutcomeLedgerTests : IDisposable
         Assert.Equal(
             "System.InvalidOperationException: outer <- System.IO.IOException: inner",
             NatsFailure.Describe(new InvalidOperationException("outer", new IOException("inner"))));
+    }
+
+    [Fact]
+    public void Only_what_NATS_Net_calls_an_authentication_error_refuses_the_credentials()
+    {
+        Assert.Equal(NatsServerAnswer.Refused, NatsFailure.ServerAnswer(new NatsException("can not start to connect nats server", new NatsServerException("Authorization Violation"))));
+        Assert.Equal(NatsServerAnswer.Refused, NatsFailure.ServerAnswer(new NatsServerException("User Authentication Revoked")));
+
+        // Too slow to log in (a server or client busy with a fleet reconnecting): nothing said of the credentials.
+        Assert.Equal(NatsServerAnswer.Busy, NatsFailure.ServerAnswer(new NatsException("can not start to connect nats server", new NatsServerException("Authentication Timeout"))));
+        Assert.Equal(NatsServerAnswer.None, NatsFailure.ServerAnswer(new IOException("anything else worded any way")));
     }
 }
