@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks of RavenXcope (never part of scripts/test.sh): starts a private stack with
-# scripts/up.sh under a temporary directory on free ports, drives a fleet of virtual sensors through
-# it (ravenxcope-bench, on ravenxcope-fleetsim), and measures each hot path against its floor in the
+# scripts/up.sh under a temporary directory on free ports, drives fleets of real agents (the agent core,
+# run by tools/FleetSim) through it (ravenxcope-bench), and measures each hot path against its floor in the
 # same run. Prints a table of system, floor, ratio and goal; writes bench/results/latest.json and
 # latest.md. Stops everything it started, also on failure.
 #

@@ -32,7 +32,7 @@ public sealed record SimOptions
     /// <summary>How long the end checks may wait for a steady state.</summary>
     public TimeSpan SettleTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
-    /// <summary>Divides the 30 s status and heartbeat intervals.</summary>
+    /// <summary>Divides the agents' 30 s status interval and the heartbeat interval the control plane asks for.</summary>
     public double TimeScale { get; init; } = 1;
 
     /// <summary>Makes the run repeatable (ids, command targets, failures, fault choices).</summary>
@@ -41,19 +41,19 @@ public sealed record SimOptions
     /// <summary>Commands submitted through the operator API during the steady phase.</summary>
     public int Commands { get; init; } = 1000;
 
-    /// <summary>Fraction of commands the virtual agent reports as failed.</summary>
+    /// <summary>Fraction of commands the stand-in Suricata fails.</summary>
     public double FailFraction { get; init; }
 
-    /// <summary>Fraction of sensors that drop and reconnect with backoff, a third into the steady phase.</summary>
+    /// <summary>Fraction of sensors whose agent stops and starts again, a third into the steady phase.</summary>
     public double DropFraction { get; init; }
 
-    /// <summary>All sensors drop at once halfway through, and reconnect with jitter.</summary>
+    /// <summary>Every agent stops at once halfway through, and starts again within 3 s.</summary>
     public bool Storm { get; init; }
 
     /// <summary>Restarts asked for two thirds into the steady phase (names, e.g. nats, postgres), run by <see cref="FleetSimulator.FaultHook"/>.</summary>
     public IReadOnlyList<string> Restarts { get; init; } = [];
 
-    /// <summary>Enrollments (and other setup calls) in flight at once.</summary>
+    /// <summary>Enrollments (and other setup calls, and agents starting) in flight at once.</summary>
     public int SetupConcurrency { get; init; } = 32;
 
     /// <summary>Processes whose CPU seconds and peak memory the report gives, by name.</summary>
@@ -61,6 +61,18 @@ public sealed record SimOptions
 
     /// <summary>Prefix of the tenant ids of this run (default: from the seed and the clock).</summary>
     public string? RunId { get; init; }
+
+    /// <summary>
+    /// Where the agents' state directories go, one per sensor (removed at the end): memory by default, so that
+    /// thousands of agents flushing their files to disk measure the disk and not the control plane.
+    /// </summary>
+    public string StateRoot { get; init; } = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
+
+    /// <summary>
+    /// The gateway's name in its certificate, given to the agents because the sensor URL is a loopback address: with
+    /// a name, a reconnecting agent resumes its TLS session. Null: the address, and full handshakes.
+    /// </summary>
+    public string? TlsServerName { get; init; } = "localhost";
 
     /// <summary>30 s, scaled.</summary>
     public TimeSpan Interval => TimeSpan.FromSeconds(30 / TimeScale);

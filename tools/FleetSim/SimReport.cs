@@ -20,12 +20,12 @@ public sealed class SimCounts
     public long Restarts;
     public long StatusPublished;
     public long StatusFailed;
-    public long StatusSkippedOffline;
     public long Heartbeats;
     public long HeartbeatsRefused;
     public long HeartbeatsFailed;
-    public long PullErrors;
-    public long ActionErrors;
+    public long TrustRecordWrites;
+    public long NatsLost;
+    public long AgentErrors;
     public long CommandsSubmitted;
     public long CommandsAccepted;
     public long CommandsNotAccepted;
@@ -73,9 +73,9 @@ public sealed record SimReport(
             text.AppendLine($"  CPU per enrollment: {string.Join(", ", EnrollCpuMsPerSensor.Select(p => $"{p.Key} {p.Value} ms"))}");
         }
 
-        text.AppendLine($"  status sent {c.StatusPublished}; heartbeats {c.Heartbeats} ok, {c.HeartbeatsRefused} refused, {c.HeartbeatsFailed} failed (p99 {Latency["heartbeat"].P99} ms)");
+        text.AppendLine($"  status sent {c.StatusPublished}; heartbeats {c.Heartbeats} ok, {c.HeartbeatsRefused} refused, {c.HeartbeatsFailed} failed (p99 {Latency["heartbeat"].P99} ms); trust records written {c.TrustRecordWrites}");
         text.AppendLine($"  commands accepted {c.CommandsAccepted}: done {c.CommandsDone}, failed {c.CommandsFailed}, superseded {c.CommandsSuperseded}, expired {c.CommandsExpired}, lost {c.CommandsLost}, misrouted {c.CommandsMisrouted}; submit→received p99 {Latency["commandSubmitToReceived"].P99} ms");
-        text.AppendLine($"  faults: {c.Drops} drops, {c.Reconnects} reconnects, {c.Restarts} restarts");
+        text.AppendLine($"  faults: {c.Drops} agents restarted, {c.Reconnects} reconnected (p99 {Latency["natsReconnect"].P99} ms), {c.NatsLost} NATS connections lost or refused, {c.Restarts} restarts of the stack");
         foreach (var p in Processes)
         {
             text.AppendLine($"  {p.Name} (pid {p.Pid}): {p.CpuSeconds} CPU s, peak {p.PeakRssBytes / (1024 * 1024)} MiB");

@@ -20,6 +20,15 @@ public sealed class LatencyRecorder
         return ms;
     }
 
+    /// <summary>Records a latency measured elsewhere.</summary>
+    public void Record(TimeSpan elapsed)
+    {
+        lock (_gate)
+        {
+            _values.Add(elapsed.TotalMilliseconds);
+        }
+    }
+
     /// <summary>Count and p50/p90/p99/max, in milliseconds.</summary>
     public LatencySummary Summarize()
     {

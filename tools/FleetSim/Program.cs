@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using RavenXcope.FleetSim;
 
 // Exit codes: 0 steady with nothing lost; 1 not steady (lost, misrouted, offline); 2 usage; 3 the fleet could not be set up.
@@ -13,19 +14,22 @@ var sensors = new Option<int>("--sensors") { Description = "Virtual sensors (1 t
 var tenants = new Option<int>("--tenants") { Description = "Tenants the sensors are spread over.", DefaultValueFactory = _ => 1 };
 var duration = new Option<double>("--duration") { Description = "Seconds of steady phase (status, heartbeats, commands, faults).", DefaultValueFactory = _ => 60 };
 var settle = new Option<double>("--settle-timeout") { Description = "Seconds the end checks may wait for a steady state.", DefaultValueFactory = _ => 90 };
-var timeScale = new Option<double>("--time-scale") { Description = "Divides the 30 s status and heartbeat intervals (10: every 3 s).", DefaultValueFactory = _ => 1 };
+var timeScale = new Option<double>("--time-scale") { Description = "Divides the agents' 30 s status interval and the heartbeat interval the control plane asks for (10: a tenth).", DefaultValueFactory = _ => 1 };
 var seed = new Option<int>("--seed") { Description = "Makes targets, command types, failures and fault choices repeatable.", DefaultValueFactory = _ => 1 };
 var commands = new Option<int>("--commands") { Description = "Commands submitted through the operator API.", DefaultValueFactory = _ => 1000 };
-var failFraction = new Option<double>("--fail-fraction") { Description = "Fraction of commands the virtual agents report as failed." };
-var dropFraction = new Option<double>("--drop-fraction") { Description = "Fraction of sensors that drop and reconnect with backoff, a third into the run." };
-var storm = new Option<bool>("--storm") { Description = "All sensors drop at once halfway through and reconnect with jitter." };
+var failFraction = new Option<double>("--fail-fraction") { Description = "Fraction of commands the stand-in Suricata fails." };
+var dropFraction = new Option<double>("--drop-fraction") { Description = "Fraction of sensors whose agent stops and starts again, a third into the run." };
+var storm = new Option<bool>("--storm") { Description = "Every agent stops at once halfway through and starts again within 3 s." };
+var stateRoot = new Option<string?>("--state-root") { Description = "Where the agents' state directories go (default /dev/shm); removed at the end." };
+var agentLog = new Option<LogLevel?>("--agent-log-level") { Description = "Log the agents' messages from this level up to standard error (Warning, Information, …); none by default." };
+var tlsName = new Option<string>("--tls-server-name") { Description = "The gateway's name in its certificate, so that reconnecting agents resume TLS sessions ('' for none).", DefaultValueFactory = _ => "localhost" };
 var restart = new Option<string[]>("--restart") { Description = "NAME=COMMAND, run (sh -c) two thirds into the run, e.g. nats='scripts/restart-nats.sh'.", AllowMultipleArgumentsPerToken = false };
 var watch = new Option<string[]>("--watch") { Description = "NAME=PID of a process whose CPU seconds and peak memory the report gives (repeatable)." };
 var json = new Option<string?>("--json") { Description = "Write the JSON report here (default: standard output after the summary)." };
 
-var root = new RootCommand("ravenxcope-fleetsim: virtual sensors through the real enrollment, mTLS and NATS paths of a local RavenXcope (loopback only). The admin API key comes from ADMIN_API_KEY or --env-file, never the command line.")
+var root = new RootCommand("ravenxcope-fleetsim: real agents (the agent core of ravenxcope-sensor, with a stand-in Suricata) through the enrollment, mTLS and NATS paths of a local RavenXcope (loopback only). The admin API key comes from ADMIN_API_KEY or --env-file, never the command line.")
 {
-    envFile, apiUrl, enrollUrl, sensorUrl, caFile, sensors, tenants, duration, settle, timeScale, seed, commands, failFraction, dropFraction, storm, restart, watch, json,
+    envFile, apiUrl, enrollUrl, sensorUrl, caFile, sensors, tenants, duration, settle, timeScale, seed, commands, failFraction, dropFraction, storm, restart, watch, json, stateRoot, tlsName, agentLog,
 };
 root.SetAction(async (result, cancellationToken) =>
 {
@@ -108,7 +112,12 @@ root.SetAction(async (result, cancellationToken) =>
             Storm = result.GetValue(storm),
             Restarts = [.. restarts.Keys],
             Watch = watched,
+            TlsServerName = result.GetValue(tlsName) is { Length: > 0 } name ? name : null,
         };
+        if (result.GetValue(stateRoot) is { } givenRoot)
+        {
+            options = options with { StateRoot = givenRoot };
+        }
     }
     catch (UriFormatException e)
     {
@@ -122,7 +131,15 @@ root.SetAction(async (result, cancellationToken) =>
         return 2;
     }
 
-    var simulator = new FleetSimulator(options, Console.Error)
+    using var agentLoggers = LoggerFactory.Create(logging =>
+    {
+        if (result.GetValue(agentLog) is { } level)
+        {
+            logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(level);
+            logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        }
+    });
+    var simulator = new FleetSimulator(options, Console.Error, agentLoggers)
     {
         FaultHook = async (name, ct) =>
         {
