@@ -2,6 +2,7 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using RavenXcope.Grains.Model;
+using RavenXcope.Protocol.Problems;
 
 namespace RavenXcope.Grains.Certificates;
 
@@ -37,12 +38,12 @@ public static class CsrInspector
     {
         if (string.IsNullOrWhiteSpace(pem))
         {
-            return Refuse(CsrCodes.Malformed, "csrPem is required");
+            return Refuse(ProblemCodes.CsrMalformed, "csrPem is required");
         }
 
         if (pem.Length > MaxPemLength)
         {
-            return Refuse(CsrCodes.TooLarge, $"the CSR is larger than {MaxPemLength} characters");
+            return Refuse(ProblemCodes.CsrTooLarge, $"the CSR is larger than {MaxPemLength} characters");
         }
 
         // The usual CSR is parsed, its key imported and its signature checked once; only a CSR that fails
@@ -54,27 +55,27 @@ public static class CsrInspector
             var unverified = Load(pem, verify: false);
             if (unverified is null)
             {
-                return Refuse(CsrCodes.Malformed, "csrPem is not a PEM-encoded PKCS#10 certificate request");
+                return Refuse(ProblemCodes.CsrMalformed, "csrPem is not a PEM-encoded PKCS#10 certificate request");
             }
 
             if (DescribeAllowedKey(unverified.PublicKey) is null)
             {
-                return Refuse(CsrCodes.KeyNotAllowed, $"the CSR's key type is not accepted; allowed: {AllowedKeys}");
+                return Refuse(ProblemCodes.CsrKeyNotAllowed, $"the CSR's key type is not accepted; allowed: {AllowedKeys}");
             }
 
-            return Refuse(CsrCodes.SignatureInvalid, "the CSR's signature does not verify with its own key");
+            return Refuse(ProblemCodes.CsrSignatureInvalid, "the CSR's signature does not verify with its own key");
         }
 
         foreach (var extension in request.CertificateExtensions)
         {
             if (extension.Oid?.Value == BasicConstraintsOid && new X509BasicConstraintsExtension(new AsnEncodedData(extension.Oid, extension.RawData), extension.Critical).CertificateAuthority)
             {
-                return Refuse(CsrCodes.CaNotAllowed, "a sensor certificate is never a CA: the CSR asks for CA:true");
+                return Refuse(ProblemCodes.CsrCaNotAllowed, "a sensor certificate is never a CA: the CSR asks for CA:true");
             }
 
             if (extension.Oid?.Value == SubjectAltNameOid)
             {
-                return Refuse(CsrCodes.IdentityNotAllowed, "the server decides a sensor's identity: the CSR may not ask for subject alternative names");
+                return Refuse(ProblemCodes.CsrIdentityNotAllowed, "the server decides a sensor's identity: the CSR may not ask for subject alternative names");
             }
         }
 
@@ -82,7 +83,7 @@ public static class CsrInspector
         {
             if (rdn.HasMultipleElements || rdn.GetSingleElementType().Value != CommonNameOid)
             {
-                return Refuse(CsrCodes.IdentityNotAllowed, "the server decides a sensor's identity: the CSR's subject may hold a common name only");
+                return Refuse(ProblemCodes.CsrIdentityNotAllowed, "the server decides a sensor's identity: the CSR's subject may hold a common name only");
             }
         }
 
@@ -138,5 +139,5 @@ public static class CsrInspector
         }
     }
 
-    private static (ValidCsr?, Refusal?) Refuse(string code, string detail) => (null, new Refusal(code, detail));
+    private static (ValidCsr?, Refusal?) Refuse(ProblemCode code, string detail) => (null, new Refusal(code, detail));
 }

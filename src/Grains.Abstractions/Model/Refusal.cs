@@ -1,7 +1,13 @@
+using RavenXcope.Protocol.Problems;
+
 namespace RavenXcope.Grains.Model;
 
-/// <summary>Why a transition was refused: a stable code for machines and a sentence for people.</summary>
-public sealed record Refusal(string Code, string Detail);
+/// <summary>Why a transition was refused: a row of the problem table for machines and a sentence for people.</summary>
+public sealed record Refusal(ProblemCode Problem, string Detail)
+{
+    /// <summary>The problem's code.</summary>
+    public string Code => Problem.Code;
+}
 
 /// <summary>The result of applying a command to a state machine: the new state, or a refusal.</summary>
 public readonly record struct Outcome<TState>(TState State, bool Changed, Refusal? Refusal)
@@ -16,5 +22,5 @@ public readonly record struct Outcome<TState>(TState State, bool Changed, Refusa
     public static Outcome<TState> Unchanged(TState state) => new(state, false, null);
 
     /// <summary>The command was refused.</summary>
-    public static Outcome<TState> Refused(TState state, string code, string detail) => new(state, false, new Refusal(code, detail));
+    public static Outcome<TState> Refused(TState state, ProblemCode code, string detail) => new(state, false, new Refusal(code, detail));
 }

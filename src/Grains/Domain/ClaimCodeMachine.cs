@@ -1,11 +1,12 @@
 using RavenXcope.Grains.Model;
+using RavenXcope.Protocol.Problems;
 
 namespace RavenXcope.Grains.Domain;
 
 /// <summary>
 /// Claim codes: <c>Issued → Redeemed | Expired | Withdrawn</c>. A redeemed code answers again only to
 /// a retry with the same CSR public key within the retry window. Every refusal is the same
-/// <see cref="RefusalCodes.EnrollmentRefused"/>, so the answer tells nothing about the code. Pure.
+/// <see cref="ProblemCodes.EnrollmentRefused"/>, so the answer tells nothing about the code. Pure.
 /// </summary>
 public static class ClaimCodeMachine
 {
@@ -24,7 +25,7 @@ public static class ClaimCodeMachine
         switch (from)
         {
             case ClaimCodeStatus.Issued when now >= expiresAt:
-                return new Outcome<ClaimCodeStatus>(ClaimCodeStatus.Expired, true, new Refusal(RefusalCodes.EnrollmentRefused, RefusalDetail));
+                return new Outcome<ClaimCodeStatus>(ClaimCodeStatus.Expired, true, new Refusal(ProblemCodes.EnrollmentRefused, RefusalDetail));
             case ClaimCodeStatus.Issued:
                 return Outcome<ClaimCodeStatus>.MovedTo(ClaimCodeStatus.Redeemed);
             case ClaimCodeStatus.Redeemed
@@ -32,7 +33,7 @@ public static class ClaimCodeMachine
                      && redeemedAt is { } at && now < at + policy.EnrollmentRetryWindow:
                 return Outcome<ClaimCodeStatus>.Unchanged(from);
             default:
-                return Outcome<ClaimCodeStatus>.Refused(from, RefusalCodes.EnrollmentRefused, RefusalDetail);
+                return Outcome<ClaimCodeStatus>.Refused(from, ProblemCodes.EnrollmentRefused, RefusalDetail);
         }
     }
 

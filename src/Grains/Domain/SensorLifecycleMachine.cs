@@ -1,4 +1,5 @@
 using RavenXcope.Grains.Model;
+using RavenXcope.Protocol.Problems;
 
 namespace RavenXcope.Grains.Domain;
 
@@ -14,7 +15,7 @@ public static class SensorLifecycleMachine
     public static Outcome<SensorLifecycle> Enroll(SensorLifecycle from) => from switch
     {
         SensorLifecycle.Registered or SensorLifecycle.Revoked => Outcome<SensorLifecycle>.MovedTo(SensorLifecycle.Enrolled),
-        SensorLifecycle.Enrolled => Outcome<SensorLifecycle>.Refused(from, RefusalCodes.SensorAlreadyEnrolled, "the sensor is already enrolled"),
+        SensorLifecycle.Enrolled => Outcome<SensorLifecycle>.Refused(from, ProblemCodes.SensorAlreadyEnrolled, "the sensor is already enrolled"),
         _ => RefuseInactive(from),
     };
 
@@ -22,7 +23,7 @@ public static class SensorLifecycleMachine
     public static Outcome<SensorLifecycle> IssueClaimCode(SensorLifecycle from) => from switch
     {
         SensorLifecycle.Registered or SensorLifecycle.Revoked => Outcome<SensorLifecycle>.Unchanged(from),
-        SensorLifecycle.Enrolled => Outcome<SensorLifecycle>.Refused(from, RefusalCodes.SensorAlreadyEnrolled, "the sensor is already enrolled; a claim code is for a sensor that has no certificate"),
+        SensorLifecycle.Enrolled => Outcome<SensorLifecycle>.Refused(from, ProblemCodes.SensorAlreadyEnrolled, "the sensor is already enrolled; a claim code is for a sensor that has no certificate"),
         _ => RefuseInactive(from),
     };
 
@@ -51,14 +52,14 @@ public static class SensorLifecycleMachine
     public static Outcome<SensorLifecycle> Renew(SensorLifecycle from) => from switch
     {
         SensorLifecycle.Enrolled => Outcome<SensorLifecycle>.Unchanged(from),
-        SensorLifecycle.Registered => Outcome<SensorLifecycle>.Refused(from, RefusalCodes.SensorNotEnrolled, "the sensor has no certificate to renew"),
+        SensorLifecycle.Registered => Outcome<SensorLifecycle>.Refused(from, ProblemCodes.SensorNotEnrolled, "the sensor has no certificate to renew"),
         _ => RefuseInactive(from),
     };
 
     private static Outcome<SensorLifecycle> RefuseInactive(SensorLifecycle from) => from switch
     {
-        SensorLifecycle.Disabled => Outcome<SensorLifecycle>.Refused(from, RefusalCodes.SensorDisabled, "the sensor is disabled; enable it first"),
-        SensorLifecycle.Revoked => Outcome<SensorLifecycle>.Refused(from, RefusalCodes.SensorRevoked, "the sensor is revoked; to bring it back, create a new claim code and enroll it again"),
+        SensorLifecycle.Disabled => Outcome<SensorLifecycle>.Refused(from, ProblemCodes.SensorDisabled, "the sensor is disabled; enable it first"),
+        SensorLifecycle.Revoked => Outcome<SensorLifecycle>.Refused(from, ProblemCodes.SensorRevoked, "the sensor is revoked; to bring it back, create a new claim code and enroll it again"),
         _ => throw new InvalidOperationException($"{from} is an active lifecycle"),
     };
 }

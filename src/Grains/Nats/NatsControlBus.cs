@@ -1,6 +1,7 @@
 using NATS.Client.Core;
-using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
+using NATS.Client.JetStream;
+using RavenXcope.Protocol.Nats;
 
 namespace RavenXcope.Grains.Nats;
 

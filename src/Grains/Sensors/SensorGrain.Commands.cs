@@ -1,8 +1,11 @@
-using Microsoft.Extensions.Logging;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.Nats;
 using RavenXcope.Grains.State;
+using RavenXcope.Protocol;
+using RavenXcope.Protocol.Messages;
+using RavenXcope.Protocol.Problems;
 
 namespace RavenXcope.Grains.Sensors;
 
@@ -35,12 +38,12 @@ public sealed partial class SensorGrain
     {
         if (!S.Exists)
         {
-            return Result<CommandSnapshot>.Fail(Domain.RefusalCodes.SensorNotFound, "no such sensor");
+            return Result<CommandSnapshot>.Fail(ProblemCodes.SensorNotFound, "no such sensor");
         }
 
         if (Domain.SensorLifecycleMachine.Renew(S.Lifecycle).Refusal is { } refusal)
         {
-            return Result<CommandSnapshot>.Fail(refusal.Code, refusal.Detail);
+            return Result<CommandSnapshot>.Fail(refusal);
         }
 
         if (idempotencyKey is not null && S.Commands.FirstOrDefault(c => c.IdempotencyKey == idempotencyKey) is { } earlier)
@@ -143,10 +146,10 @@ public sealed partial class SensorGrain
 
             var outcome = reported switch
             {
-                "accepted" => CommandStatus.Delivered,
-                "done" => CommandStatus.Done,
-                "failed" => CommandStatus.Failed,
-                "expired" => CommandStatus.Expired,
+                CommandOutcomes.Accepted => CommandStatus.Delivered,
+                CommandOutcomes.Done => CommandStatus.Done,
+                CommandOutcomes.Failed => CommandStatus.Failed,
+                CommandOutcomes.Expired => CommandStatus.Expired,
                 _ => command.Status,
             };
 
@@ -275,13 +278,9 @@ public sealed partial class SensorGrain
         }
     }
 
-    private static byte[] Payload(CommandRecord command) => JsonSerializer.SerializeToUtf8Bytes(new
-    {
-        commandId = command.Id,
-        type = command.Type.ToString().ToLowerInvariant(),
-        issuedAt = command.IssuedAt,
-        expiresAt = command.ExpiresAt,
-    });
+    private static byte[] Payload(CommandRecord command) => JsonSerializer.SerializeToUtf8Bytes(
+        new CommandMessage(command.Id, command.Type.ToString().ToLowerInvariant(), command.IssuedAt, command.ExpiresAt),
+        ProtocolJson.Default.CommandMessage);
 
     private void EnsurePublishRetry()
     {

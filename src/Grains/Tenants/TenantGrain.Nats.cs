@@ -5,6 +5,7 @@ using NATS.NKeys;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.Nats;
 using RavenXcope.Grains.State;
+using RavenXcope.Protocol.Nats;
 
 namespace RavenXcope.Grains.Tenants;
 
