@@ -104,7 +104,7 @@ public static partial class GatewayApplication
         builder.Services.AddAuditTrail();
         builder.Services.AddSingleton<FleetQueries>();
         builder.Services.AddRavenXcopeMetrics();
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Sensors.SensorJsonContext.Default));
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, RavenXcope.Protocol.ProtocolJson.Default));
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Api.Problems.Complete);
         builder.Services.AddExceptionHandler<Api.UnavailableExceptionHandler>();
 

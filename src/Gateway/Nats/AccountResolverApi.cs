@@ -1,5 +1,6 @@
 using Npgsql;
 using RavenXcope.Gateway.Api;
+using RavenXcope.Protocol.Problems;
 
 namespace RavenXcope.Gateway.Nats;
 
@@ -18,7 +19,7 @@ public static class AccountResolverApi
         group.MapGet("/{publicKey}", (string publicKey, NpgsqlDataSource db, CancellationToken ct) =>
             NATS.NKeys.NKeys.IsValidPublicKey(publicKey, NATS.NKeys.PrefixByte.Account)
                 ? Serve(db, "SELECT jwt FROM nats_accounts WHERE public_key = $1", publicKey, ct)
-                : Task.FromResult<IResult>(Problems.Of(404, "account_not_found", "no such account"))).WithName("AccountJwt");
+                : Task.FromResult<IResult>(Problems.Of(ProblemCodes.AccountNotFound, "no such account"))).WithName("AccountJwt");
         return routes;
     }
 
@@ -32,6 +33,6 @@ public static class AccountResolverApi
 
         return await command.ExecuteScalarAsync(cancellationToken) is string jwt
             ? Results.Text(jwt, "application/jwt")
-            : Problems.Of(404, "account_not_found", "no such account");
+            : Problems.Of(ProblemCodes.AccountNotFound, "no such account");
     }
 }

@@ -6,6 +6,9 @@ using Npgsql;
 using RavenXcope.Grains;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.Nats;
+using RavenXcope.Protocol;
+using RavenXcope.Protocol.Messages;
+using RavenXcope.Protocol.Nats;
 
 namespace RavenXcope.Silo.Nats;
 
@@ -13,7 +16,8 @@ namespace RavenXcope.Silo.Nats;
 /// The silo's NATS bridge: one connection per provisioned tenant account (its control user), a
 /// subscription to <c>rxc.&lt;t&gt;.*.status</c> in a queue group shared by all silos (each message is
 /// handled once), each message turned into one sensor-grain call with bounded concurrency; and command
-/// publishing for the grains. Malformed status messages are counted and dropped.
+/// publishing for the grains. Status messages are read by the <see cref="ProtocolReader"/>; those it refuses
+/// (malformed, too large, of a version this silo does not know) are counted and dropped.
 /// </summary>
 public sealed partial class NatsBridge(
     NatsSettings settings,
@@ -23,13 +27,11 @@ public sealed partial class NatsBridge(
     ILogger<NatsBridge> logger) : BackgroundService, ICommandPublisher, IControlBusHealth
 {
     private const string QueueGroup = "ravenxcope-bridge";
-    private const int MaxRecentOutcomes = 128;
-    private const string StatusSuffix = ".status";
     private readonly ConcurrentDictionary<string, NatsConnection> _connections = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _concurrency = new(64);
     private long _malformed;
 
-    /// <summary>Status messages dropped because they did not parse.</summary>
+    /// <summary>Status messages dropped because the protocol reader refused them.</summary>
     public long MalformedMessages => Interlocked.Read(ref _malformed);
 
     /// <summary>Open tenant connections (for the <c>rxc.nats.connections</c> gauge).</summary>
@@ -199,26 +201,23 @@ public sealed partial class NatsBridge(
 
     private async Task PumpStatusAsync(string tenantId, NatsConnection connection)
     {
-        // rxc.<tenant>.<sensor>.status: the sensor id is what lies between this prefix and suffix.
-        var prefixLength = $"rxc.{tenantId}.".Length;
-        await foreach (var message in connection.SubscribeAsync<byte[]>($"rxc.{tenantId}.*.status", queueGroup: QueueGroup))
+        await foreach (var message in connection.SubscribeAsync<byte[]>(NatsNames.TenantStatusSubjects(tenantId), queueGroup: QueueGroup))
         {
-            var sensorId = message.Subject.Length > prefixLength + StatusSuffix.Length ? message.Subject[prefixLength..^StatusSuffix.Length] : null;
-            SensorStatusReport? report = null;
-            try
-            {
-                report = message.Data is { } data && sensorId is not null && Identifiers.IsValid(sensorId) ? Parse(data) : null;
-            }
-            catch (JsonException)
-            {
-            }
-
-            if (report is null)
+            var sensorId = NatsNames.SensorIdOfStatusSubject(tenantId, message.Subject);
+            var read = sensorId is not null && Identifiers.IsValid(sensorId)
+                ? ProtocolReader.ReadStatus(message.Data ?? [])
+                : ReadResult<StatusMessage>.Refused($"not a sensor's status subject: {message.Subject}");
+            if (read.Message is not { } status)
             {
                 Interlocked.Increment(ref _malformed);
                 Grains.Telemetry.ControlPlaneMetrics.StatusMessage(routed: false);
+                LogRefused(logger, tenantId, read.Refusal!);
                 continue;
             }
+
+            var report = new SensorStatusReport(
+                status.Desired, status.Observed, status.LastCommandId, status.LastCommandOutcome, status.TrustState, status.AgentVersion,
+                status.RecentOutcomes?.Select(o => new ReportedOutcome(o.CommandId, o.Outcome)).ToList());
 
             Grains.Telemetry.ControlPlaneMetrics.StatusMessage(routed: true);
 
@@ -237,7 +236,7 @@ public sealed partial class NatsBridge(
             // answer it keeps them and sends them again.
             if (replyTo is not null)
             {
-                await connection.PublishAsync(replyTo, JsonSerializer.SerializeToUtf8Bytes(new StatusReceipt(recorded), StatusReceiptContext.Default.StatusReceipt));
+                await connection.PublishAsync(replyTo, JsonSerializer.SerializeToUtf8Bytes(new StatusReply(recorded), ProtocolJson.Default.StatusReply));
             }
         }
         catch (Exception e)
@@ -252,42 +251,11 @@ public sealed partial class NatsBridge(
         }
     }
 
-    private static SensorStatusReport? Parse(byte[] data)
-    {
-        using var document = JsonDocument.Parse(data);
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("desired", out var desired) || !root.TryGetProperty("observed", out var observed)
-            || desired.ValueKind != JsonValueKind.String || observed.ValueKind != JsonValueKind.String)
-        {
-            return null;
-        }
-
-        static string? Text(JsonElement root, string name) =>
-            root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString()!.Length <= 128 ? value.GetString() : null;
-
-        List<ReportedOutcome>? recent = null;
-        if (root.TryGetProperty("recentOutcomes", out var outcomes) && outcomes.ValueKind == JsonValueKind.Array && outcomes.GetArrayLength() > 0)
-        {
-            // At most the agent's ring of outcomes; anything else in the array is ignored.
-            recent = [.. outcomes.EnumerateArray()
-                .Where(o => o.ValueKind == JsonValueKind.Object)
-                .Select(o => (Id: Text(o, "commandId"), Outcome: Text(o, "outcome")))
-                .Where(o => o.Id is not null && o.Outcome is not null)
-                .Take(MaxRecentOutcomes)
-                .Select(o => new ReportedOutcome(o.Id!, o.Outcome!))];
-        }
-
-        return new SensorStatusReport(desired.GetString()!, observed.GetString()!, Text(root, "lastCommandId"), Text(root, "lastCommandOutcome"), Text(root, "trustState"), Text(root, "agentVersion"), recent);
-    }
-
-    /// <summary>The answer to a status request: the command ids whose outcome the ledger has stored.</summary>
-    internal sealed record StatusReceipt([property: System.Text.Json.Serialization.JsonPropertyName("recorded")] string[] Recorded);
-
-    [System.Text.Json.Serialization.JsonSerializable(typeof(StatusReceipt))]
-    internal sealed partial class StatusReceiptContext : System.Text.Json.Serialization.JsonSerializerContext;
-
     [LoggerMessage(Level = LogLevel.Information, Message = "NATS bridge connected for tenant {TenantId}")]
     private static partial void LogConnected(ILogger logger, string tenantId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "NATS bridge: a status message of tenant {TenantId} dropped: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string tenantId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "NATS bridge: {Reason}")]
     private static partial void LogBridgeError(ILogger logger, string reason);
