@@ -2,11 +2,11 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
-using NATS.Jwt;
 using NATS.NKeys;
 using RavenXcope.Gateway.Api;
 using RavenXcope.Grains;
 using RavenXcope.Grains.Model;
+using RavenXcope.NatsAuth;
 
 namespace RavenXcope.Gateway.Nats;
 
@@ -170,7 +170,7 @@ public static class ProvisionerApi
             return problem;
         }
 
-        if (!NKeys.IsValidPublicKey(request!.AccountId, PrefixByte.Account) || !NKeys.IsValidPublicKey(request.UserPubKey, PrefixByte.User))
+        if (!NKeyText.IsPublicKey(request!.AccountId, PrefixByte.Account) || !NKeyText.IsPublicKey(request.UserPubKey, PrefixByte.User))
         {
             return Problems.Of(400, "invalid_key", "accountId must be an account public key (A…) and userPubKey a user public key (U…)");
         }

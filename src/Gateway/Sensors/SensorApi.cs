@@ -159,7 +159,7 @@ public static class SensorApi
             return problem;
         }
 
-        if (!NATS.NKeys.NKeys.IsValidPublicKey(request!.UserPublicKey, NATS.NKeys.PrefixByte.User))
+        if (!RavenXcope.NatsAuth.NKeyText.IsPublicKey(request!.UserPublicKey, NATS.NKeys.PrefixByte.User))
         {
             return Problems.Of(400, "invalid_user_public_key", "userPublicKey must be a NATS user public key (U…) made on the sensor host");
         }

@@ -1,9 +1,9 @@
-using NATS.Jwt;
 using NATS.NKeys;
 using RavenXcope.Grains.Audit;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.Nats;
 using RavenXcope.Grains.State;
+using RavenXcope.NatsAuth;
 
 namespace RavenXcope.Grains.Tenants;
 
@@ -18,7 +18,7 @@ public sealed partial class TenantGrain
             return Result<SensorNatsCredentials>.Fail("nats_account_pending", "the tenant's NATS account is not provisioned yet; retry shortly");
         }
 
-        if (!NKeys.IsValidPublicKey(userPublicKey, PrefixByte.User))
+        if (!NKeyText.IsPublicKey(userPublicKey, PrefixByte.User))
         {
             return Result<SensorNatsCredentials>.Fail("invalid_user_public_key", "userPublicKey must be a NATS user public key (U…)");
         }
