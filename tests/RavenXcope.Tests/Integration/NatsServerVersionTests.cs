@@ -12,7 +12,9 @@ public sealed class NatsServerVersionTests
     [InlineData("2.12.5")]
     public async Task The_scripts_refuse_a_nats_server_outside_the_2_10_line_and_say_how_to_get_it(string version)
     {
-        var (exit, output) = await RequireNatsServerAsync(FakeNatsServer(version));
+        var program = FakeNatsServer(version);
+        var (exit, output) = await RequireNatsServerAsync(program);
+        Directory.Delete(Path.GetDirectoryName(program)!, recursive: true);
         Assert.True(exit != 0, output);
         Assert.Contains($"is nats-server {version}", output, StringComparison.Ordinal);
         Assert.Contains("scripts/install-nats-server.sh", output, StringComparison.Ordinal);
@@ -26,6 +28,7 @@ public sealed class NatsServerVersionTests
     {
         var program = FakeNatsServer(version);
         var (exit, output) = await RequireNatsServerAsync(program);
+        Directory.Delete(Path.GetDirectoryName(program)!, recursive: true);
         Assert.True(exit == 0, output);
         Assert.Contains($"chosen {program}", output, StringComparison.Ordinal);
     }
