@@ -4,9 +4,9 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
-using NATS.Jwt;
 using NATS.NKeys;
 using RavenXcope.Common;
+using RavenXcope.NatsAuth;
 using RavenXcope.SensorAgent.Supervision;
 
 namespace RavenXcope.SensorAgent;

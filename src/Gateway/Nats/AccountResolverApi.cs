@@ -17,7 +17,7 @@ public static class AccountResolverApi
         var group = routes.MapGroup("/jwt/v1/accounts").WithTags("nats");
         group.MapGet("/", (NpgsqlDataSource db, CancellationToken ct) => Serve(db, "SELECT jwt FROM nats_accounts WHERE is_system", null, ct)).WithName("SystemAccountJwt");
         group.MapGet("/{publicKey}", (string publicKey, NpgsqlDataSource db, CancellationToken ct) =>
-            NATS.NKeys.NKeys.IsValidPublicKey(publicKey, NATS.NKeys.PrefixByte.Account)
+            RavenXcope.NatsAuth.NKeyText.IsPublicKey(publicKey, NATS.NKeys.PrefixByte.Account)
                 ? Serve(db, "SELECT jwt FROM nats_accounts WHERE public_key = $1", publicKey, ct)
                 : Task.FromResult<IResult>(Problems.Of(ProblemCodes.AccountNotFound, "no such account"))).WithName("AccountJwt");
         return routes;

@@ -2,13 +2,13 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
-using NATS.Jwt;
 using NATS.NKeys;
 using RavenXcope.Gateway.Api;
 using RavenXcope.Grains;
 using RavenXcope.Grains.Model;
 using RavenXcope.Protocol.Problems;
 using RavenXcope.Protocol.Sensors;
+using RavenXcope.NatsAuth;
 
 namespace RavenXcope.Gateway.Nats;
 
@@ -172,7 +172,7 @@ public static class ProvisionerApi
             return problem;
         }
 
-        if (!NKeys.IsValidPublicKey(request!.AccountId, PrefixByte.Account) || !NKeys.IsValidPublicKey(request.UserPubKey, PrefixByte.User))
+        if (!NKeyText.IsPublicKey(request!.AccountId, PrefixByte.Account) || !NKeyText.IsPublicKey(request.UserPubKey, PrefixByte.User))
         {
             return Problems.Of(ProblemCodes.InvalidKey, "accountId must be an account public key (A…) and userPubKey a user public key (U…)");
         }

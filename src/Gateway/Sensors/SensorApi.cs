@@ -161,7 +161,7 @@ public static class SensorApi
             return problem;
         }
 
-        if (!NATS.NKeys.NKeys.IsValidPublicKey(request!.UserPublicKey, NATS.NKeys.PrefixByte.User))
+        if (!RavenXcope.NatsAuth.NKeyText.IsPublicKey(request!.UserPublicKey, NATS.NKeys.PrefixByte.User))
         {
             return Problems.Of(ProblemCodes.InvalidUserPublicKey, "userPublicKey must be a NATS user public key (U…) made on the sensor host");
         }

@@ -1,4 +1,3 @@
-using NATS.Jwt;
 using NATS.NKeys;
 using RavenXcope.Grains.Audit;
 using RavenXcope.Grains.Model;
@@ -6,6 +5,7 @@ using RavenXcope.Grains.Nats;
 using RavenXcope.Grains.State;
 using RavenXcope.Protocol.Nats;
 using RavenXcope.Protocol.Problems;
+using RavenXcope.NatsAuth;
 
 namespace RavenXcope.Grains.Tenants;
 
@@ -20,7 +20,7 @@ public sealed partial class TenantGrain
             return Result<SensorNatsCredentials>.Fail(ProblemCodes.NatsAccountPending, "the tenant's NATS account is not provisioned yet; retry shortly");
         }
 
-        if (!NKeys.IsValidPublicKey(userPublicKey, PrefixByte.User))
+        if (!NKeyText.IsPublicKey(userPublicKey, PrefixByte.User))
         {
             return Result<SensorNatsCredentials>.Fail(ProblemCodes.InvalidUserPublicKey, "userPublicKey must be a NATS user public key (U…)");
         }

@@ -4,11 +4,11 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using NATS.Jwt;
 using NATS.NKeys;
 using RavenXcope.Grains;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.Nats;
+using RavenXcope.NatsAuth;
 using RavenXcope.Silo.Database;
 
 namespace RavenXcope.Tests.Integration;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace NATS.Jwt;
+namespace RavenXcope.NatsAuth;
 
 /// <summary>The claim shapes RavenXcope mints. Every limit is explicit: nats-server reads a missing limit as zero.</summary>
 public static class NatsClaims

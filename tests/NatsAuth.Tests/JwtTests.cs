@@ -1,8 +1,8 @@
+using System.Text;
 using System.Text.Json.Nodes;
-using NATS.Jwt;
 using RavenXcope.TestSupport;
 
-namespace NATS.NKeys.Tests;
+namespace RavenXcope.NatsAuth.Tests;
 
 public class JwtTests
 {
@@ -23,9 +23,27 @@ public class JwtTests
         Assert.Equal(52, claims["jti"]!.GetValue<string>().Length);
 
         var parts = jwt.Split('.');
-        var tampered = NatsJwt.Base64Url(System.Text.Encoding.UTF8.GetBytes(claims.ToJsonString().Replace("acme", "evil", StringComparison.Ordinal)));
+        var tampered = NatsJwt.Base64Url(Encoding.UTF8.GetBytes(claims.ToJsonString().Replace("acme", "evil", StringComparison.Ordinal)));
         Assert.Null(NatsJwt.DecodeVerified($"{parts[0]}.{tampered}.{parts[2]}"));
         Assert.Null(NatsJwt.DecodeVerified("not.a.jwt"));
+    }
+
+    [Fact]
+    public void A_JWT_with_a_cut_signature_or_an_issuer_that_is_no_issuer_key_is_refused_without_throwing()
+    {
+        using var op = KeyPair.CreatePair(PrefixByte.Operator);
+        using var account = KeyPair.CreatePair(PrefixByte.Account);
+        var parts = NatsJwt.Encode(op, account.GetPublicKey(), "acme", "account", NatsClaims.Account(jetStream: true), IssuedAt).Split('.');
+
+        Assert.Null(NatsJwt.DecodeVerified($"{parts[0]}.{parts[1]}.{parts[2][..^4]}"));
+        Assert.Null(NatsJwt.DecodeVerified($"{parts[0]}.{parts[1]}."));
+
+        var claims = NatsJwt.DecodeVerified(string.Join('.', parts))!;
+        foreach (var issuer in new[] { op.GetSeed(), "", "OABC", op.GetPublicKey().ToLowerInvariant(), op.GetPublicKey() + "A" })
+        {
+            claims["iss"] = issuer;
+            Assert.Null(NatsJwt.DecodeVerified($"{parts[0]}.{NatsJwt.Base64Url(Encoding.UTF8.GetBytes(claims.ToJsonString()))}.{parts[2]}"));
+        }
     }
 
     [Fact]

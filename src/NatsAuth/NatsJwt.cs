@@ -4,16 +4,17 @@ using System.Text.Json.Nodes;
 using NATS.NKeys;
 using Org.BouncyCastle.Crypto.Digests;
 
-namespace NATS.Jwt;
+namespace RavenXcope.NatsAuth;
 
 /// <summary>
-/// Minting and checking NATS JWTs (decentralized auth, claims version 2) as nats-server 2.9 accepts
-/// them: header <c>{"typ":"JWT","alg":"ed25519-nkey"}</c>, unpadded base64url parts, an Ed25519
-/// signature by the issuer's NKey over <c>header.payload</c>.
+/// Minting and checking NATS JWTs (decentralized auth, claims version 2) as nats-server accepts them:
+/// header <c>{"typ":"JWT","alg":"ed25519-nkey"}</c>, unpadded base64url parts, an Ed25519 signature by
+/// the issuer's NKey over <c>header.payload</c>.
 /// </summary>
 public static class NatsJwt
 {
     private const string Header = """{"typ":"JWT","alg":"ed25519-nkey"}""";
+    private const int SignatureLength = 64;
 
     /// <summary>Signs <paramref name="nats"/> (the claims under <c>nats</c>) for <paramref name="subject"/>.</summary>
     /// <param name="issuer">The signing key pair (operator for accounts, account for users; self for operators).</param>
@@ -48,10 +49,13 @@ public static class NatsJwt
         digest.BlockUpdate(withoutId, 0, withoutId.Length);
         var hash = new byte[32];
         digest.DoFinal(hash, 0);
-        claims["jti"] = Base32.Encode(hash);
+        var id = new char[Base32.GetEncodedLength(hash)];
+        Base32.ToBase32(hash, id);
+        claims["jti"] = new string(id);
 
         var signingInput = $"{Base64Url(Encoding.UTF8.GetBytes(Header))}.{Base64Url(Encoding.UTF8.GetBytes(claims.ToJsonString()))}";
-        var signature = issuer.Sign(Encoding.ASCII.GetBytes(signingInput));
+        var signature = new byte[SignatureLength];
+        issuer.Sign(Encoding.ASCII.GetBytes(signingInput), signature);
         return $"{signingInput}.{Base64Url(signature)}";
     }
 
@@ -68,15 +72,16 @@ public static class NatsJwt
         {
             var claims = JsonNode.Parse(FromBase64Url(parts[1])) as JsonObject;
             var issuerKey = claims?["iss"]?.GetValue<string>();
-            if (issuerKey is null)
+            var signature = FromBase64Url(parts[2]);
+            if (issuerKey is null || !IsIssuer(issuerKey) || signature.Length != SignatureLength)
             {
                 return null;
             }
 
             using var issuer = KeyPair.FromPublicKey(issuerKey);
-            return issuer.Verify(Encoding.ASCII.GetBytes($"{parts[0]}.{parts[1]}"), FromBase64Url(parts[2])) ? claims : null;
+            return issuer.Verify(Encoding.ASCII.GetBytes($"{parts[0]}.{parts[1]}"), signature) ? claims : null;
         }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or NKeysException)
         {
             return null;
         }
@@ -103,6 +108,9 @@ public static class NatsJwt
     /// <summary>Unpadded base64url.</summary>
     public static string Base64Url(ReadOnlySpan<byte> data) =>
         Convert.ToBase64String(data).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    // Operators sign operators and accounts, accounts sign users.
+    private static bool IsIssuer(string key) => NKeyText.IsPublicKey(key, PrefixByte.Operator) || NKeyText.IsPublicKey(key, PrefixByte.Account);
 
     private static byte[] FromBase64Url(string text)
     {
