@@ -4,7 +4,6 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Npgsql;
 using Scalar.AspNetCore;
 using RavenXcope.Grains.Model;
 using RavenXcope.Gateway.Api;
@@ -17,6 +16,7 @@ using RavenXcope.Common;
 using RavenXcope.ServiceDefaults.ApiKeys;
 using Orleans.Configuration;
 using RavenXcope.Gateway.Health;
+using RavenXcope.Infrastructure.Postgres;
 using RavenXcope.ServiceDefaults;
 
 namespace RavenXcope.Gateway.Hosting;
@@ -99,8 +99,7 @@ public static partial class GatewayApplication
         builder.Services.AddSingleton(gateway);
         builder.Services.AddSingleton(caTrust);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
-        builder.Services.AddSingleton<ApiKeyStore>();
+        builder.Services.AddPostgres(database.ConnectionString);
         builder.Services.AddAuditTrail();
         builder.Services.AddSingleton<FleetQueries>();
         builder.Services.AddRavenXcopeMetrics();

@@ -4,19 +4,17 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Npgsql;
 using Orleans.Serialization;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains;
 using RavenXcope.Grains.Certificates;
 using RavenXcope.Grains.Nats;
 using RavenXcope.Common;
+using RavenXcope.Infrastructure.Postgres;
 using RavenXcope.ServiceDefaults;
 using RavenXcope.Silo.Dashboard;
-using RavenXcope.Silo.Database;
 using RavenXcope.Silo.Health;
 using RavenXcope.Silo.Nats;
-using RavenXcope.Silo.ReadModel;
 using RavenXcope.Silo.Trust;
 
 namespace RavenXcope.Silo.Hosting;
@@ -71,12 +69,10 @@ public static class SiloApplication
         builder.Services.AddSingleton(authority);
         builder.Services.AddSingleton(trust.ToPolicy());
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
-        builder.Services.AddSingleton<IFleetDirectory, PostgresFleetDirectory>();
+        builder.Services.AddPostgres(database.ConnectionString);
         builder.Services.AddSingleton(natsSettings);
         builder.Services.AddSingleton<NatsControlBus>();
         builder.Services.AddSingleton(sp => new NatsRuntime(natsSettings, operatorKey, vault, sp.GetRequiredService<NatsControlBus>()));
-        builder.Services.AddSingleton<INatsAccountDirectory, PostgresNatsAccountDirectory>();
         builder.Services.AddHostedService<SystemAccountPublisher>();
         builder.Services.AddSingleton<NatsBridge>();
         builder.Services.AddSingleton<ICommandPublisher>(sp => sp.GetRequiredService<NatsBridge>());
@@ -122,7 +118,6 @@ public static class SiloApplication
             .AddPolicy("dashboard", policy => policy.AddAuthenticationSchemes(BasicAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
         builder.Services.AddSingleton<FleetGauges>();
         builder.Services.AddSingleton(LoadAuditKey(builder.Configuration["Audit:HmacKey"]));
-        builder.Services.AddSingleton<RavenXcope.Grains.Audit.IAuditStore, RavenXcope.Silo.Audit.PostgresAuditStore>();
         RavenXcope.Grains.Audit.AuditTrailServiceCollectionExtensions.AddAuditTrail(builder.Services);
         builder.Services.AddRavenXcopeMetrics();
         builder.Services.AddHealthChecks()

@@ -4,10 +4,11 @@ using NpgsqlTypes;
 using RavenXcope.Grains;
 using RavenXcope.Grains.Model;
 
-namespace RavenXcope.Silo.ReadModel;
+namespace RavenXcope.Infrastructure.Postgres;
 
 /// <summary>
-/// Keeps <c>tenant_directory</c> and <c>sensor_directory</c> up to date from grain transitions.
+/// Keeps <c>tenant_directory</c> and <c>sensor_directory</c> up to date from grain transitions
+/// (<see cref="FleetReadModel"/> reads them).
 /// </summary>
 /// <remarks>
 /// Sensor rows are written with a group commit: calls that arrive while a write is under way wait for the
@@ -15,7 +16,7 @@ namespace RavenXcope.Silo.ReadModel;
 /// once its row is committed (nothing changes for the grain), but a thousand sensors enrolling or going
 /// offline together cost a few transactions instead of a thousand. Alone, a row is written at once.
 /// </remarks>
-public sealed class PostgresFleetDirectory : IFleetDirectory, IAsyncDisposable
+public sealed class FleetReadModelWriter : IFleetDirectory, IAsyncDisposable
 {
     /// <summary>Most sensor rows in one statement.</summary>
     public const int MaxBatch = 512;
@@ -25,7 +26,7 @@ public sealed class PostgresFleetDirectory : IFleetDirectory, IAsyncDisposable
     private readonly Task _writer;
 
     /// <summary>Starts the sensor-row writer.</summary>
-    public PostgresFleetDirectory(NpgsqlDataSource dataSource)
+    public FleetReadModelWriter(NpgsqlDataSource dataSource)
     {
         _dataSource = dataSource;
         _writer = Task.Run(WriteSensorRowsAsync);
@@ -50,7 +51,7 @@ public sealed class PostgresFleetDirectory : IFleetDirectory, IAsyncDisposable
         var row = new PendingRow(sensor, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_rows.Writer.TryWrite(row))
         {
-            throw new ObjectDisposedException(nameof(PostgresFleetDirectory), "the silo is stopping: the read model takes no more rows");
+            throw new ObjectDisposedException(nameof(FleetReadModelWriter), "the silo is stopping: the read model takes no more rows");
         }
 
         return row.Written.Task.WaitAsync(cancellationToken);

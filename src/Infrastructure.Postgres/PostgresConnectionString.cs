@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace RavenXcope.ServiceDefaults;
+namespace RavenXcope.Infrastructure.Postgres;
 
 /// <summary>
 /// Turns the configured database address into an Npgsql connection string. Both Npgsql's keyword form

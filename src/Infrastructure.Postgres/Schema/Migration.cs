@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace RavenXcope.Silo.Database;
+namespace RavenXcope.Infrastructure.Postgres;
 
-/// <summary>One versioned schema change, shipped inside the silo as an embedded SQL file <c>NNNN_name.sql</c>.</summary>
+/// <summary>One versioned schema change, shipped inside this assembly as an embedded SQL file <c>NNNN_name.sql</c>.</summary>
 public sealed record Migration(int Version, string Name, string Sql)
 {
     /// <summary>SHA-256 of the SQL text: an applied migration whose text later changed is refused.</summary>

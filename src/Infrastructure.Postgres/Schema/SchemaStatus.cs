@@ -1,4 +1,4 @@
-namespace RavenXcope.Silo.Database;
+namespace RavenXcope.Infrastructure.Postgres;
 
 /// <summary>What the database holds compared with what this build needs.</summary>
 /// <param name="AppliedVersion">The highest migration applied, 0 for an empty database.</param>

@@ -1,7 +1,6 @@
 using Npgsql;
-using RavenXcope.ServiceDefaults;
 
-namespace RavenXcope.Silo.Database;
+namespace RavenXcope.Infrastructure.Postgres;
 
 /// <summary>
 /// Applies the embedded migrations in order, each in its own transaction together with its row in

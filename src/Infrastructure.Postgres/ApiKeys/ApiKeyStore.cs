@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
+using RavenXcope.ServiceDefaults.ApiKeys;
 
-namespace RavenXcope.ServiceDefaults.ApiKeys;
+namespace RavenXcope.Infrastructure.Postgres;
 
 /// <summary>
 /// Operator API keys in <c>api_keys</c>: <c>rxck_&lt;id&gt;_&lt;secret&gt;</c>. The key is shown once; only the
