@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RavenXcope.ServiceDefaults;
 using RavenXcope.ServiceDefaults.ApiKeys;
+using RavenXcope.Silo.Audit;
 using RavenXcope.Silo.Hosting;
 using RavenXcope.Silo.Trust;
 using RavenXcope.Infrastructure.Postgres;
@@ -78,9 +79,9 @@ static async Task<int> Serve(string[] args, CancellationToken cancellationToken)
         await app.RunAsync(cancellationToken);
         return 0;
     }
-    catch (InvalidConfigurationException e)
+    catch (Exception e) when (ValidatedOptions.DescribeStartFailure(e) is { } problem)
     {
-        await Console.Error.WriteLineAsync($"ravenxcope-silo: configuration error:{Environment.NewLine}{e.Message}");
+        await Console.Error.WriteLineAsync($"ravenxcope-silo: configuration error:{Environment.NewLine}{problem}");
         return 2;
     }
     catch (SchemaMismatchException e)
@@ -247,7 +248,7 @@ static async Task<int> VerifyAudit(string tenantId, string? connectionString, Ca
     RavenXcope.Grains.Audit.AuditKey key;
     try
     {
-        key = SiloApplication.LoadAuditKey(Environment.GetEnvironmentVariable("AUDIT_HMAC_KEY") ?? Environment.GetEnvironmentVariable("Audit__HmacKey"));
+        key = EnvironmentNames.BuildConfiguration().ReadValidated<AuditOptions, AuditOptionsValidator>(AuditOptions.SectionName).ToKey();
     }
     catch (InvalidConfigurationException e)
     {
@@ -288,19 +289,11 @@ static string? ResolveConnectionString(string? fromCommandLine)
         return fromCommandLine;
     }
 
-    var configuration = new ConfigurationBuilder()
-        .SetBasePath(AppContext.BaseDirectory)
-        .AddJsonFile("appsettings.json", optional: true)
-        .AddEnvironmentVariables()
-        .AddEnvironmentAliases()
-        .Build();
     try
     {
-        var settings = SettingsLoader.Load<DatabaseSettings>(configuration, DatabaseSettings.SectionName);
-        PostgresConnectionString.Parse(settings.ConnectionString);
-        return settings.ConnectionString;
+        return EnvironmentNames.BuildConfiguration().ReadValidated<DatabaseOptions, DatabaseOptionsValidator>(DatabaseOptions.SectionName).ConnectionString;
     }
-    catch (Exception e) when (e is InvalidConfigurationException or FormatException)
+    catch (InvalidConfigurationException e)
     {
         Console.Error.WriteLine($"ravenxcope-silo: configuration error:{Environment.NewLine}{e.Message}");
         return null;

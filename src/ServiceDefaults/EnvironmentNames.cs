@@ -3,14 +3,14 @@ using Microsoft.Extensions.Configuration;
 namespace RavenXcope.ServiceDefaults;
 
 /// <summary>
-/// Flat environment names (those of the source documents, such as <c>PG_DSN</c>, and the ones the
-/// scripts write) mapped onto configuration keys. They are read after the standard sources, so a
-/// flat name that is set wins over the same setting given as <c>Section__Key</c>.
+/// The one table of flat environment names (those of the source documents, such as <c>PG_DSN</c>, and the ones
+/// the scripts and compose files set) and the configuration key each one sets. Every setting can also be given
+/// as <c>Section__Key</c>; a flat name that is set wins, because it is read after the standard sources.
 /// </summary>
-public static class ConfigurationAliases
+public static class EnvironmentNames
 {
     /// <summary>Environment name → configuration key.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Map = new Dictionary<string, string>(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<string, string> Table = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["PG_DSN"] = "Database:ConnectionString",
         ["CLUSTER_ID"] = "Cluster:ClusterId",
@@ -39,11 +39,11 @@ public static class ConfigurationAliases
         ["AUDIT_HMAC_KEY"] = "Audit:HmacKey",
     };
 
-    /// <summary>Adds the flat environment names that are set as configuration keys.</summary>
-    public static IConfigurationBuilder AddEnvironmentAliases(this IConfigurationBuilder builder)
+    /// <summary>Adds the flat environment names that are set, as their configuration keys.</summary>
+    public static IConfigurationBuilder AddEnvironmentNames(this IConfigurationBuilder builder)
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (environmentName, key) in Map)
+        foreach (var (environmentName, key) in Table)
         {
             var value = Environment.GetEnvironmentVariable(environmentName);
             if (!string.IsNullOrEmpty(value))
@@ -55,10 +55,21 @@ public static class ConfigurationAliases
         return builder.AddInMemoryCollection(values);
     }
 
+    /// <summary>
+    /// The configuration every process and command of ours reads: <c>appsettings.json</c> next to the program, the
+    /// environment, then the flat names. For commands that run without a host.
+    /// </summary>
+    public static IConfiguration BuildConfiguration() => new ConfigurationBuilder()
+        .SetBasePath(AppContext.BaseDirectory)
+        .AddJsonFile("appsettings.json", optional: true)
+        .AddEnvironmentVariables()
+        .AddEnvironmentNames()
+        .Build();
+
     /// <summary>The names under which an operator can set <paramref name="key"/>, for error messages.</summary>
     public static string Describe(string key)
     {
-        var flat = Map.Where(pair => string.Equals(pair.Value, key, StringComparison.OrdinalIgnoreCase)).Select(pair => pair.Key).FirstOrDefault();
+        var flat = Table.Where(pair => string.Equals(pair.Value, key, StringComparison.OrdinalIgnoreCase)).Select(pair => pair.Key).FirstOrDefault();
         var hierarchical = key.Replace(":", "__", StringComparison.Ordinal);
         return flat is null ? $"{key} (environment {hierarchical})" : $"{key} (environment {flat} or {hierarchical})";
     }

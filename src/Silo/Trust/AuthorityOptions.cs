@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace RavenXcope.Silo.Trust;
 
 /// <summary>Where the CA's certificate and key are (made by <c>ravenxcope-silo init-ca</c>).</summary>
-public sealed class AuthoritySettings
+public sealed class AuthorityOptions
 {
     /// <summary>Configuration section.</summary>
     public const string SectionName = "CertificateAuthority";
@@ -16,3 +17,7 @@ public sealed class AuthoritySettings
     [Required(ErrorMessage = "is required: create the CA with 'ravenxcope-silo init-ca --dir DIR' and point CA_KEY_FILE at DIR/ca.key.pem")]
     public string KeyPath { get; set; } = string.Empty;
 }
+
+/// <summary>Checks <see cref="AuthorityOptions"/>' annotations (generated).</summary>
+[OptionsValidator]
+public sealed partial class AuthorityOptionsValidator : IValidateOptions<AuthorityOptions>;

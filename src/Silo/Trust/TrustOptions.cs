@@ -1,10 +1,11 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 using RavenXcope.Grains.Domain;
 
 namespace RavenXcope.Silo.Trust;
 
 /// <summary>The certificate lifecycle's numbers, as configured (the defaults of the certificate lifecycle: 720 h certificates, renewal recommended at 3 days and due at 1 day left).</summary>
-public sealed class TrustSettings
+public sealed class TrustOptions
 {
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Trust";
@@ -44,3 +45,7 @@ public sealed class TrustSettings
         DefaultClaimCodeLifetime = TimeSpan.FromSeconds(ClaimCodeTtlSeconds),
     };
 }
+
+/// <summary>Checks <see cref="TrustOptions"/>' annotations (generated).</summary>
+[OptionsValidator]
+public sealed partial class TrustOptionsValidator : IValidateOptions<TrustOptions>;

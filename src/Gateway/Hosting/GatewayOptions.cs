@@ -1,9 +1,11 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
+using Microsoft.Extensions.Options;
 
 namespace RavenXcope.Gateway.Hosting;
 
 /// <summary>Where the gateway listens and the TLS material it serves with. It never holds the CA key.</summary>
-public sealed class GatewaySettings
+public sealed class GatewayOptions
 {
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Gateway";
@@ -36,3 +38,34 @@ public sealed class GatewaySettings
     [Range(1024, 1048576)]
     public int MaxSensorRequestBytes { get; set; } = 64 * 1024;
 }
+
+/// <summary>
+/// Checks <see cref="GatewayOptions"/>: its annotations, an IP address to bind, and three different ports (each
+/// listener serves only its own routes, told apart by the port a connection arrived on).
+/// </summary>
+public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
+{
+    private readonly GatewayOptionsAnnotations _annotations = new();
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, GatewayOptions options)
+    {
+        var annotations = _annotations.Validate(name, options);
+        var failures = annotations.Failed ? annotations.Failures.ToList() : [];
+        if (!IPAddress.TryParse(options.BindAddress, out _))
+        {
+            failures.Add($"{nameof(GatewayOptions.BindAddress)}: not an IP address");
+        }
+
+        if (new[] { options.HttpPort, options.EnrollPort, options.MtlsPort }.Distinct().Count() != 3)
+        {
+            failures.Add($"{nameof(GatewayOptions.HttpPort)}, {nameof(GatewayOptions.EnrollPort)}, {nameof(GatewayOptions.MtlsPort)}: must be three different ports");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>The annotations of <see cref="GatewayOptions"/> (generated).</summary>
+[OptionsValidator]
+internal sealed partial class GatewayOptionsAnnotations : IValidateOptions<GatewayOptions>;

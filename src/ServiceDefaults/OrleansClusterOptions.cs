@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace RavenXcope.ServiceDefaults;
 
-/// <summary>Which Orleans cluster a process belongs to, and where a silo listens.</summary>
-public sealed class ClusterSettings
+/// <summary>Which Orleans cluster a process belongs to, and where a silo listens (Orleans' own <c>ClusterOptions</c> are set from it).</summary>
+public sealed class OrleansClusterOptions
 {
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Cluster";
@@ -31,3 +32,7 @@ public sealed class ClusterSettings
     /// <summary>Listen on every interface rather than only the advertised address (containers).</summary>
     public bool ListenOnAnyHostAddress { get; set; }
 }
+
+/// <summary>Checks <see cref="OrleansClusterOptions"/>' annotations (generated: no reflection at start).</summary>
+[OptionsValidator]
+public sealed partial class OrleansClusterOptionsValidator : IValidateOptions<OrleansClusterOptions>;
