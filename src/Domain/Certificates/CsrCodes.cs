@@ -1,4 +1,4 @@
-namespace RavenXcope.Grains.Certificates;
+namespace RavenXcope.Domain;
 
 /// <summary>Stable problem codes of refused CSRs.</summary>
 public static class CsrCodes

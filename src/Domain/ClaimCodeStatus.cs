@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace RavenXcope.Grains.Model;
+namespace RavenXcope.Domain;
 
 /// <summary>Where a claim code stands. Stored by name: never rename a member.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ClaimCodeStatus>))]

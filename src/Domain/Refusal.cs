@@ -1,4 +1,4 @@
-namespace RavenXcope.Grains.Model;
+namespace RavenXcope.Domain;
 
 /// <summary>Why a transition was refused: a stable code for machines and a sentence for people.</summary>
 public sealed record Refusal(string Code, string Detail);

@@ -1,9 +1,8 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using RavenXcope.Grains.Model;
 
-namespace RavenXcope.Grains.Certificates;
+namespace RavenXcope.Domain;
 
 /// <summary>A CSR that passed every check: its public key is what the server will certify.</summary>
 public sealed record ValidCsr(PublicKey PublicKey, string KeyFingerprint, string KeyDescription);

@@ -1,6 +1,4 @@
-using RavenXcope.Grains.Model;
-
-namespace RavenXcope.Grains.Domain;
+namespace RavenXcope.Domain;
 
 /// <summary>
 /// What an operator should read of a sensor's signs of life. Pure. A sensor has two planes: heartbeats over

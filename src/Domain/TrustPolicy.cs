@@ -1,4 +1,4 @@
-namespace RavenXcope.Grains.Domain;
+namespace RavenXcope.Domain;
 
 /// <summary>The certificate lifecycle's numbers (the defaults of the certificate lifecycle: 720 h certificates, renewal recommended at 3 days and due at 1 day left).</summary>
 public sealed record TrustPolicy

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace RavenXcope.Grains.Model;
+namespace RavenXcope.Domain;
 
 /// <summary>Format and digest of claim codes. A code carries 160 random bits; only its digest is ever stored.</summary>
 public static class ClaimCodes

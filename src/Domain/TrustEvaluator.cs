@@ -1,6 +1,4 @@
-using RavenXcope.Grains.Model;
-
-namespace RavenXcope.Grains.Domain;
+namespace RavenXcope.Domain;
 
 /// <summary>Trust state from the lifecycle and the current certificate's end of validity. Pure.</summary>
 public static class TrustEvaluator

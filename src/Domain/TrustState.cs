@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace RavenXcope.Grains.Model;
+namespace RavenXcope.Domain;
 
 /// <summary>Whether the control plane trusts a sensor's certificate, by time left and revocation.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<TrustState>))]

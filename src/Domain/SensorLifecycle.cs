@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace RavenXcope.Grains.Model;
+namespace RavenXcope.Domain;
 
 /// <summary>Where a sensor stands in its life. Stored by name: never rename a member.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<SensorLifecycle>))]
