@@ -575,7 +575,7 @@ public sealed class Bench(BenchTarget target, int sensors, TextWriter log, IRead
     }
 
     // One pool for the benchmark's own queries (counters, liveness, states written).
-    private NpgsqlDataSource Database => _database ??= NpgsqlDataSource.Create(RavenXcope.ServiceDefaults.PostgresConnectionString.ForSchema(target.PgDsn));
+    private NpgsqlDataSource Database => _database ??= NpgsqlDataSource.Create(RavenXcope.Infrastructure.Postgres.PostgresConnectionString.ForSchema(target.PgDsn));
 
     // 7a and 7b are measured with 1 and 4.
     private bool Runs(string id) => only is null || only.Contains(id);

@@ -3,6 +3,7 @@ using RavenXcope.Gateway.ReadModel;
 using RavenXcope.Gateway.Security;
 using RavenXcope.Grains;
 using RavenXcope.Grains.Model;
+using RavenXcope.Infrastructure.Postgres;
 using RavenXcope.ServiceDefaults.ApiKeys;
 using RavenXcope.Protocol.Problems;
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 using NATS.NKeys;
 using RavenXcope.Gateway.Api;
 using RavenXcope.Grains;
@@ -9,6 +8,7 @@ using RavenXcope.Grains.Model;
 using RavenXcope.Protocol.Problems;
 using RavenXcope.Protocol.Sensors;
 using RavenXcope.NatsAuth;
+using RavenXcope.Infrastructure.Postgres;
 
 namespace RavenXcope.Gateway.Nats;
 
@@ -62,7 +62,7 @@ public static class ProvisionerApi
         return routes;
     }
 
-    private static async Task<IResult> Accounts(HttpContext http, IClusterClient cluster, NpgsqlDataSource db, CancellationToken cancellationToken)
+    private static async Task<IResult> Accounts(HttpContext http, IClusterClient cluster, NatsAccountStore accounts, CancellationToken cancellationToken)
     {
         var (request, problem) = await JsonBody.ReadAsync<AccountRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -82,9 +82,7 @@ public static class ProvisionerApi
             return Pending(http);
         }
 
-        await using var command = db.CreateCommand("SELECT jwt FROM nats_accounts WHERE public_key = $1");
-        command.Parameters.AddWithValue(snapshot.AccountPublicKey);
-        return await command.ExecuteScalarAsync(cancellationToken) is string jwt
+        return await accounts.AccountJwtAsync(snapshot.AccountPublicKey, cancellationToken) is { } jwt
             ? TypedResults.Ok(new { tenantId = snapshot.TenantId, accountPubKey = snapshot.AccountPublicKey, accountJWT = jwt })
             : Pending(http);
     }
@@ -164,7 +162,7 @@ public static class ProvisionerApi
         return TypedResults.Ok(new { tenantId = request.TenantId, creds });
     }
 
-    private static async Task<IResult> Revoke(HttpContext http, IClusterClient cluster, NpgsqlDataSource db, CancellationToken cancellationToken)
+    private static async Task<IResult> Revoke(HttpContext http, IClusterClient cluster, NatsAccountStore accounts, CancellationToken cancellationToken)
     {
         var (request, problem) = await JsonBody.ReadAsync<RevokeRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -177,9 +175,7 @@ public static class ProvisionerApi
             return Problems.Of(ProblemCodes.InvalidKey, "accountId must be an account public key (A…) and userPubKey a user public key (U…)");
         }
 
-        await using var command = db.CreateCommand("SELECT tenant_id FROM nats_accounts WHERE public_key = $1 AND NOT is_system");
-        command.Parameters.AddWithValue(request.AccountId!);
-        if (await command.ExecuteScalarAsync(cancellationToken) is not string tenantId)
+        if (await accounts.TenantOfAccountAsync(request.AccountId!, cancellationToken) is not { } tenantId)
         {
             return Problems.Of(ProblemCodes.AccountNotFound, "no tenant account with that public key");
         }

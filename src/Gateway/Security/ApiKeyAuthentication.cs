@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RavenXcope.Gateway.Api;
+using RavenXcope.Infrastructure.Postgres;
 using RavenXcope.ServiceDefaults.ApiKeys;
 using RavenXcope.Protocol.Problems;
 

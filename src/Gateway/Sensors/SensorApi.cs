@@ -45,7 +45,7 @@ public static class SensorApi
         return builder;
     }
 
-    private static async Task<Results<Ok<EnrollResponse>, ProblemHttpResult>> Enroll(HttpContext http, IClusterClient cluster, GatewaySettings settings, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<EnrollResponse>, ProblemHttpResult>> Enroll(HttpContext http, IClusterClient cluster, GatewayOptions settings, CancellationToken cancellationToken)
     {
         var (request, problem) = await JsonBody.ReadAsync<EnrollRequest>(http.Request, cancellationToken);
         if (problem is not null)

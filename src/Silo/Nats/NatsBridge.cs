@@ -2,13 +2,13 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
-using Npgsql;
 using RavenXcope.Grains;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.Nats;
 using RavenXcope.Protocol;
 using RavenXcope.Protocol.Messages;
 using RavenXcope.Protocol.Nats;
+using RavenXcope.Infrastructure.Postgres;
 
 namespace RavenXcope.Silo.Nats;
 
@@ -22,7 +22,7 @@ namespace RavenXcope.Silo.Nats;
 public sealed partial class NatsBridge(
     NatsSettings settings,
     NatsControlBus bus,
-    NpgsqlDataSource database,
+    NatsAccountStore accounts,
     IGrainFactory grains,
     ILogger<NatsBridge> logger) : BackgroundService, ICommandPublisher, IControlBusHealth
 {
@@ -98,10 +98,10 @@ public sealed partial class NatsBridge(
         {
             // Whatever fails (the database, NATS, a tenant grain that cannot activate) is retried on the next
             // tick, tenant by tenant: an exception escaping here would stop the whole silo.
-            List<string> tenants;
+            IReadOnlyList<string> tenants;
             try
             {
-                tenants = await ProvisionedTenantsAsync(stoppingToken);
+                tenants = await accounts.ProvisionedTenantsAsync(stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -132,19 +132,6 @@ public sealed partial class NatsBridge(
         {
             await connection.DisposeAsync();
         }
-    }
-
-    private async Task<List<string>> ProvisionedTenantsAsync(CancellationToken cancellationToken)
-    {
-        await using var command = database.CreateCommand("SELECT tenant_id FROM nats_accounts WHERE NOT is_system AND tenant_id IS NOT NULL");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var tenants = new List<string>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            tenants.Add(reader.GetString(0));
-        }
-
-        return tenants;
     }
 
     private async Task<NatsConnection?> ConnectionAsync(string tenantId, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ using RavenXcope.Grains;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.Nats;
 using RavenXcope.NatsAuth;
-using RavenXcope.Silo.Database;
+using RavenXcope.Infrastructure.Postgres;
 
 namespace RavenXcope.Tests.Integration;
 

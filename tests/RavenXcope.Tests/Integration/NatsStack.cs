@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using RavenXcope.Grains;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.Nats;
-using RavenXcope.Silo.Database;
+using RavenXcope.Infrastructure.Postgres;
 
 namespace RavenXcope.Tests.Integration;
 
