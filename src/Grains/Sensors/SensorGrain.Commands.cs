@@ -42,7 +42,7 @@ public sealed partial class SensorGrain
             return Result<CommandSnapshot>.Fail(ProblemCodes.SensorNotFound, "no such sensor");
         }
 
-        if (Domain.SensorLifecycleMachine.Renew(S.Lifecycle).Refusal is { } refusal)
+        if (SensorLifecycleMachine.Renew(S.Lifecycle).Refusal is { } refusal)
         {
             return Result<CommandSnapshot>.Fail(refusal);
         }

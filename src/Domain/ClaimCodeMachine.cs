@@ -1,7 +1,6 @@
-using RavenXcope.Grains.Model;
 using RavenXcope.Protocol.Problems;
 
-namespace RavenXcope.Grains.Domain;
+namespace RavenXcope.Domain;
 
 /// <summary>
 /// Claim codes: <c>Issued → Redeemed | Expired | Withdrawn</c>. A redeemed code answers again only to

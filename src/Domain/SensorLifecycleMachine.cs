@@ -1,7 +1,6 @@
-using RavenXcope.Grains.Model;
 using RavenXcope.Protocol.Problems;
 
-namespace RavenXcope.Grains.Domain;
+namespace RavenXcope.Domain;
 
 /// <summary>
 /// The sensor lifecycle: <c>Registered → Enrolled</c>; <c>Disabled</c> (reversible) from either;
