@@ -6,6 +6,7 @@ using Npgsql;
 using RavenXcope.Grains;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.Nats;
+using RavenXcope.Infrastructure.Nats;
 using RavenXcope.Protocol;
 using RavenXcope.Protocol.Messages;
 using RavenXcope.Protocol.Nats;
