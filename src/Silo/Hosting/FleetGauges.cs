@@ -1,17 +1,17 @@
 using System.Diagnostics.Metrics;
 using Npgsql;
-using RavenXcope.Silo.Nats;
+using RavenXcope.Infrastructure.Nats;
 
 namespace RavenXcope.Silo.Hosting;
 
 /// <summary>
 /// Gauges read at scrape time: sensors by tenant, lifecycle, trust state and liveness (from the read model, cached
-/// 15 s so that scrapes cannot load the database), and the bridge's open NATS connections.
+/// 15 s so that scrapes cannot load the database), and the silo's open NATS connections to tenant accounts.
 /// </summary>
 public sealed class FleetGauges : IDisposable
 {
     // A meter of this silo's own (same name as the shared one, so /metrics picks it up), disposed with the
-    // silo: its gauges read this silo's database and bridge only.
+    // silo: its gauges read this silo's database and NATS connections only.
     private readonly Meter _meter = new(ServiceDefaults.Metrics.MeterName);
     private readonly NpgsqlDataSource _database;
     private readonly object _lock = new();
@@ -19,11 +19,11 @@ public sealed class FleetGauges : IDisposable
     private DateTime _cachedAt = DateTime.MinValue;
 
     /// <summary>Creates the gauges on the shared meter.</summary>
-    public FleetGauges(NpgsqlDataSource database, NatsBridge bridge)
+    public FleetGauges(NpgsqlDataSource database, NatsConnections connections)
     {
         _database = database;
         _meter.CreateObservableGauge("rxc.sensors", Sensors, description: "Sensors by tenant, lifecycle and trust state");
-        _meter.CreateObservableGauge("rxc.nats.connections", () => bridge.OpenConnections, description: "Open NATS connections of the bridge (one per tenant account)");
+        _meter.CreateObservableGauge("rxc.nats.connections", () => connections.OpenTenantConnections, description: "Open NATS connections of the silo to tenant accounts (one per tenant)");
     }
 
     /// <inheritdoc />

@@ -74,17 +74,9 @@ public static class SiloApplication
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         builder.Services.AddSingleton<IFleetDirectory, PostgresFleetDirectory>();
-        builder.Services.AddSingleton(natsSettings);
-        builder.Services.AddSingleton<NatsConnections>();
-        builder.Services.AddSingleton<NatsControlBus>();
-        builder.Services.AddSingleton<INatsControlBus>(sp => sp.GetRequiredService<NatsControlBus>());
-        builder.Services.AddSingleton(sp => new NatsRuntime(natsSettings, operatorKey, vault, sp.GetRequiredService<INatsControlBus>()));
+        builder.Services.AddNatsInfrastructure(natsSettings, operatorKey, vault);
         builder.Services.AddSingleton<INatsAccountDirectory, PostgresNatsAccountDirectory>();
         builder.Services.AddHostedService<SystemAccountPublisher>();
-        builder.Services.AddSingleton<NatsBridge>();
-        builder.Services.AddSingleton<ICommandPublisher>(sp => sp.GetRequiredService<NatsBridge>());
-        builder.Services.AddSingleton<IControlBusHealth>(sp => sp.GetRequiredService<NatsBridge>());
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<NatsBridge>());
         builder.Services.AddDatabaseExceptionCrossing();
         builder.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o =>
             o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
