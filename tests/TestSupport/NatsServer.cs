@@ -16,13 +16,16 @@ public static class NatsServer
 
     /// <summary>
     /// Starts nats-server in operator mode: <paramref name="operatorFragment"/> is the file made by
-    /// <c>ravenxcope-silo init-operator</c>; JetStream stores under <paramref name="directory"/>.
+    /// <c>ravenxcope-silo init-operator</c>; JetStream stores under <paramref name="directory"/>. With
+    /// <paramref name="monitorPort"/>, the monitoring endpoints (<c>/connz</c>, …) listen there.
     /// </summary>
-    public static async Task<ServiceProcess> StartAsync(string directory, int port, string operatorFragment)
+    public static async Task<ServiceProcess> StartAsync(string directory, int port, string operatorFragment, int? monitorPort = null)
     {
         var config = Path.Combine(directory, $"nats-{port}.conf");
+        var monitoring = monitorPort is { } http ? $"http: 127.0.0.1:{http}" : string.Empty;
         await File.WriteAllTextAsync(config, $$"""
             listen: 127.0.0.1:{{port}}
+            {{monitoring}}
             server_name: rxc-test-{{port}}
             jetstream { store_dir: "{{Path.Combine(directory, "js")}}" }
             include "{{Path.GetRelativePath(directory, operatorFragment)}}"

@@ -1,18 +1,18 @@
 using System.Diagnostics.Metrics;
 using System.Data.Common;
+using RavenXcope.Infrastructure.Nats;
 using RavenXcope.Infrastructure.Postgres;
-using RavenXcope.Silo.Nats;
 
 namespace RavenXcope.Silo.Hosting;
 
 /// <summary>
 /// Gauges read at scrape time: sensors by tenant, lifecycle, trust state and liveness (from the read model, cached
-/// 15 s so that scrapes cannot load the database), and the bridge's open NATS connections.
+/// 15 s so that scrapes cannot load the database), and the silo's open NATS connections to tenant accounts.
 /// </summary>
 public sealed class FleetGauges : IDisposable
 {
     // A meter of this silo's own (same name as the shared one, so /metrics picks it up), disposed with the
-    // silo: its gauges read this silo's database and bridge only.
+    // silo: its gauges read this silo's database and NATS connections only.
     private readonly Meter _meter = new(ServiceDefaults.Metrics.MeterName);
     private readonly FleetReadModel _readModel;
     private readonly object _lock = new();
@@ -20,11 +20,11 @@ public sealed class FleetGauges : IDisposable
     private DateTime _cachedAt = DateTime.MinValue;
 
     /// <summary>Creates the gauges on the shared meter.</summary>
-    public FleetGauges(FleetReadModel readModel, NatsBridge bridge)
+    public FleetGauges(FleetReadModel readModel, NatsConnections connections)
     {
         _readModel = readModel;
         _meter.CreateObservableGauge("rxc.sensors", Sensors, description: "Sensors by tenant, lifecycle and trust state");
-        _meter.CreateObservableGauge("rxc.nats.connections", () => bridge.OpenConnections, description: "Open NATS connections of the bridge (one per tenant account)");
+        _meter.CreateObservableGauge("rxc.nats.connections", () => connections.OpenTenantConnections, description: "Open NATS connections of the silo to tenant accounts (one per tenant)");
     }
 
     /// <inheritdoc />

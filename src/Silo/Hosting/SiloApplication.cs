@@ -11,6 +11,7 @@ using RavenXcope.Grains.Certificates;
 using RavenXcope.Grains.Nats;
 using RavenXcope.Common;
 using RavenXcope.Infrastructure.Postgres;
+using RavenXcope.Infrastructure.Nats;
 using RavenXcope.ServiceDefaults;
 using RavenXcope.Silo.Audit;
 using RavenXcope.Silo.Dashboard;
@@ -78,13 +79,8 @@ public static class SiloApplication
         builder.Services.AddSingleton(sp => sp.GetRequiredService<AuditOptions>().ToKey());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddPostgres(database.ConnectionString);
-        builder.Services.AddSingleton<NatsControlBus>();
-        builder.Services.AddSingleton(sp => new NatsRuntime(sp.GetRequiredService<NatsSettings>(), operatorKey, vault, sp.GetRequiredService<NatsControlBus>()));
+        builder.Services.AddNatsInfrastructure(natsSettings, operatorKey, vault);
         builder.Services.AddHostedService<SystemAccountPublisher>();
-        builder.Services.AddSingleton<NatsBridge>();
-        builder.Services.AddSingleton<ICommandPublisher>(sp => sp.GetRequiredService<NatsBridge>());
-        builder.Services.AddSingleton<IControlBusHealth>(sp => sp.GetRequiredService<NatsBridge>());
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<NatsBridge>());
         builder.Services.AddDatabaseExceptionCrossing();
         builder.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o =>
             o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter()));

@@ -1,24 +1,23 @@
 using NATS.Client.Core;
 using NATS.Client.JetStream.Models;
 using NATS.Client.JetStream;
+using RavenXcope.Grains.Nats;
 using RavenXcope.Protocol.Nats;
 
-namespace RavenXcope.Grains.Nats;
+namespace RavenXcope.Infrastructure.Nats;
 
 /// <summary>
 /// The silo's operations on NATS for the grains: pushing account JWTs through the SYS account, and the
 /// JetStream objects of a tenant (its command stream, the sensors' consumers) through the tenant's
-/// control user. Every call fails fast when NATS is down; the callers retry on their reminder.
+/// control user, each on the connection <see cref="NatsConnections"/> holds for that account. Every call
+/// fails fast when NATS is down; the callers retry on their reminder.
 /// </summary>
-public sealed partial class NatsControlBus(NatsSettings settings, ILogger<NatsControlBus> logger) : IAsyncDisposable
+public sealed partial class NatsControlBus(NatsSettings settings, NatsConnections connections, ILogger<NatsControlBus> logger) : INatsControlBus
 {
-    private readonly SemaphoreSlim _systemLock = new(1, 1);
-    private NatsConnection? _system;
-
-    /// <summary>Publishes <paramref name="accountJwt"/> to the servers (<c>$SYS.REQ.ACCOUNT.&lt;A&gt;.CLAIMS.UPDATE</c>).</summary>
+    /// <inheritdoc />
     public async Task PushAccountAsync(string accountPublicKey, string accountJwt, CancellationToken cancellationToken)
     {
-        var connection = await SystemConnectionAsync(cancellationToken);
+        var connection = await SystemAsync(cancellationToken);
         var reply = await connection.RequestAsync<string, string>(
             $"$SYS.REQ.ACCOUNT.{accountPublicKey}.CLAIMS.UPDATE", accountJwt, cancellationToken: cancellationToken).AsTask().WaitAsync(settings.OperationTimeout, cancellationToken);
         LogPushed(logger, accountPublicKey, reply.Data ?? "(no text)");
@@ -40,7 +39,12 @@ public sealed partial class NatsControlBus(NatsSettings settings, ILogger<NatsCo
         {
             using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             bound.CancelAfter(TimeSpan.FromSeconds(1));
-            var connection = await SystemConnectionAsync(bound.Token).WaitAsync(bound.Token);
+            var connection = await connections.SystemAsync(bound.Token).WaitAsync(bound.Token);
+            if (connection.ConnectionState != NatsConnectionState.Open)
+            {
+                return $"not connected ({connection.ConnectionState})";
+            }
+
             await connection.PingAsync(bound.Token).AsTask().WaitAsync(bound.Token);
             return null;
         }
@@ -50,10 +54,10 @@ public sealed partial class NatsControlBus(NatsSettings settings, ILogger<NatsCo
         }
     }
 
-    /// <summary>Creates or updates the tenant's work-queue command stream.</summary>
+    /// <inheritdoc />
     public async Task EnsureCommandStreamAsync(string tenantId, string controlCreds, CancellationToken cancellationToken)
     {
-        await using var connection = await ConnectAsync(controlCreds, $"ravenxcope-control-{tenantId}", cancellationToken);
+        var connection = await TenantAsync(tenantId, controlCreds, cancellationToken);
         var js = new NatsJSContext(connection);
         await js.CreateOrUpdateStreamAsync(
             new StreamConfig(settings.CommandStreamName, [$"rxc.{tenantId}.*.cmd"])
@@ -64,10 +68,10 @@ public sealed partial class NatsControlBus(NatsSettings settings, ILogger<NatsCo
             cancellationToken).AsTask().WaitAsync(settings.OperationTimeout, cancellationToken);
     }
 
-    /// <summary>Creates the sensor's durable pull consumer <c>cmd-&lt;t&gt;-&lt;s&gt;</c> (idempotent).</summary>
+    /// <inheritdoc />
     public async Task EnsureSensorConsumerAsync(string tenantId, string sensorId, string controlCreds, CancellationToken cancellationToken)
     {
-        await using var connection = await ConnectAsync(controlCreds, $"ravenxcope-control-{tenantId}", cancellationToken);
+        var connection = await TenantAsync(tenantId, controlCreds, cancellationToken);
         var js = new NatsJSContext(connection);
         await js.CreateOrUpdateConsumerAsync(
             settings.CommandStreamName,
@@ -79,10 +83,10 @@ public sealed partial class NatsControlBus(NatsSettings settings, ILogger<NatsCo
             cancellationToken).AsTask().WaitAsync(settings.OperationTimeout, cancellationToken);
     }
 
-    /// <summary>Deletes the sensor's consumer (after a revoke); a missing consumer is fine.</summary>
+    /// <inheritdoc />
     public async Task DeleteSensorConsumerAsync(string tenantId, string sensorId, string controlCreds, CancellationToken cancellationToken)
     {
-        await using var connection = await ConnectAsync(controlCreds, $"ravenxcope-control-{tenantId}", cancellationToken);
+        var connection = await TenantAsync(tenantId, controlCreds, cancellationToken);
         var js = new NatsJSContext(connection);
         try
         {
@@ -93,65 +97,11 @@ public sealed partial class NatsControlBus(NatsSettings settings, ILogger<NatsCo
         }
     }
 
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        if (_system is not null)
-        {
-            await _system.DisposeAsync();
-        }
+    private async Task<NatsConnection> SystemAsync(CancellationToken cancellationToken) =>
+        (await connections.SystemAsync(cancellationToken).WaitAsync(settings.OperationTimeout, cancellationToken)).RequireOpen();
 
-        _systemLock.Dispose();
-    }
-
-    private async Task<NatsConnection> SystemConnectionAsync(CancellationToken cancellationToken)
-    {
-        await _systemLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (_system is { ConnectionState: NatsConnectionState.Open })
-            {
-                return _system;
-            }
-
-            if (_system is not null)
-            {
-                await _system.DisposeAsync();
-                _system = null;
-            }
-
-            var creds = await File.ReadAllTextAsync(settings.SystemUserCredsPath, cancellationToken);
-            _system = await ConnectAsync(creds, "ravenxcope-silo-sys", cancellationToken);
-            return _system;
-        }
-        finally
-        {
-            _systemLock.Release();
-        }
-    }
-
-    private async Task<NatsConnection> ConnectAsync(string creds, string name, CancellationToken cancellationToken)
-    {
-        var connection = new NatsConnection(NatsOpts.Default with
-        {
-            Url = settings.Url,
-            Name = name,
-            AuthOpts = NatsAuthOpts.Default with { Creds = creds },
-            ConnectTimeout = TimeSpan.FromSeconds(2),
-            RequestTimeout = settings.OperationTimeout,
-            MaxReconnectRetry = 0,
-        });
-        try
-        {
-            await connection.ConnectAsync().AsTask().WaitAsync(settings.OperationTimeout, cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+    private async Task<NatsConnection> TenantAsync(string tenantId, string controlCreds, CancellationToken cancellationToken) =>
+        (await connections.TenantAsync(tenantId, controlCreds, cancellationToken).WaitAsync(settings.OperationTimeout, cancellationToken)).RequireOpen();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Account {Account} pushed to NATS: {Reply}")]
     private static partial void LogPushed(ILogger logger, string account, string reply);
