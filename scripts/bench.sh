@@ -16,6 +16,8 @@ cd "$root"
 sensors=${1:-2000}
 case "$sensors" in ''|*[!0-9]*) rxc_die "SENSORS must be a number, not '$sensors'" ;; esac
 command -v dotnet >/dev/null || rxc_die "the .NET SDK 10 is required (dotnet not on PATH)"
+# Chosen (or refused) here, before anything starts; the stack of scripts/up.sh runs the same program.
+rxc_require_nats_server
 
 # Two fleets of SENSORS hold a NATS and an mTLS connection each, in the benchmark and in the stack's processes
 # (which inherit this limit): raise the open-files limit as far as this user may.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test of RavenXcope against a private PostgreSQL (and, as later issues need them, a
-# private nats-server) started here on 127.0.0.1, in a temporary directory. Installs what is missing
-# (Debian packages as root, the npm packages of tests/interop). Stops everything it started, also on
-# failure or Ctrl-C, and exits non-zero when any test fails or none ran.
+# Runs every test of RavenXcope against a private PostgreSQL started here on 127.0.0.1, in a temporary
+# directory, and the nats-server 2.10 the tests start (RXC_NATS_SERVER). Installs what is missing
+# (Debian packages as root, nats-server into the user's tools folder, the npm packages of tests/interop).
+# Stops everything it started, also on failure or Ctrl-C, and exits non-zero when any test fails or none ran.
 #
 #   scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Migrations]
 set -euo pipefail
@@ -13,8 +13,9 @@ cd "$root"
 . scripts/lib/common.sh
 
 command -v dotnet >/dev/null || rxc_die "the .NET SDK 10 is required (dotnet not on PATH)"
-rxc_require_packages curl=curl openssl=openssl node=nodejs npm=npm nats-server=nats-server docker-compose=docker-compose chromium=chromium
+rxc_require_packages curl=curl openssl=openssl node=nodejs npm=npm docker-compose=docker-compose chromium=chromium
 rxc_require_postgres
+rxc_require_nats_server
 
 # Independent implementations to cross-check ours against (the official NATS JavaScript packages).
 if [ ! -f tests/interop/node_modules/.package-lock.json ] || [ tests/interop/package-lock.json -nt tests/interop/node_modules/.package-lock.json ]; then

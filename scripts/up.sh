@@ -39,8 +39,9 @@ for arg in "$@"; do
 done
 
 command -v dotnet >/dev/null || rxc_die "the .NET SDK 10 is required (dotnet not on PATH)"
-rxc_require_packages curl=curl nats-server=nats-server
+rxc_require_packages curl=curl
 rxc_require_postgres
+rxc_require_nats_server
 
 mkdir -p "$RXC_DATA" "$RXC_RUN" "$RXC_LOGS"
 rxc_stack_load_secrets

@@ -7,7 +7,7 @@ namespace RavenXcope.Benchmarks;
 public sealed partial class Bench
 {
     // One pool for the benchmark's own queries (counters, liveness, states written).
-    private NpgsqlDataSource Database => _database ??= NpgsqlDataSource.Create(RavenXcope.ServiceDefaults.PostgresConnectionString.ForSchema(target.PgDsn));
+    private NpgsqlDataSource Database => _database ??= NpgsqlDataSource.Create(RavenXcope.Infrastructure.Postgres.PostgresConnectionString.ForSchema(target.PgDsn));
 
     private async Task<long> NotOnlineAsync(string[] tenants, CancellationToken cancellationToken)
     {

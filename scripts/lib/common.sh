@@ -1,4 +1,4 @@
-# Shared by scripts/test.sh, scripts/up.sh and scripts/down.sh. Source it; it defines functions only.
+# Shared by the scripts under scripts/. Source it; it defines functions only.
 # shellcheck shell=bash
 
 rxc_log() { printf '[%s] %s\n' "${RXC_SCRIPT:-rxc}" "$*" >&2; }
@@ -139,4 +139,107 @@ rxc_wait_http() {
     sleep 0.5
   done
   return 1
+}
+
+# nats-server: RavenXcope needs the 2.10 line, from 2.10.27 on. It fans one command out to thousands of
+# durable pull consumers an order of magnitude faster than 2.9 and answers $SYS.REQ.SERVER.<id>.KICK,
+# which 2.9 lacks; later lines scan every consumer of a work-queue stream on each ack (2.12.5 on) or cap a
+# stream's consumers (2.15). Debian 12 ships 2.9.10, so the scripts keep Debian 13's package, unpacked,
+# in a tools folder of this user that they look in before PATH.
+RXC_NATS_SERVER_VERSION=2.10.27
+
+rxc_tools_dir() { printf '%s\n' "${RXC_TOOLS_DIR:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/ravenxcope/tools}"; }
+rxc_nats_server_private() { printf '%s/nats-server-%s/usr/sbin/nats-server\n' "$(rxc_tools_dir)" "$RXC_NATS_SERVER_VERSION"; }
+
+# rxc_nats_server_version PROGRAM: prints its version (2.10.27), or nothing when it does not run.
+rxc_nats_server_version() {
+  "$1" --version 2>/dev/null | sed -n 's/^nats-server: v\{0,1\}\([0-9][0-9.]*\).*/\1/p' | head -n 1
+}
+
+# True for a 2.10.x version at or after RXC_NATS_SERVER_VERSION.
+rxc_nats_server_version_ok() {
+  local major minor patch want_patch=${RXC_NATS_SERVER_VERSION##*.}
+  IFS=. read -r major minor patch <<<"$1"
+  [ "$major" = 2 ] && [ "$minor" = 10 ] && [[ "$patch" =~ ^[0-9]+$ ]] && [ "$patch" -ge "$want_patch" ]
+}
+
+rxc_nats_server_how_to_get() {
+  cat <<HOW
+get nats-server $RXC_NATS_SERVER_VERSION (or a later 2.10.x) one of these ways:
+  scripts/install-nats-server.sh          unpacks Debian 13's package into $(rxc_tools_dir), where these scripts look before PATH (no root needed; no system package changes)
+  apt-get install -t trixie nats-server   system-wide, after adding Debian 13 (trixie) as an apt source pinned low (Pin-Priority: 100)
+  export RXC_NATS_SERVER=/path/to/nats-server   a 2.10.x program of your own
+HOW
+}
+
+# Sets and exports RXC_NATS_SERVER to the nats-server program to run: $RXC_NATS_SERVER when set, else the
+# copy in the tools folder, else the one on PATH if it is of the 2.10 line (from 2.10.27 on), else a private copy it
+# installs. Refuses an RXC_NATS_SERVER outside that line.
+rxc_require_nats_server() {
+  local program version
+  if [ -n "${RXC_NATS_SERVER:-}" ]; then
+    program=$RXC_NATS_SERVER
+  elif [ -x "$(rxc_nats_server_private)" ]; then
+    program=$(rxc_nats_server_private)
+  elif program=$(command -v nats-server 2>/dev/null) && rxc_nats_server_version_ok "$(rxc_nats_server_version "$program")"; then
+    :
+  else
+    # Missing, or an older line on PATH (Debian 12 ships 2.9): a private copy of the right one is
+    # installed beside it, and the system's program is left as it is.
+    [ -n "$program" ] && rxc_log "$program is nats-server $(rxc_nats_server_version "$program"); RavenXcope needs $RXC_NATS_SERVER_VERSION, installing a private copy"
+    rxc_install_nats_server
+    program=$(rxc_nats_server_private)
+  fi
+  [ -x "$program" ] || rxc_die "nats-server '$program' is not an executable program; $(rxc_nats_server_how_to_get)"
+  version=$(rxc_nats_server_version "$program")
+  rxc_nats_server_version_ok "$version" \
+    || rxc_die "$program is nats-server ${version:-of an unknown version}, and RavenXcope needs the 2.10 line; $(rxc_nats_server_how_to_get)"
+  RXC_NATS_SERVER=$program
+  export RXC_NATS_SERVER
+  rxc_log "nats-server $version: $RXC_NATS_SERVER"
+}
+
+# rxc_install_nats_server: downloads Debian 13's nats-server package (the version RXC_NATS_SERVER_VERSION)
+# through the Debian mirror this machine's apt already uses, with a private apt state (no root needed,
+# nothing of the system's packages changes), and unpacks it into the tools folder.
+rxc_install_nats_server() {
+  local target apt mirror codename package staging
+  target="$(rxc_tools_dir)/nats-server-$RXC_NATS_SERVER_VERSION"
+  command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null \
+    || rxc_die "nats-server is missing and only Debian's apt can fetch it here; install nats-server $RXC_NATS_SERVER_VERSION and put it on PATH, or set RXC_NATS_SERVER to it"
+  codename=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}")
+  mirror=$(rxc_debian_mirror "$codename")
+  if [ -z "$mirror" ] && [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq >&2 || rxc_die "apt-get update failed"
+    mirror=$(rxc_debian_mirror "$codename")
+  fi
+  [ -n "$mirror" ] || rxc_die "no Debian mirror found in apt's sources (run apt-get update first); $(rxc_nats_server_how_to_get)"
+  rxc_log "installing nats-server $RXC_NATS_SERVER_VERSION (Debian 13's package, from $mirror) into $target"
+  apt=$(mktemp -d /tmp/rxc-apt.XXXXXX)
+  mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/deb"
+  printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s trixie main\n' "$mirror" >"$apt/sources.list"
+  local options=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+    -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache"
+    -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null -o "APT::Sandbox::User=$(id -un)")
+  apt-get "${options[@]}" -qq update >&2 || { rm -rf "$apt"; rxc_die "apt-get update of Debian 13's package list failed; $(rxc_nats_server_how_to_get)"; }
+  package=$(apt-cache "${options[@]}" madison nats-server | awk -F' *[|] *' -v want="$RXC_NATS_SERVER_VERSION-" 'index($2, want) == 1 { print $2; exit }')
+  [ -n "$package" ] || { rm -rf "$apt"; rxc_die "Debian 13 has no nats-server $RXC_NATS_SERVER_VERSION package; $(rxc_nats_server_how_to_get)"; }
+  (cd "$apt/deb" && apt-get "${options[@]}" -qq download "nats-server=$package" >&2) \
+    || { rm -rf "$apt"; rxc_die "downloading nats-server $package failed"; }
+  # Unpacked beside the target and moved in whole: a concurrent run sees either nothing or a complete copy.
+  mkdir -p "$(dirname "$target")"
+  staging=$(mktemp -d "$target.XXXXXX")
+  dpkg-deb -x "$apt"/deb/nats-server_*.deb "$staging" || { rm -rf "$apt" "$staging"; rxc_die "unpacking nats-server $package failed"; }
+  rm -rf "$apt"
+  chmod 755 "$staging"
+  rxc_nats_server_version_ok "$(rxc_nats_server_version "$staging/usr/sbin/nats-server")" \
+    || { rm -rf "$staging"; rxc_die "the unpacked nats-server $package does not run here"; }
+  mv -T "$staging" "$target" 2>/dev/null || rm -rf "$staging"
+}
+
+# rxc_debian_mirror CODENAME: the URI apt fetches Debian's CODENAME main from (as apt-cache policy lists it).
+rxc_debian_mirror() {
+  apt-cache policy 2>/dev/null | awk -v release="n=$1," '
+    $2 ~ /^[a-z+]+:\/\// && $3 ~ /\/main$/ { uri = $2; next }
+    /^ *release / && index($0, "o=Debian,") && index($0 ",", release) { print uri; exit }'
 }

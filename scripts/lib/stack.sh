@@ -192,7 +192,8 @@ rxc_stack_stop() {
   done
 }
 
-# nats-server in operator mode, with the fragment init-operator wrote and JetStream under .data/nats.
+# nats-server (RXC_NATS_SERVER, see rxc_require_nats_server) in operator mode, with the fragment
+# init-operator wrote and JetStream under .data/nats.
 rxc_stack_start_nats() {
   cat >"$RXC_NATS_DIR/server.conf" <<CONF
 listen: 127.0.0.1:$RXC_NATS_PORT
@@ -200,7 +201,7 @@ server_name: ravenxcope-local
 jetstream { store_dir: "$RXC_NATS_DIR/js" }
 include "nats-operator.conf"
 CONF
-  setsid "$(command -v nats-server)" -c "$RXC_NATS_DIR/server.conf" >>"$RXC_LOGS/nats.log" 2>&1 </dev/null &
+  setsid "$RXC_NATS_SERVER" -c "$RXC_NATS_DIR/server.conf" >>"$RXC_LOGS/nats.log" 2>&1 </dev/null &
   printf '%s\n' "$!" >"$RXC_RUN/nats.pid"
 }
 

@@ -7,8 +7,8 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (InvalidConfigurationException e)
+catch (Exception e) when (ValidatedOptions.DescribeStartFailure(e) is { } problem)
 {
-    await Console.Error.WriteLineAsync($"ravenxcope-gateway: configuration error:{Environment.NewLine}{e.Message}");
+    await Console.Error.WriteLineAsync($"ravenxcope-gateway: configuration error:{Environment.NewLine}{problem}");
     return 2;
 }

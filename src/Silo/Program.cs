@@ -1,9 +1,10 @@
 using System.CommandLine;
 using RavenXcope.ServiceDefaults;
 using RavenXcope.ServiceDefaults.ApiKeys;
+using RavenXcope.Silo.Audit;
 using RavenXcope.Silo.Hosting;
 using RavenXcope.Silo.Trust;
-using RavenXcope.Silo.Database;
+using RavenXcope.Infrastructure.Postgres;
 
 var root = new RootCommand("RavenXcope silo: hosts the tenant, sensor and claim-code grains.");
 
@@ -78,9 +79,9 @@ static async Task<int> Serve(string[] args, CancellationToken cancellationToken)
         await app.RunAsync(cancellationToken);
         return 0;
     }
-    catch (InvalidConfigurationException e)
+    catch (Exception e) when (ValidatedOptions.DescribeStartFailure(e) is { } problem)
     {
-        await Console.Error.WriteLineAsync($"ravenxcope-silo: configuration error:{Environment.NewLine}{e.Message}");
+        await Console.Error.WriteLineAsync($"ravenxcope-silo: configuration error:{Environment.NewLine}{problem}");
         return 2;
     }
     catch (SchemaMismatchException e)
@@ -88,7 +89,7 @@ static async Task<int> Serve(string[] args, CancellationToken cancellationToken)
         await Console.Error.WriteLineAsync($"ravenxcope-silo: refusing to start: {e.Message}");
         return 3;
     }
-    catch (Npgsql.NpgsqlException e)
+    catch (System.Data.Common.DbException e)
     {
         await Console.Error.WriteLineAsync($"ravenxcope-silo: refusing to start: database unreachable: {e.Message}");
         return 1;
@@ -119,7 +120,7 @@ static async Task<int> Migrate(string? connectionString, CancellationToken cance
         await Console.Error.WriteLineAsync($"ravenxcope-silo migrate: {e.Message}");
         return 3;
     }
-    catch (Npgsql.NpgsqlException e)
+    catch (System.Data.Common.DbException e)
     {
         await Console.Error.WriteLineAsync($"ravenxcope-silo migrate: database error: {e.Message}");
         return 1;
@@ -139,7 +140,7 @@ static async Task<int> CheckSchema(string? connectionString, CancellationToken c
         Console.WriteLine(status.Describe());
         return status.IsCurrent ? 0 : 3;
     }
-    catch (Exception e) when (e is SchemaMismatchException or Npgsql.NpgsqlException)
+    catch (Exception e) when (e is SchemaMismatchException or System.Data.Common.DbException)
     {
         await Console.Error.WriteLineAsync($"ravenxcope-silo check-schema: {e.Message}");
         return 1;
@@ -206,9 +207,9 @@ static async Task<int> CreateApiKey(string role, string? tenantId, string? expir
         return 2;
     }
 
-    await using var dataSource = new Npgsql.NpgsqlDataSourceBuilder(PostgresConnectionString.ForSchema(dsn)).Build();
+    await using var database = PostgresServiceCollectionExtensions.OpenPostgres(dsn);
     var expiresAt = lifetime is { } span ? DateTimeOffset.UtcNow + span : (DateTimeOffset?)null;
-    var (apiKey, _) = await new ApiKeyStore(dataSource, TimeProvider.System).CreateAsync(parsedRole, tenantId, expiresAt, cancellationToken);
+    var (apiKey, _) = await database.GetRequiredService<ApiKeyStore>().CreateAsync(parsedRole, tenantId, expiresAt, cancellationToken);
     Console.WriteLine(apiKey);
     if (expiresAt is { } at)
     {
@@ -247,7 +248,7 @@ static async Task<int> VerifyAudit(string tenantId, string? connectionString, Ca
     RavenXcope.Grains.Audit.AuditKey key;
     try
     {
-        key = SiloApplication.LoadAuditKey(Environment.GetEnvironmentVariable("AUDIT_HMAC_KEY") ?? Environment.GetEnvironmentVariable("Audit__HmacKey"));
+        key = EnvironmentNames.BuildConfiguration().ReadValidated<AuditOptions, AuditOptionsValidator>(AuditOptions.SectionName).ToKey();
     }
     catch (InvalidConfigurationException e)
     {
@@ -261,10 +262,11 @@ static async Task<int> VerifyAudit(string tenantId, string? connectionString, Ca
         return 2;
     }
 
-    await using var dataSource = new Npgsql.NpgsqlDataSourceBuilder(PostgresConnectionString.ForSchema(dsn)).Build();
-    var (count, broken) = await RavenXcope.Silo.Audit.PostgresAuditStore.VerifyAsync(dataSource, key.Key, tenantId, cancellationToken);
+    await using var database = PostgresServiceCollectionExtensions.OpenPostgres(dsn);
+    var audit = database.GetRequiredService<AuditStore>();
+    var (count, broken) = await audit.VerifyAsync(key.Key, tenantId, cancellationToken);
     // An empty chain proves nothing about a tenant that was never made (a typo would read as "all match").
-    if (count == 0 && !await RavenXcope.Silo.Audit.PostgresAuditStore.TenantExistsAsync(dataSource, tenantId, cancellationToken))
+    if (count == 0 && !await audit.TenantExistsAsync(tenantId, cancellationToken))
     {
         await Console.Error.WriteLineAsync($"ravenxcope-silo verify-audit: tenant {tenantId} does not exist; nothing to verify");
         return 5;
@@ -287,19 +289,11 @@ static string? ResolveConnectionString(string? fromCommandLine)
         return fromCommandLine;
     }
 
-    var configuration = new ConfigurationBuilder()
-        .SetBasePath(AppContext.BaseDirectory)
-        .AddJsonFile("appsettings.json", optional: true)
-        .AddEnvironmentVariables()
-        .AddEnvironmentAliases()
-        .Build();
     try
     {
-        var settings = SettingsLoader.Load<DatabaseSettings>(configuration, DatabaseSettings.SectionName);
-        PostgresConnectionString.Parse(settings.ConnectionString);
-        return settings.ConnectionString;
+        return EnvironmentNames.BuildConfiguration().ReadValidated<DatabaseOptions, DatabaseOptionsValidator>(DatabaseOptions.SectionName).ConnectionString;
     }
-    catch (Exception e) when (e is InvalidConfigurationException or FormatException)
+    catch (InvalidConfigurationException e)
     {
         Console.Error.WriteLine($"ravenxcope-silo: configuration error:{Environment.NewLine}{e.Message}");
         return null;

@@ -1,4 +1,4 @@
-// Cross-check of our NATS.NKeys with the official @nats-io/nkeys.
+// Cross-check of the keys RavenXcope makes (with the NATS.NKeys package) against the official @nats-io/nkeys.
 // stdin:  {"ours":[{"seed","publicKey","data","signature"}]}   (data and signature base64)
 // stdout: {"ours":[{"publicKeyMatches","signatureVerifies","tamperedVerifies"}],
 //          "theirs":[{"role","seed","publicKey","data","signature"}]}

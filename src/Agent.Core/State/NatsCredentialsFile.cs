@@ -1,6 +1,6 @@
 using System.Text.Json;
-using NATS.Jwt;
 using RavenXcope.Common;
+using RavenXcope.NatsAuth;
 
 namespace RavenXcope.Agent;
 

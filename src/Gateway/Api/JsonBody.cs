@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using RavenXcope.Protocol.Problems;
 
 namespace RavenXcope.Gateway.Api;
 
@@ -12,16 +13,16 @@ public static class JsonBody
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(
-            Sensors.SensorJsonContext.Default, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()),
+            Protocol.ProtocolJson.Default, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()),
     };
 
     /// <summary>The problem for a body larger than the route accepts.</summary>
     public static ProblemHttpResult RequestTooLarge() =>
-        Problems.Of(StatusCodes.Status413PayloadTooLarge, "request_too_large", "the request body is larger than this route accepts");
+        Problems.Of(ProblemCodes.RequestTooLarge, "the request body is larger than this route accepts");
 
     /// <summary>The problem for a body the server could not read to its end.</summary>
     public static ProblemHttpResult BodyUnreadable() =>
-        Problems.Of(StatusCodes.Status400BadRequest, "request_body_invalid", "the request body could not be read: malformed framing (chunked encoding, Content-Length), or it stopped arriving");
+        Problems.Of(ProblemCodes.RequestBodyInvalid, "the request body could not be read: malformed framing (chunked encoding, Content-Length), or it stopped arriving");
 
     /// <summary>The body as <typeparamref name="T"/>, or the problem to answer with.</summary>
     public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
@@ -29,19 +30,19 @@ public static class JsonBody
     {
         if (request.ContentType is null || !request.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
-            return (null, Problems.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "send the body as application/json"));
+            return (null, Problems.Of(ProblemCodes.UnsupportedMediaType, "send the body as application/json"));
         }
 
         try
         {
             var value = await JsonSerializer.DeserializeAsync<T>(request.Body, Options, cancellationToken);
             return value is null
-                ? (null, Problems.Of(StatusCodes.Status400BadRequest, "invalid_json", "the body must be a JSON object"))
+                ? (null, Problems.Of(ProblemCodes.InvalidJson, "the body must be a JSON object"))
                 : (value, null);
         }
         catch (JsonException e)
         {
-            return (null, Problems.Of(StatusCodes.Status400BadRequest, "invalid_json", $"the body is not valid JSON for this request (at {e.Path ?? "$"})"));
+            return (null, Problems.Of(ProblemCodes.InvalidJson, $"the body is not valid JSON for this request (at {e.Path ?? "$"})"));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

@@ -3,7 +3,9 @@ using RavenXcope.Gateway.ReadModel;
 using RavenXcope.Gateway.Security;
 using RavenXcope.Grains;
 using RavenXcope.Grains.Model;
+using RavenXcope.Infrastructure.Postgres;
 using RavenXcope.ServiceDefaults.ApiKeys;
+using RavenXcope.Protocol.Problems;
 
 namespace RavenXcope.Gateway.Api;
 
@@ -16,30 +18,30 @@ public static partial class OperatorApi
     public static IEndpointRouteBuilder MapOperatorApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/v1").WithTags("operator");
-        api.MapPost("/api-keys", CreateApiKey).RequireApiKey(ApiKeyRole.Admin).WithName("CreateApiKey").Documented("Create an API key (shown once), optionally expiring", "invalid_role", "invalid_expiry", "tenant_not_found");
-        api.MapGet("/api-keys", ListApiKeys).RequireApiKey(ApiKeyRole.Admin).WithName("ListApiKeys").Documented("Keys that are not revoked, paged by id (never a secret); a tenant's admin sees its tenant's keys", "invalid_limit", "invalid_cursor", "tenant_not_found");
-        api.MapDelete("/api-keys/{keyId}", RevokeApiKey).RequireApiKey(ApiKeyRole.Admin).WithName("RevokeApiKey").Documented("Revoke a key: refused from the next request on, on every gateway", "invalid_key_id", "api_key_not_found");
-        api.MapPost("/tenants", CreateTenant).RequireApiKey(ApiKeyRole.Admin).WithName("CreateTenant").Documented("Create a tenant (create-or-return)", "invalid_tenant_id", "invalid_name", "tenant_exists");
-        api.MapGet("/tenants/{tenantId}", GetTenant).RequireApiKey(ApiKeyRole.Reader).WithName("GetTenant").Documented("A tenant and its NATS account", "tenant_not_found");
+        api.MapPost("/api-keys", CreateApiKey).RequireApiKey(ApiKeyRole.Admin).WithName("CreateApiKey").Documented("Create an API key (shown once), optionally expiring", ProblemCodes.InvalidRole, ProblemCodes.InvalidExpiry, ProblemCodes.TenantNotFound);
+        api.MapGet("/api-keys", ListApiKeys).RequireApiKey(ApiKeyRole.Admin).WithName("ListApiKeys").Documented("Keys that are not revoked, paged by id (never a secret); a tenant's admin sees its tenant's keys", ProblemCodes.InvalidLimit, ProblemCodes.InvalidCursor, ProblemCodes.TenantNotFound);
+        api.MapDelete("/api-keys/{keyId}", RevokeApiKey).RequireApiKey(ApiKeyRole.Admin).WithName("RevokeApiKey").Documented("Revoke a key: refused from the next request on, on every gateway", ProblemCodes.InvalidKeyId, ProblemCodes.ApiKeyNotFound);
+        api.MapPost("/tenants", CreateTenant).RequireApiKey(ApiKeyRole.Admin).WithName("CreateTenant").Documented("Create a tenant (create-or-return)", ProblemCodes.InvalidTenantId, ProblemCodes.InvalidName, ProblemCodes.TenantExists);
+        api.MapGet("/tenants/{tenantId}", GetTenant).RequireApiKey(ApiKeyRole.Reader).WithName("GetTenant").Documented("A tenant and its NATS account", ProblemCodes.TenantNotFound);
 
         var sensors = api.MapGroup("/tenants/{tenantId}/sensors");
-        sensors.MapPost("/", CreateSensor).RequireApiKey(ApiKeyRole.Operator).WithName("CreateSensor").Documented("Register a sensor (create-or-return)", "invalid_sensor_id", "invalid_name", "sensor_exists", "tenant_not_found");
-        sensors.MapGet("/", ListSensors).RequireApiKey(ApiKeyRole.Reader).WithName("ListSensors").Documented("Sensors of a tenant, paged, filtered by lifecycle and trust state", "invalid_filter", "invalid_limit", "invalid_cursor", "tenant_not_found");
-        sensors.MapGet("/{sensorId}", GetSensor).RequireApiKey(ApiKeyRole.Reader).WithName("GetSensor").Documented("A sensor", "sensor_not_found");
-        sensors.MapPost("/{sensorId}/claim-codes", CreateClaimCode).RequireApiKey(ApiKeyRole.Operator).WithName("CreateClaimCode").Documented("Issue a claim code (shown once)", "claim_code_lifetime_invalid", "sensor_already_enrolled", "sensor_disabled", "sensor_revoked", "sensor_not_found");
-        sensors.MapPost("/{sensorId}/disable", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.DisableAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("DisableSensor").Documented("Disable a sensor (reversible)", "sensor_revoked", "sensor_not_found");
-        sensors.MapPost("/{sensorId}/enable", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.EnableAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("EnableSensor").Documented("Enable a disabled sensor", "sensor_revoked", "sensor_not_found");
-        sensors.MapPost("/{sensorId}/revoke", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.RevokeAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("RevokeSensor").Documented("Revoke a sensor (final)", "sensor_not_found");
-        sensors.MapPost("/{sensorId}/renew", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.RequestRenewalAsync(ct))).RequireApiKey(ApiKeyRole.Operator).WithName("RequestRenewal").Documented("Ask the agent to renew (bumps the renewal generation)", "sensor_not_enrolled", "sensor_disabled", "sensor_revoked", "sensor_not_found");
+        sensors.MapPost("/", CreateSensor).RequireApiKey(ApiKeyRole.Operator).WithName("CreateSensor").Documented("Register a sensor (create-or-return)", ProblemCodes.InvalidSensorId, ProblemCodes.InvalidName, ProblemCodes.SensorExists, ProblemCodes.TenantNotFound);
+        sensors.MapGet("/", ListSensors).RequireApiKey(ApiKeyRole.Reader).WithName("ListSensors").Documented("Sensors of a tenant, paged, filtered by lifecycle and trust state", ProblemCodes.InvalidFilter, ProblemCodes.InvalidLimit, ProblemCodes.InvalidCursor, ProblemCodes.TenantNotFound);
+        sensors.MapGet("/{sensorId}", GetSensor).RequireApiKey(ApiKeyRole.Reader).WithName("GetSensor").Documented("A sensor", ProblemCodes.SensorNotFound);
+        sensors.MapPost("/{sensorId}/claim-codes", CreateClaimCode).RequireApiKey(ApiKeyRole.Operator).WithName("CreateClaimCode").Documented("Issue a claim code (shown once)", ProblemCodes.ClaimCodeLifetimeInvalid, ProblemCodes.SensorAlreadyEnrolled, ProblemCodes.SensorDisabled, ProblemCodes.SensorRevoked, ProblemCodes.SensorNotFound);
+        sensors.MapPost("/{sensorId}/disable", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.DisableAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("DisableSensor").Documented("Disable a sensor (reversible)", ProblemCodes.SensorRevoked, ProblemCodes.SensorNotFound);
+        sensors.MapPost("/{sensorId}/enable", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.EnableAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("EnableSensor").Documented("Enable a disabled sensor", ProblemCodes.SensorRevoked, ProblemCodes.SensorNotFound);
+        sensors.MapPost("/{sensorId}/revoke", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.RevokeAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("RevokeSensor").Documented("Revoke a sensor (final)", ProblemCodes.SensorNotFound);
+        sensors.MapPost("/{sensorId}/renew", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.RequestRenewalAsync(ct))).RequireApiKey(ApiKeyRole.Operator).WithName("RequestRenewal").Documented("Ask the agent to renew (bumps the renewal generation)", ProblemCodes.SensorNotEnrolled, ProblemCodes.SensorDisabled, ProblemCodes.SensorRevoked, ProblemCodes.SensorNotFound);
 
-        sensors.MapPost("/{sensorId}/commands", SubmitCommand).RequireApiKey(ApiKeyRole.Operator).WithName("SubmitCommand").Documented("Send start, stop or restart", "invalid_command_type", "invalid_ttl", "invalid_idempotency_key", "sensor_not_enrolled", "sensor_disabled", "sensor_revoked", "sensor_not_found");
-        sensors.MapGet("/{sensorId}/commands/{commandId}", GetCommand).RequireApiKey(ApiKeyRole.Reader).WithName("GetCommand").Documented("A command ledger entry", "command_not_found");
+        sensors.MapPost("/{sensorId}/commands", SubmitCommand).RequireApiKey(ApiKeyRole.Operator).WithName("SubmitCommand").Documented("Send start, stop or restart", ProblemCodes.InvalidCommandType, ProblemCodes.InvalidTtl, ProblemCodes.InvalidIdempotencyKey, ProblemCodes.SensorNotEnrolled, ProblemCodes.SensorDisabled, ProblemCodes.SensorRevoked, ProblemCodes.SensorNotFound);
+        sensors.MapGet("/{sensorId}/commands/{commandId}", GetCommand).RequireApiKey(ApiKeyRole.Reader).WithName("GetCommand").Documented("A command ledger entry", ProblemCodes.CommandNotFound);
 
-        api.MapGet("/tenants/{tenantId}/audit", AuditLog).RequireApiKey(ApiKeyRole.Reader).WithName("AuditLog").Documented("The tenant's audit chain, paged by sequence", "invalid_limit", "invalid_cursor", "tenant_not_found");
+        api.MapGet("/tenants/{tenantId}/audit", AuditLog).RequireApiKey(ApiKeyRole.Reader).WithName("AuditLog").Documented("The tenant's audit chain, paged by sequence", ProblemCodes.InvalidLimit, ProblemCodes.InvalidCursor, ProblemCodes.TenantNotFound);
 
         var fleet = api.MapGroup("/tenants/{tenantId}/fleet");
-        fleet.MapGet("/trust-summary", TrustSummary).RequireApiKey(ApiKeyRole.Reader).WithName("TrustSummary").Documented("Counts by trust state and lifecycle", "tenant_not_found");
-        fleet.MapGet("/trust-alerts", TrustAlerts).RequireApiKey(ApiKeyRole.Reader).WithName("TrustAlerts").Documented("Sensors whose certificates need attention", "tenant_not_found");
+        fleet.MapGet("/trust-summary", TrustSummary).RequireApiKey(ApiKeyRole.Reader).WithName("TrustSummary").Documented("Counts by trust state and lifecycle", ProblemCodes.TenantNotFound);
+        fleet.MapGet("/trust-alerts", TrustAlerts).RequireApiKey(ApiKeyRole.Reader).WithName("TrustAlerts").Documented("Sensors whose certificates need attention", ProblemCodes.TenantNotFound);
         return routes;
     }
 
@@ -53,25 +55,25 @@ public static partial class OperatorApi
 
         if (!ApiKeyRoles.TryParse(request!.Role, out var role))
         {
-            return Problems.Of(400, "invalid_role", "role must be admin, operator or reader");
+            return Problems.Of(ProblemCodes.InvalidRole, "role must be admin, operator or reader");
         }
 
         var caller = http.Caller();
         var tenantId = request.TenantId ?? caller.TenantId;
         if (caller.TenantId is not null && tenantId != caller.TenantId)
         {
-            return Problems.Of(404, "tenant_not_found", $"tenant {tenantId} does not exist");
+            return Problems.Of(ProblemCodes.TenantNotFound, $"tenant {tenantId} does not exist");
         }
 
         if (tenantId is not null && (!Identifiers.IsValid(tenantId) || await cluster.GetGrain<ITenantGrain>(Identifiers.TenantKey(tenantId)).GetAsync(cancellationToken) is null))
         {
-            return Problems.Of(404, "tenant_not_found", $"tenant {tenantId} does not exist");
+            return Problems.Of(ProblemCodes.TenantNotFound, $"tenant {tenantId} does not exist");
         }
 
         var expiresAt = request.ExpiresAt?.ToUniversalTime();
         if (expiresAt is { } expiry && expiry <= http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow())
         {
-            return Problems.Of(400, "invalid_expiry", "expiresAt must lie in the future");
+            return Problems.Of(ProblemCodes.InvalidExpiry, "expiresAt must lie in the future");
         }
 
         var (apiKey, identity) = await store.CreateAsync(role, tenantId, expiresAt, cancellationToken);
@@ -96,18 +98,18 @@ public static partial class OperatorApi
     {
         if (limit is < 1 or > 500)
         {
-            return Problems.Of(400, "invalid_limit", "limit must be between 1 and 500");
+            return Problems.Of(ProblemCodes.InvalidLimit, "limit must be between 1 and 500");
         }
 
         if (after is not null && !ApiKeyStore.IsKeyId(after))
         {
-            return Problems.Of(400, "invalid_cursor", "after must be the nextCursor of a previous page (a key id)");
+            return Problems.Of(ProblemCodes.InvalidCursor, "after must be the nextCursor of a previous page (a key id)");
         }
 
         var caller = http.Caller();
         if (tenantId is not null && (!caller.CanAccessTenant(tenantId) || await TenantMissing(tenantId, cluster, cancellationToken) is not null))
         {
-            return Problems.Of(404, "tenant_not_found", $"tenant {tenantId} does not exist");
+            return Problems.Of(ProblemCodes.TenantNotFound, $"tenant {tenantId} does not exist");
         }
 
         var (items, next) = await store.ListAsync(caller.TenantId ?? tenantId, after, limit ?? 100, cancellationToken);
@@ -119,7 +121,7 @@ public static partial class OperatorApi
         // The id is never echoed: a whole key pasted in its place would put its secret into the answer.
         if (keyId.StartsWith("rxck_", StringComparison.Ordinal))
         {
-            return Problems.Of(400, "invalid_key_id", "give the key id (the 12 characters after 'rxck_'), not the key itself");
+            return Problems.Of(ProblemCodes.InvalidKeyId, "give the key id (the 12 characters after 'rxck_'), not the key itself");
         }
 
         // One conditional update: a second revoke, another tenant's key and an unknown id all find no row (404); an id
@@ -127,7 +129,7 @@ public static partial class OperatorApi
         var caller = http.Caller();
         if (!ApiKeyStore.IsKeyId(keyId) || await store.RevokeAsync(keyId, caller.TenantId, cancellationToken) is not { } revoked)
         {
-            return Problems.Of(404, "api_key_not_found", "no API key has this id, or it is already revoked");
+            return Problems.Of(ProblemCodes.ApiKeyNotFound, "no API key has this id, or it is already revoked");
         }
 
         var detail = revoked.Role.ToString().ToLowerInvariant();
@@ -153,7 +155,7 @@ public static partial class OperatorApi
 
         if (!Identifiers.IsValid(request!.TenantId))
         {
-            return Problems.Of(400, "invalid_tenant_id", "tenantId must be 2 to 63 lower-case letters, digits or inner hyphens");
+            return Problems.Of(ProblemCodes.InvalidTenantId, "tenantId must be 2 to 63 lower-case letters, digits or inner hyphens");
         }
 
         if (InvalidName(request.Name) is { } nameProblem)
@@ -163,7 +165,7 @@ public static partial class OperatorApi
 
         if (http.Caller().TenantId is not null)
         {
-            return Problems.Of(403, "forbidden", "only a global admin key creates tenants");
+            return Problems.Of(ProblemCodes.Forbidden, "only a global admin key creates tenants");
         }
 
         var grain = cluster.GetGrain<ITenantGrain>(Identifiers.TenantKey(request.TenantId!));
@@ -182,7 +184,7 @@ public static partial class OperatorApi
     private static async Task<Results<Ok<TenantResponse>, ProblemHttpResult>> GetTenant(string tenantId, IClusterClient cluster, CancellationToken cancellationToken)
     {
         var tenant = Identifiers.IsValid(tenantId) ? await cluster.GetGrain<ITenantGrain>(Identifiers.TenantKey(tenantId)).GetAsync(cancellationToken) : null;
-        return tenant is null ? Problems.Of(404, "tenant_not_found", $"tenant {tenantId} does not exist") : TypedResults.Ok(TenantResponse.From(tenant));
+        return tenant is null ? Problems.Of(ProblemCodes.TenantNotFound, $"tenant {tenantId} does not exist") : TypedResults.Ok(TenantResponse.From(tenant));
     }
 
     private static async Task<Results<Created<SensorResponse>, Ok<SensorResponse>, ProblemHttpResult>> CreateSensor(string tenantId, HttpContext http, IClusterClient cluster, CancellationToken cancellationToken)
@@ -195,12 +197,12 @@ public static partial class OperatorApi
 
         if (!Identifiers.IsValid(tenantId))
         {
-            return Problems.Of(404, "tenant_not_found", $"tenant {tenantId} does not exist");
+            return Problems.Of(ProblemCodes.TenantNotFound, $"tenant {tenantId} does not exist");
         }
 
         if (!Identifiers.IsValid(request!.SensorId))
         {
-            return Problems.Of(400, "invalid_sensor_id", "sensorId must be 2 to 63 lower-case letters, digits or inner hyphens");
+            return Problems.Of(ProblemCodes.InvalidSensorId, "sensorId must be 2 to 63 lower-case letters, digits or inner hyphens");
         }
 
         if (InvalidName(request.Name) is { } nameProblem)
@@ -231,23 +233,23 @@ public static partial class OperatorApi
 
         if (lifecycle is not null && WireNames.ParseLifecycle(lifecycle) is null)
         {
-            return Problems.Of(400, "invalid_filter", "lifecycle must be registered, enrolled, disabled or revoked");
+            return Problems.Of(ProblemCodes.InvalidFilter, "lifecycle must be registered, enrolled, disabled or revoked");
         }
 
         if (trustState is not null && WireNames.ParseTrustState(trustState) is null)
         {
-            return Problems.Of(400, "invalid_filter", "trustState must be none, trusted, renewal_recommended, renewal_due, expired or trust_revoked");
+            return Problems.Of(ProblemCodes.InvalidFilter, "trustState must be none, trusted, renewal_recommended, renewal_due, expired or trust_revoked");
         }
 
         if (limit is < 1 or > 500)
         {
-            return Problems.Of(400, "invalid_limit", "limit must be between 1 and 500");
+            return Problems.Of(ProblemCodes.InvalidLimit, "limit must be between 1 and 500");
         }
 
         // The cursor is a sensor id (the last one of the previous page); anything else never reaches SQL.
         if (after is not null && !Identifiers.IsValid(after))
         {
-            return Problems.Of(400, "invalid_cursor", "after must be the nextCursor of a previous page (a sensor id)");
+            return Problems.Of(ProblemCodes.InvalidCursor, "after must be the nextCursor of a previous page (a sensor id)");
         }
 
         return TypedResults.Ok(await queries.ListSensorsAsync(tenantId, lifecycle, trustState, after, limit ?? 100, cancellationToken));
@@ -276,7 +278,7 @@ public static partial class OperatorApi
             {
                 if (ttl is < 60 or > 604800)
                 {
-                    return Problems.Of(400, "claim_code_lifetime_invalid", "ttlSeconds must be between 60 and 604800");
+                    return Problems.Of(ProblemCodes.ClaimCodeLifetimeInvalid, "ttlSeconds must be between 60 and 604800");
                 }
 
                 lifetime = TimeSpan.FromSeconds(ttl);
@@ -320,17 +322,17 @@ public static partial class OperatorApi
 
         if (request!.Type is not ("start" or "stop" or "restart"))
         {
-            return Problems.Of(400, "invalid_command_type", "type must be start, stop or restart");
+            return Problems.Of(ProblemCodes.InvalidCommandType, "type must be start, stop or restart");
         }
 
         if (request.TtlSeconds is < 1 or > 604800)
         {
-            return Problems.Of(400, "invalid_ttl", "ttlSeconds must be between 1 and 604800");
+            return Problems.Of(ProblemCodes.InvalidTtl, "ttlSeconds must be between 1 and 604800");
         }
 
         if (request.IdempotencyKey is { Length: 0 or > 128 })
         {
-            return Problems.Of(400, "invalid_idempotency_key", "idempotencyKey must be 1 to 128 characters");
+            return Problems.Of(ProblemCodes.InvalidIdempotencyKey, "idempotencyKey must be 1 to 128 characters");
         }
 
         if (!Identifiers.IsValid(tenantId) || !Identifiers.IsValid(sensorId))
@@ -355,7 +357,7 @@ public static partial class OperatorApi
         var command = Identifiers.IsValid(tenantId) && Identifiers.IsValid(sensorId)
             ? await cluster.Sensor(tenantId, sensorId).GetCommandAsync(commandId, cancellationToken)
             : null;
-        return command is null ? Problems.Of(404, "command_not_found", $"command {commandId} does not exist") : TypedResults.Ok(CommandResponse.From(command));
+        return command is null ? Problems.Of(ProblemCodes.CommandNotFound, $"command {commandId} does not exist") : TypedResults.Ok(CommandResponse.From(command));
     }
 
     private static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> AuditLog(string tenantId, long? after, int? limit, IClusterClient cluster, FleetQueries queries, CancellationToken cancellationToken)
@@ -367,11 +369,11 @@ public static partial class OperatorApi
 
         if (after is < 0)
         {
-            return Problems.Of(400, "invalid_cursor", "after must be the nextAfter of a previous page (a sequence number, 0 or more)");
+            return Problems.Of(ProblemCodes.InvalidCursor, "after must be the nextAfter of a previous page (a sequence number, 0 or more)");
         }
 
         return limit is < 1 or > 500
-            ? Problems.Of(400, "invalid_limit", "limit must be between 1 and 500")
+            ? Problems.Of(ProblemCodes.InvalidLimit, "limit must be between 1 and 500")
             : TypedResults.Ok(await queries.AuditAsync(tenantId, after ?? 0, limit ?? 100, cancellationToken));
     }
 
@@ -384,17 +386,17 @@ public static partial class OperatorApi
     private static async Task<ProblemHttpResult?> TenantMissing(string tenantId, IClusterClient cluster, CancellationToken cancellationToken) =>
         Identifiers.IsValid(tenantId) && await cluster.GetGrain<ITenantGrain>(Identifiers.TenantKey(tenantId)).GetAsync(cancellationToken) is not null
             ? null
-            : Problems.Of(404, "tenant_not_found", $"tenant {tenantId} does not exist");
+            : Problems.Of(ProblemCodes.TenantNotFound, $"tenant {tenantId} does not exist");
 
     private static ILogger Logger(HttpContext http) => http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("RavenXcope.ApiKeys");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Global API key {KeyId} {Change} by API key {ActorKeyId} ({Detail})")]
     private static partial void LogGlobalKey(ILogger logger, string change, string keyId, string actorKeyId, string detail);
 
-    private static ProblemHttpResult SensorNotFound(string sensorId) => Problems.Of(404, "sensor_not_found", $"sensor {sensorId} does not exist");
+    private static ProblemHttpResult SensorNotFound(string sensorId) => Problems.Of(ProblemCodes.SensorNotFound, $"sensor {sensorId} does not exist");
 
     private static ProblemHttpResult? InvalidName(string? name) =>
         string.IsNullOrWhiteSpace(name) || name.Trim().Length > MaxNameLength || name.Any(char.IsControl)
-            ? Problems.Of(400, "invalid_name", $"name must be 1 to {MaxNameLength} printable characters")
+            ? Problems.Of(ProblemCodes.InvalidName, $"name must be 1 to {MaxNameLength} printable characters")
             : null;
 }

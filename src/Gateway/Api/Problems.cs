@@ -1,18 +1,22 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using RavenXcope.Protocol.Problems;
 
 namespace RavenXcope.Gateway.Api;
 
-/// <summary>RFC 9457 problem details with a stable <c>code</c> member.</summary>
+/// <summary>RFC 9457 problem details with a stable <c>code</c> member, every one built from a row of <see cref="ProblemCodes"/>.</summary>
 public static class Problems
 {
-    /// <summary>A problem response.</summary>
-    public static ProblemHttpResult Of(int status, string code, string detail) =>
-        TypedResults.Problem(
-            statusCode: status,
-            title: Title(code),
-            detail: detail,
-            type: $"https://ravenxcope.dev/problems/{code}",
-            extensions: new Dictionary<string, object?> { ["code"] = code });
+    /// <summary>A problem response with the row's status.</summary>
+    public static ProblemHttpResult Of(ProblemCode problem, string detail) => Of(problem, problem.Status, detail);
+
+    /// <summary>A refusal of the calling sensor on its own API, with the row's <see cref="ProblemCode.SensorStatus"/>.</summary>
+    public static ProblemHttpResult ForSensor(ProblemCode problem, string detail) => Of(problem, problem.SensorStatus, detail);
+
+    /// <summary>A grain's refusal, with its row's status.</summary>
+    public static ProblemHttpResult FromRefusal(string code, string detail) => Of(Row(code), detail);
+
+    /// <summary>A grain's refusal of the calling sensor, with its row's <see cref="ProblemCode.SensorStatus"/>.</summary>
+    public static ProblemHttpResult SensorRefusal(string code, string detail) => ForSensor(Row(code), detail);
 
     /// <summary>
     /// Gives a stable <c>code</c> (and our <c>type</c>) to the problems the framework writes on its own: routing's 404 and
@@ -38,44 +42,20 @@ public static class Problems
         };
     }
 
-    /// <summary>The code of a problem known only by its status.</summary>
-    public static string CodeForStatus(int status) => status switch
-    {
-        StatusCodes.Status400BadRequest => "bad_request",
-        StatusCodes.Status401Unauthorized => "unauthenticated",
-        StatusCodes.Status403Forbidden => "forbidden",
-        StatusCodes.Status404NotFound => "not_found",
-        StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
-        StatusCodes.Status406NotAcceptable => "not_acceptable",
-        StatusCodes.Status408RequestTimeout => "request_timeout",
-        StatusCodes.Status411LengthRequired => "length_required",
-        StatusCodes.Status413PayloadTooLarge => "request_too_large",
-        StatusCodes.Status414UriTooLong => "uri_too_long",
-        StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
-        StatusCodes.Status431RequestHeaderFieldsTooLarge => "request_headers_too_large",
-        StatusCodes.Status500InternalServerError => "internal_error",
-        StatusCodes.Status503ServiceUnavailable => "service_unavailable",
-        _ => $"http_{status}",
-    };
+    /// <summary>
+    /// The code of a problem known only by its status: the table's row for it, else <c>http_&lt;status&gt;</c> for a
+    /// status the framework writes that no route of ours answers with.
+    /// </summary>
+    public static string CodeForStatus(int status) => ProblemCodes.ForStatus(status)?.Code ?? $"http_{status}";
 
-    /// <summary>Maps a grain refusal code to its HTTP status.</summary>
-    public static ProblemHttpResult FromRefusal(string code, string detail) => Of(StatusFor(code), code, detail);
+    private static ProblemHttpResult Of(ProblemCode problem, int status, string detail) =>
+        TypedResults.Problem(
+            statusCode: status,
+            title: problem.Title,
+            detail: detail,
+            type: problem.Type,
+            extensions: new Dictionary<string, object?> { ["code"] = problem.Code });
 
-    private static int StatusFor(string code) => code switch
-    {
-        "tenant_not_found" or "sensor_not_found" => StatusCodes.Status404NotFound,
-        "tenant_exists" or "sensor_exists" or "sensor_already_enrolled" or "sensor_not_enrolled" or "sensor_revoked"
-            or "sensor_disabled" or "concurrent_update" => StatusCodes.Status409Conflict,
-        "enrollment_refused" => StatusCodes.Status403Forbidden,
-        _ when code.StartsWith("csr_", StringComparison.Ordinal) => StatusCodes.Status400BadRequest,
-        _ => StatusCodes.Status400BadRequest,
-    };
-
-    private static string Title(string code) => code switch
-    {
-        "unauthenticated" => "Authentication required",
-        "forbidden" => "Not allowed for this API key",
-        "enrollment_refused" => "Enrollment refused",
-        _ => string.Join(' ', code.Split('_')) is var words && words.Length > 0 ? char.ToUpperInvariant(words[0]) + words[1..] : code,
-    };
+    // A code no row has can only come from a silo newer than this gateway: it is passed on as a refusal of the request.
+    private static ProblemCode Row(string code) => ProblemCodes.Find(code) ?? new ProblemCode(code, StatusCodes.Status400BadRequest, "Refused");
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using RavenXcope.Protocol.Problems;
 
 namespace RavenXcope.Gateway.Api;
 
@@ -34,7 +35,7 @@ public static class RequestLimits
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
         if (target.Length > MaxTargetLength)
         {
-            await Problems.Of(StatusCodes.Status414UriTooLong, "uri_too_long", $"the request target (path and query) is longer than {MaxTargetLength} bytes").ExecuteAsync(context);
+            await Problems.Of(ProblemCodes.UriTooLong, $"the request target (path and query) is longer than {MaxTargetLength} bytes").ExecuteAsync(context);
             return;
         }
 
@@ -51,7 +52,7 @@ public static class RequestLimits
 
         if (headers.Count > MaxHeaderCount || size > MaxHeadersSize)
         {
-            await Problems.Of(StatusCodes.Status431RequestHeaderFieldsTooLarge, "request_headers_too_large", $"at most {MaxHeaderCount} header fields of {MaxHeadersSize} bytes in all").ExecuteAsync(context);
+            await Problems.Of(ProblemCodes.RequestHeadersTooLarge, $"at most {MaxHeaderCount} header fields of {MaxHeadersSize} bytes in all").ExecuteAsync(context);
             return;
         }
 

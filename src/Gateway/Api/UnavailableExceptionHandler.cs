@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using RavenXcope.Grains.Model;
+using RavenXcope.Protocol.Problems;
 
 namespace RavenXcope.Gateway.Api;
 
@@ -30,16 +31,16 @@ public sealed partial class UnavailableExceptionHandler(ILogger<UnavailableExcep
         var code = Unavailability.Code(exception);
         if (code is null)
         {
-            await Problems.Of(StatusCodes.Status500InternalServerError, "internal_error", $"an unexpected error; it is logged with trace id {httpContext.TraceIdentifier}").ExecuteAsync(httpContext);
+            await Problems.Of(ProblemCodes.InternalError, $"an unexpected error; it is logged with trace id {httpContext.TraceIdentifier}").ExecuteAsync(httpContext);
             return true;
         }
 
-        LogUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, code, exception.GetType().Name, exception.Message);
+        LogUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, code.Code, exception.GetType().Name, exception.Message);
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var detail = code == Unavailability.Storage
             ? "the database is unavailable for now; retry shortly (with the same Idempotency-Key, where the route takes one)"
             : "the control-plane cluster did not answer; the request may or may not have been applied: retry shortly (with the same Idempotency-Key, where the route takes one)";
-        await Problems.Of(StatusCodes.Status503ServiceUnavailable, code, detail).ExecuteAsync(httpContext);
+        await Problems.Of(code, detail).ExecuteAsync(httpContext);
         return true;
     }
 
@@ -49,9 +50,9 @@ public sealed partial class UnavailableExceptionHandler(ILogger<UnavailableExcep
         // could not read where a route did not read it through JsonBody.
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => JsonBody.RequestTooLarge(),
         BadHttpRequestException bad when bad.Message.StartsWith("Failed to bind parameter", StringComparison.Ordinal) || bad.Message.StartsWith("Required parameter", StringComparison.Ordinal)
-            => Problems.Of(StatusCodes.Status400BadRequest, "invalid_parameter", bad.Message),
+            => Problems.Of(ProblemCodes.InvalidParameter, bad.Message),
         BadHttpRequestException => JsonBody.BodyUnreadable(),
-        _ when Unavailability.IsDataRefusal(exception) => Problems.Of(StatusCodes.Status400BadRequest, "invalid_input", "the request holds a value the database cannot store or compare (such as a NUL character)"),
+        _ when Unavailability.IsDataRefusal(exception) => Problems.Of(ProblemCodes.InvalidInput, "the request holds a value the database cannot store or compare (such as a NUL character)"),
         _ => null,
     };
 

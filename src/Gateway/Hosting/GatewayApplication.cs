@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Npgsql;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using RavenXcope.Grains.Model;
 using RavenXcope.Gateway.Api;
@@ -17,6 +17,7 @@ using RavenXcope.Common;
 using RavenXcope.ServiceDefaults.ApiKeys;
 using Orleans.Configuration;
 using RavenXcope.Gateway.Health;
+using RavenXcope.Infrastructure.Postgres;
 using RavenXcope.ServiceDefaults;
 
 namespace RavenXcope.Gateway.Hosting;
@@ -32,29 +33,18 @@ public static partial class GatewayApplication
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddEnvironmentAliases();
+        builder.Configuration.AddEnvironmentNames();
         configure?.Invoke(builder);
 
-        var database = SettingsLoader.Load<DatabaseSettings>(builder.Configuration, DatabaseSettings.SectionName);
-        var cluster = SettingsLoader.Load<ClusterSettings>(builder.Configuration, ClusterSettings.SectionName);
-        var gateway = SettingsLoader.Load<GatewaySettings>(builder.Configuration, GatewaySettings.SectionName);
-        var caPath = builder.Configuration["CertificateAuthority:CertificatePath"];
-        if (string.IsNullOrWhiteSpace(caPath))
-        {
-            throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("CertificateAuthority:CertificatePath")}: is required (the ca.cert.pem made by 'ravenxcope-silo init-ca')");
-        }
-
-        var (serverCertificate, caTrust) = LoadTls(gateway, caPath);
-        if (new[] { gateway.HttpPort, gateway.EnrollPort, gateway.MtlsPort }.Distinct().Count() != 3)
-        {
-            // Each listener serves only its own routes, told apart by the port a connection arrived on.
-            throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("Gateway:HttpPort")}, {ConfigurationAliases.Describe("Gateway:EnrollPort")} and {ConfigurationAliases.Describe("Gateway:MtlsPort")}: must be three different ports");
-        }
-
-        if (!IPAddress.TryParse(gateway.BindAddress, out var bindAddress))
-        {
-            throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("Gateway:BindAddress")}: not an IP address");
-        }
+        // Read now, through the same validators as the options registered below: Orleans' client and Kestrel's
+        // listeners need them while the host is being built, and the TLS files are loaded before anything listens.
+        var configuration = builder.Configuration;
+        var database = configuration.ReadValidated<DatabaseOptions, DatabaseOptionsValidator>(DatabaseOptions.SectionName);
+        var cluster = configuration.ReadValidated<OrleansClusterOptions, OrleansClusterOptionsValidator>(OrleansClusterOptions.SectionName);
+        var gateway = configuration.ReadValidated<GatewayOptions, GatewayOptionsValidator>(GatewayOptions.SectionName);
+        var ca = configuration.ReadValidated<CaTrustOptions, CaTrustOptionsValidator>(CaTrustOptions.SectionName);
+        var (serverCertificate, caTrust) = LoadTls(gateway, ca.CertificatePath);
+        var bindAddress = IPAddress.Parse(gateway.BindAddress);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -70,15 +60,7 @@ public static partial class GatewayApplication
                 https.ClientCertificateValidation = caTrust.IsValidClientCertificate;
             }));
         });
-        string connectionString;
-        try
-        {
-            connectionString = PostgresConnectionString.ForSchema(database.ConnectionString);
-        }
-        catch (FormatException e)
-        {
-            throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("Database:ConnectionString")}: {e.Message}");
-        }
+        var connectionString = PostgresConnectionString.ForSchema(database.ConnectionString);
 
         builder.UseOrleansClient(client =>
         {
@@ -96,15 +78,18 @@ public static partial class GatewayApplication
         });
 
         builder.Services.AddDatabaseExceptionCrossing();
-        builder.Services.AddSingleton(gateway);
+        builder.Services.AddValidatedOptions<DatabaseOptions, DatabaseOptionsValidator>(DatabaseOptions.SectionName);
+        builder.Services.AddValidatedOptions<OrleansClusterOptions, OrleansClusterOptionsValidator>(OrleansClusterOptions.SectionName);
+        builder.Services.AddValidatedOptions<GatewayOptions, GatewayOptionsValidator>(GatewayOptions.SectionName);
+        builder.Services.AddValidatedOptions<CaTrustOptions, CaTrustOptionsValidator>(CaTrustOptions.SectionName);
+        builder.Services.AddOptions<ProvisionerOptions>().BindConfiguration(ProvisionerOptions.SectionName);
         builder.Services.AddSingleton(caTrust);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
-        builder.Services.AddSingleton<ApiKeyStore>();
+        builder.Services.AddPostgres(database.ConnectionString);
         builder.Services.AddAuditTrail();
         builder.Services.AddSingleton<FleetQueries>();
         builder.Services.AddRavenXcopeMetrics();
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Sensors.SensorJsonContext.Default));
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, RavenXcope.Protocol.ProtocolJson.Default));
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Api.Problems.Complete);
         builder.Services.AddExceptionHandler<Api.UnavailableExceptionHandler>();
 
@@ -137,13 +122,13 @@ public static partial class GatewayApplication
         operatorPort.MapScalarApiReference("/docs");
         operatorPort.MapOperatorApi();
         operatorPort.MapAccountResolver();
-        operatorPort.MapProvisionerApi(builder.Configuration["Provisioner:SharedSecret"]);
+        operatorPort.MapProvisionerApi(app.Services.GetRequiredService<IOptions<ProvisionerOptions>>().Value.SharedSecret);
         app.MapSensorApi(gateway.MaxSensorRequestBytes);
         Listeners.RequireAssigned(app);
         return app;
     }
 
-    private static (X509Certificate2 Server, CaTrust Ca) LoadTls(GatewaySettings gateway, string caPath)
+    private static (X509Certificate2 Server, CaTrust Ca) LoadTls(GatewayOptions gateway, string caPath)
     {
         try
         {
@@ -154,7 +139,7 @@ public static partial class GatewayApplication
         }
         catch (InsecureKeyFileException e)
         {
-            throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("Gateway:TlsKeyPath")}: {e.Message}");
+            throw new InvalidConfigurationException($"{EnvironmentNames.Describe("Gateway:TlsKeyPath")}: {e.Message}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
         {

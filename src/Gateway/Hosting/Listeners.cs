@@ -69,7 +69,7 @@ public static class Listeners
 /// Splits routing's decision tree by listener (the connection's local port, which the client cannot choose, unlike the
 /// Host header) before the HTTP method is looked at, so 404 and 405 are each listener's own.
 /// </summary>
-public sealed class ListenerMatcherPolicy(GatewaySettings settings) : MatcherPolicy, INodeBuilderPolicy, IEndpointSelectorPolicy
+public sealed class ListenerMatcherPolicy(GatewayOptions settings) : MatcherPolicy, INodeBuilderPolicy, IEndpointSelectorPolicy
 {
     // Before HttpMethodMatcherPolicy (-1000), so a method mismatch is judged among this listener's endpoints only.
     /// <inheritdoc />

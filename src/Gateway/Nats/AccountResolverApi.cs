@@ -1,5 +1,6 @@
-using Npgsql;
 using RavenXcope.Gateway.Api;
+using RavenXcope.Protocol.Problems;
+using RavenXcope.Infrastructure.Postgres;
 
 namespace RavenXcope.Gateway.Nats;
 
@@ -14,24 +15,16 @@ public static class AccountResolverApi
     public static IEndpointRouteBuilder MapAccountResolver(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/jwt/v1/accounts").WithTags("nats");
-        group.MapGet("/", (NpgsqlDataSource db, CancellationToken ct) => Serve(db, "SELECT jwt FROM nats_accounts WHERE is_system", null, ct)).WithName("SystemAccountJwt");
-        group.MapGet("/{publicKey}", (string publicKey, NpgsqlDataSource db, CancellationToken ct) =>
-            NATS.NKeys.NKeys.IsValidPublicKey(publicKey, NATS.NKeys.PrefixByte.Account)
-                ? Serve(db, "SELECT jwt FROM nats_accounts WHERE public_key = $1", publicKey, ct)
-                : Task.FromResult<IResult>(Problems.Of(404, "account_not_found", "no such account"))).WithName("AccountJwt");
+        group.MapGet("/", async (NatsAccountStore accounts, CancellationToken ct) => Serve(await accounts.SystemAccountJwtAsync(ct))).WithName("SystemAccountJwt");
+        group.MapGet("/{publicKey}", async (string publicKey, NatsAccountStore accounts, CancellationToken ct) =>
+            RavenXcope.NatsAuth.NKeyText.IsPublicKey(publicKey, NATS.NKeys.PrefixByte.Account)
+                ? Serve(await accounts.AccountJwtAsync(publicKey, ct))
+                : Problems.Of(ProblemCodes.AccountNotFound, "no such account")).WithName("AccountJwt");
         return routes;
     }
 
-    private static async Task<IResult> Serve(NpgsqlDataSource db, string sql, string? key, CancellationToken cancellationToken)
-    {
-        await using var command = db.CreateCommand(sql);
-        if (key is not null)
-        {
-            command.Parameters.AddWithValue(key);
-        }
-
-        return await command.ExecuteScalarAsync(cancellationToken) is string jwt
+    private static IResult Serve(string? jwt) =>
+        jwt is not null
             ? Results.Text(jwt, "application/jwt")
-            : Problems.Of(404, "account_not_found", "no such account");
-    }
+            : Problems.Of(ProblemCodes.AccountNotFound, "no such account");
 }

@@ -1,12 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
-using NATS.Jwt;
 using NATS.NKeys;
 using RavenXcope.Gateway.Api;
 using RavenXcope.Grains;
 using RavenXcope.Grains.Model;
+using RavenXcope.Protocol.Problems;
+using RavenXcope.Protocol.Sensors;
+using RavenXcope.NatsAuth;
+using RavenXcope.Infrastructure.Postgres;
 
 namespace RavenXcope.Gateway.Nats;
 
@@ -38,7 +40,7 @@ public static class ProvisionerApi
         {
             if (string.IsNullOrEmpty(sharedSecret))
             {
-                return Problems.Of(404, "provisioner_disabled", "the provisioner routes are off: set BACKEND_SHARED_SECRET to turn them on");
+                return Problems.Of(ProblemCodes.ProvisionerDisabled, "the provisioner routes are off: set BACKEND_SHARED_SECRET to turn them on");
             }
 
             var headers = context.HttpContext.Request.Headers;
@@ -47,7 +49,7 @@ public static class ProvisionerApi
                 SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(sharedSecret)));
             if (!matches)
             {
-                return Problems.Of(401, "unauthenticated", "send the shared secret in X-Backend-Shared-Secret");
+                return Problems.Of(ProblemCodes.Unauthenticated, "send the shared secret in X-Backend-Shared-Secret");
             }
 
             Grains.Audit.AuditActor.Set("provisioner");
@@ -60,7 +62,7 @@ public static class ProvisionerApi
         return routes;
     }
 
-    private static async Task<IResult> Accounts(HttpContext http, IClusterClient cluster, NpgsqlDataSource db, CancellationToken cancellationToken)
+    private static async Task<IResult> Accounts(HttpContext http, IClusterClient cluster, NatsAccountStore accounts, CancellationToken cancellationToken)
     {
         var (request, problem) = await JsonBody.ReadAsync<AccountRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -70,7 +72,7 @@ public static class ProvisionerApi
 
         if (!Identifiers.IsValid(request!.TenantId))
         {
-            return Problems.Of(400, "invalid_tenant_id", "tenantId must be 2 to 63 lower-case letters, digits or inner hyphens");
+            return Problems.Of(ProblemCodes.InvalidTenantId, "tenantId must be 2 to 63 lower-case letters, digits or inner hyphens");
         }
 
         var tenant = cluster.GetGrain<ITenantGrain>(Identifiers.TenantKey(request.TenantId!));
@@ -80,9 +82,7 @@ public static class ProvisionerApi
             return Pending(http);
         }
 
-        await using var command = db.CreateCommand("SELECT jwt FROM nats_accounts WHERE public_key = $1");
-        command.Parameters.AddWithValue(snapshot.AccountPublicKey);
-        return await command.ExecuteScalarAsync(cancellationToken) is string jwt
+        return await accounts.AccountJwtAsync(snapshot.AccountPublicKey, cancellationToken) is { } jwt
             ? TypedResults.Ok(new { tenantId = snapshot.TenantId, accountPubKey = snapshot.AccountPublicKey, accountJWT = jwt })
             : Pending(http);
     }
@@ -97,26 +97,26 @@ public static class ProvisionerApi
 
         if (!Identifiers.IsValid(request!.TenantId) || !Identifiers.IsValid(request.SensorId))
         {
-            return Problems.Of(400, "invalid_id", "tenantId and sensorId must be 2 to 63 lower-case letters, digits or inner hyphens");
+            return Problems.Of(ProblemCodes.InvalidId, "tenantId and sensorId must be 2 to 63 lower-case letters, digits or inner hyphens");
         }
 
         var sensor = await cluster.Sensor(request.TenantId!, request.SensorId!).GetAsync(cancellationToken);
         if (sensor is null || sensor.Lifecycle != SensorLifecycle.Enrolled)
         {
-            return Problems.Of(404, "sensor_not_found", "no enrolled sensor with that id (disabled and revoked sensors get no credentials)");
+            return Problems.Of(ProblemCodes.SensorNotFound, "no enrolled sensor with that id (disabled and revoked sensors get no credentials)");
         }
 
         // The legacy flow hands out a seed made here; the agent's own flow (mTLS) never does.
         using var user = KeyPair.CreatePair(PrefixByte.User);
         var issued = await cluster.GetGrain<ITenantGrain>(Identifiers.TenantKey(request.TenantId!)).IssueSensorUserAsync(request.SensorId!, user.GetPublicKey(), cancellationToken);
-        if (issued.ErrorCode == "nats_account_pending")
+        if (issued.Problem == ProblemCodes.NatsAccountPending)
         {
             return Pending(http);
         }
 
         if (!issued.IsSuccess)
         {
-            return Problems.Of(400, issued.ErrorCode!, issued.ErrorDetail!);
+            return Problems.FromRefusal(issued.ErrorCode!, issued.ErrorDetail!);
         }
 
         http.Response.Headers.CacheControl = "no-store";
@@ -141,13 +141,13 @@ public static class ProvisionerApi
 
         if (!Identifiers.IsValid(request!.TenantId))
         {
-            return Problems.Of(400, "invalid_tenant_id", "tenantId must be 2 to 63 lower-case letters, digits or inner hyphens");
+            return Problems.Of(ProblemCodes.InvalidTenantId, "tenantId must be 2 to 63 lower-case letters, digits or inner hyphens");
         }
 
         var tenant = cluster.GetGrain<ITenantGrain>(Identifiers.TenantKey(request.TenantId!));
         if (await tenant.GetAsync(cancellationToken) is null)
         {
-            return Problems.Of(404, "tenant_not_found", $"tenant {request.TenantId} does not exist");
+            return Problems.Of(ProblemCodes.TenantNotFound, $"tenant {request.TenantId} does not exist");
         }
 
         var creds = await tenant.GetControlCredentialsAsync(cancellationToken);
@@ -162,7 +162,7 @@ public static class ProvisionerApi
         return TypedResults.Ok(new { tenantId = request.TenantId, creds });
     }
 
-    private static async Task<IResult> Revoke(HttpContext http, IClusterClient cluster, NpgsqlDataSource db, CancellationToken cancellationToken)
+    private static async Task<IResult> Revoke(HttpContext http, IClusterClient cluster, NatsAccountStore accounts, CancellationToken cancellationToken)
     {
         var (request, problem) = await JsonBody.ReadAsync<RevokeRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -170,25 +170,23 @@ public static class ProvisionerApi
             return problem;
         }
 
-        if (!NKeys.IsValidPublicKey(request!.AccountId, PrefixByte.Account) || !NKeys.IsValidPublicKey(request.UserPubKey, PrefixByte.User))
+        if (!NKeyText.IsPublicKey(request!.AccountId, PrefixByte.Account) || !NKeyText.IsPublicKey(request.UserPubKey, PrefixByte.User))
         {
-            return Problems.Of(400, "invalid_key", "accountId must be an account public key (A…) and userPubKey a user public key (U…)");
+            return Problems.Of(ProblemCodes.InvalidKey, "accountId must be an account public key (A…) and userPubKey a user public key (U…)");
         }
 
-        await using var command = db.CreateCommand("SELECT tenant_id FROM nats_accounts WHERE public_key = $1 AND NOT is_system");
-        command.Parameters.AddWithValue(request.AccountId!);
-        if (await command.ExecuteScalarAsync(cancellationToken) is not string tenantId)
+        if (await accounts.TenantOfAccountAsync(request.AccountId!, cancellationToken) is not { } tenantId)
         {
-            return Problems.Of(404, "account_not_found", "no tenant account with that public key");
+            return Problems.Of(ProblemCodes.AccountNotFound, "no tenant account with that public key");
         }
 
         await cluster.GetGrain<ITenantGrain>(Identifiers.TenantKey(tenantId)).RevokeUserAsync(request.UserPubKey!, cancellationToken);
         return TypedResults.Ok(new { accountId = request.AccountId, userPubKey = request.UserPubKey, revoked = true });
     }
 
-    private static Accepted<object> Pending(HttpContext http)
+    private static Accepted<PendingResponse> Pending(HttpContext http)
     {
         http.Response.Headers.RetryAfter = "5";
-        return TypedResults.Accepted((string?)null, (object)new { status = "pending", detail = "the tenant's NATS account is being provisioned; retry shortly" });
+        return TypedResults.Accepted((string?)null, new PendingResponse(PendingResponse.Pending, "the tenant's NATS account is being provisioned; retry shortly"));
     }
 }

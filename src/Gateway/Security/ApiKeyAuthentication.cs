@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RavenXcope.Gateway.Api;
+using RavenXcope.Infrastructure.Postgres;
 using RavenXcope.ServiceDefaults.ApiKeys;
+using RavenXcope.Protocol.Problems;
 
 namespace RavenXcope.Gateway.Security;
 
@@ -37,20 +39,20 @@ public static class ApiKeyAuthentication
                 http.Response.Headers.WWWAuthenticate = "Bearer";
                 return verification.Refusal switch
                 {
-                    ApiKeyRefusal.Expired => Problems.Of(StatusCodes.Status401Unauthorized, "api_key_expired", "this API key has expired; an admin can create a new one"),
-                    ApiKeyRefusal.Revoked => Problems.Of(StatusCodes.Status401Unauthorized, "api_key_revoked", "this API key was revoked; an admin can create a new one"),
-                    _ => Problems.Of(StatusCodes.Status401Unauthorized, "unauthenticated", "send a valid API key as 'Authorization: Bearer <key>'"),
+                    ApiKeyRefusal.Expired => Problems.Of(ProblemCodes.ApiKeyExpired, "this API key has expired; an admin can create a new one"),
+                    ApiKeyRefusal.Revoked => Problems.Of(ProblemCodes.ApiKeyRevoked, "this API key was revoked; an admin can create a new one"),
+                    _ => Problems.Of(ProblemCodes.Unauthenticated, "send a valid API key as 'Authorization: Bearer <key>'"),
                 };
             }
 
             if (http.Request.RouteValues.TryGetValue("tenantId", out var tenant) && tenant is string tenantId && !identity.CanAccessTenant(tenantId))
             {
-                return Problems.Of(StatusCodes.Status404NotFound, "tenant_not_found", $"tenant {tenantId} does not exist");
+                return Problems.Of(ProblemCodes.TenantNotFound, $"tenant {tenantId} does not exist");
             }
 
             if (!identity.HasRole(role))
             {
-                return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", $"this route needs the {role.ToString().ToLowerInvariant()} role");
+                return Problems.Of(ProblemCodes.Forbidden, $"this route needs the {role.ToString().ToLowerInvariant()} role");
             }
 
             http.Items[ItemKey] = identity;

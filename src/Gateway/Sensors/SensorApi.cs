@@ -6,6 +6,8 @@ using RavenXcope.Gateway.Hosting;
 using RavenXcope.Grains;
 using RavenXcope.Grains.Certificates;
 using RavenXcope.Grains.Model;
+using RavenXcope.Protocol.Problems;
+using RavenXcope.Protocol.Sensors;
 
 namespace RavenXcope.Gateway.Sensors;
 
@@ -19,11 +21,11 @@ public static class SensorApi
     /// <summary>Maps enrollment (served only on the enrollment listener) and the mTLS routes (only on the mTLS listener).</summary>
     public static IEndpointRouteBuilder MapSensorApi(this IEndpointRouteBuilder routes, int maxBodyBytes)
     {
-        routes.MapPost("/api/v1/enroll", Enroll).ServedOn(Listener.Enrollment).LimitBody(maxBodyBytes).WithTags("sensor").WithName("Enroll").Documented("Enroll with a claim code and a CSR made on the host", "csr_malformed", "csr_too_large", "csr_key_not_allowed", "csr_signature_invalid", "csr_ca_not_allowed", "csr_identity_not_allowed", "invalid_enrollment", "request_too_large", "enrollment_refused");
+        routes.MapPost("/api/v1/enroll", Enroll).ServedOn(Listener.Enrollment).LimitBody(maxBodyBytes).WithTags("sensor").WithName("Enroll").Documented("Enroll with a claim code and a CSR made on the host", ProblemCodes.CsrMalformed, ProblemCodes.CsrTooLarge, ProblemCodes.CsrKeyNotAllowed, ProblemCodes.CsrSignatureInvalid, ProblemCodes.CsrCaNotAllowed, ProblemCodes.CsrIdentityNotAllowed, ProblemCodes.InvalidEnrollment, ProblemCodes.RequestTooLarge, ProblemCodes.EnrollmentRefused);
         var mtls = routes.MapGroup("/sensor/v1").ServedOn(Listener.Mtls).LimitBody(maxBodyBytes).WithTags("sensor");
-        mtls.MapPost("/heartbeat", Heartbeat).WithName("Heartbeat").Documented("Heartbeat (mTLS)", "client_certificate_invalid", "invalid_heartbeat", "sensor_revoked", "sensor_disabled", "certificate_not_current", "certificate_expired");
-        mtls.MapPost("/renew", Renew).WithName("Renew").Documented("Renew with a new key (mTLS)", "client_certificate_invalid", "csr_key_reused", "csr_malformed", "sensor_revoked", "sensor_disabled", "certificate_not_current", "certificate_expired");
-        mtls.MapPost("/nats-credentials", NatsCredentials).WithName("NatsCredentials").Documented("NATS credentials for a user key made on the host (mTLS); 202 while the account is pending", "client_certificate_invalid", "invalid_user_public_key", "sensor_revoked", "sensor_disabled", "certificate_not_current");
+        mtls.MapPost("/heartbeat", Heartbeat).WithName("Heartbeat").Documented("Heartbeat (mTLS)", ProblemCodes.ClientCertificateInvalid, ProblemCodes.InvalidHeartbeat, ProblemCodes.SensorRevoked, ProblemCodes.SensorDisabled, ProblemCodes.CertificateNotCurrent, ProblemCodes.CertificateExpired);
+        mtls.MapPost("/renew", Renew).WithName("Renew").Documented("Renew with a new key (mTLS)", ProblemCodes.ClientCertificateInvalid, ProblemCodes.CsrKeyReused, ProblemCodes.CsrMalformed, ProblemCodes.SensorRevoked, ProblemCodes.SensorDisabled, ProblemCodes.CertificateNotCurrent, ProblemCodes.CertificateExpired);
+        mtls.MapPost("/nats-credentials", NatsCredentials).WithName("NatsCredentials").Documented("NATS credentials for a user key made on the host (mTLS); 202 while the account is pending", ProblemCodes.ClientCertificateInvalid, ProblemCodes.InvalidUserPublicKey, ProblemCodes.SensorRevoked, ProblemCodes.SensorDisabled, ProblemCodes.CertificateNotCurrent);
         return routes;
     }
 
@@ -43,7 +45,7 @@ public static class SensorApi
         return builder;
     }
 
-    private static async Task<Results<Ok<EnrollResponse>, ProblemHttpResult>> Enroll(HttpContext http, IClusterClient cluster, GatewaySettings settings, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<EnrollResponse>, ProblemHttpResult>> Enroll(HttpContext http, IClusterClient cluster, GatewayOptions settings, CancellationToken cancellationToken)
     {
         var (request, problem) = await JsonBody.ReadAsync<EnrollRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -62,7 +64,7 @@ public static class SensorApi
         var (_, enrollCsrRefusal) = CsrInspector.Inspect(request!.CsrPem, verifySignature: false);
         if (enrollCsrRefusal is not null)
         {
-            return Problems.Of(400, enrollCsrRefusal.Code, enrollCsrRefusal.Detail);
+            return Problems.Of(enrollCsrRefusal.Problem, enrollCsrRefusal.Detail);
         }
 
         if (!ClaimCodes.IsWellFormed(request.ClaimCode?.Trim()))
@@ -80,8 +82,8 @@ public static class SensorApi
         var sensorApiUrl = $"https://{http.Request.Host.Host}:{settings.MtlsPort}";
         return result switch
         {
-            { IsSuccess: true } => TypedResults.Ok(EnrollResponse.From(result.Value!, sensorApiUrl)),
-            { ErrorCode: { } code } when CsrCodes.IsCsrRefusal(code) => Problems.Of(400, code, result.ErrorDetail!),
+            { IsSuccess: true } => TypedResults.Ok(Enrolled(result.Value!, sensorApiUrl)),
+            { ErrorCode: { } code } when ProblemCodes.IsCsrRefusal(code) => Problems.FromRefusal(code, result.ErrorDetail!),
             _ => EnrollmentRefused(),
         };
     }
@@ -103,13 +105,13 @@ public static class SensorApi
 
         if (string.IsNullOrWhiteSpace(request!.AgentState) || request.AgentState.Length > 64 || request.TrustState?.Length > 64 || request.AgentVersion?.Length > 64)
         {
-            return Problems.Of(400, "invalid_heartbeat", "agentState is required; agentState, trustState and agentVersion are at most 64 characters");
+            return Problems.Of(ProblemCodes.InvalidHeartbeat, "agentState is required; agentState, trustState and agentVersion are at most 64 characters");
         }
 
         var result = await cluster.Grain<ISensorGrain>(grain).HeartbeatAsync(new SensorHeartbeat(serial, request.AgentState, request.TrustState, request.AgentVersion), cancellationToken);
         if (!result.IsSuccess)
         {
-            return Problems.Of(403, result.ErrorCode!, result.ErrorDetail!);
+            return Problems.SensorRefusal(result.ErrorCode!, result.ErrorDetail!);
         }
 
         var reply = result.Value!;
@@ -133,14 +135,14 @@ public static class SensorApi
 
         if (string.IsNullOrWhiteSpace(request!.CsrPem))
         {
-            return Problems.Of(400, CsrCodes.Malformed, "csrPem is required");
+            return Problems.Of(ProblemCodes.CsrMalformed, "csrPem is required");
         }
 
         // The grain checks the certificate first (a refusal is audited there), then the CSR, signature included.
         var result = await cluster.Grain<ISensorGrain>(grain).RenewAsync(serial, request.CsrPem, cancellationToken);
         if (!result.IsSuccess)
         {
-            return Problems.Of(result.ErrorCode!.StartsWith("csr_", StringComparison.Ordinal) ? 400 : 403, result.ErrorCode, result.ErrorDetail!);
+            return Problems.SensorRefusal(result.ErrorCode!, result.ErrorDetail!);
         }
 
         return TypedResults.Ok(new RenewResponse(result.Value!.CertificatePem, result.Value.CaCertificatePem, result.Value.NotAfter));
@@ -159,21 +161,21 @@ public static class SensorApi
             return problem;
         }
 
-        if (!NATS.NKeys.NKeys.IsValidPublicKey(request!.UserPublicKey, NATS.NKeys.PrefixByte.User))
+        if (!RavenXcope.NatsAuth.NKeyText.IsPublicKey(request!.UserPublicKey, NATS.NKeys.PrefixByte.User))
         {
-            return Problems.Of(400, "invalid_user_public_key", "userPublicKey must be a NATS user public key (U…) made on the sensor host");
+            return Problems.Of(ProblemCodes.InvalidUserPublicKey, "userPublicKey must be a NATS user public key (U…) made on the sensor host");
         }
 
         var result = await cluster.Grain<ISensorGrain>(caller.Grain).IssueNatsCredentialsAsync(caller.Serial, request.UserPublicKey!, cancellationToken);
-        if (result.ErrorCode == "nats_account_pending")
+        if (result.Problem == ProblemCodes.NatsAccountPending)
         {
             http.Response.Headers.RetryAfter = "5";
-            return TypedResults.Accepted((string?)null, new PendingResponse("pending", result.ErrorDetail!));
+            return TypedResults.Accepted((string?)null, new PendingResponse(PendingResponse.Pending, result.ErrorDetail!));
         }
 
         if (!result.IsSuccess)
         {
-            return Problems.Of(result.ErrorCode!.StartsWith("invalid_", StringComparison.Ordinal) ? 400 : 403, result.ErrorCode, result.ErrorDetail!);
+            return Problems.SensorRefusal(result.ErrorCode!, result.ErrorDetail!);
         }
 
         var c = result.Value!;
@@ -228,25 +230,28 @@ public static class SensorApi
 
         if (!Text(request.Hostname, 253) || !Text(request.OsInfo, 200) || !Text(request.Architecture, 32) || !Text(request.AgentVersion, 64))
         {
-            return Problems.Of(400, "invalid_enrollment", "hostname (≤ 253), osInfo (≤ 200), architecture (≤ 32) and agentVersion (≤ 64) are required printable text");
+            return Problems.Of(ProblemCodes.InvalidEnrollment, "hostname (≤ 253), osInfo (≤ 200), architecture (≤ 32) and agentVersion (≤ 64) are required printable text");
         }
 
         if (request.SensorIp is not null && !IPAddress.TryParse(request.SensorIp, out _))
         {
-            return Problems.Of(400, "invalid_enrollment", "sensorIp must be an IP address");
+            return Problems.Of(ProblemCodes.InvalidEnrollment, "sensorIp must be an IP address");
         }
 
         if (request.Interfaces is { } interfaces && (interfaces.Count > 256 || interfaces.Any(i => i is null || !Text(i.Name, 64))))
         {
-            return Problems.Of(400, "invalid_enrollment", "at most 256 interfaces, each with a name of at most 64 characters");
+            return Problems.Of(ProblemCodes.InvalidEnrollment, "at most 256 interfaces, each with a name of at most 64 characters");
         }
 
         return null;
     }
 
+    private static EnrollResponse Enrolled(IssuedCertificate c, string sensorApiUrl) =>
+        new(c.TenantId, c.SensorId, c.CertificatePem, c.CaCertificatePem, c.NotAfter, c.HeartbeatIntervalSeconds, sensorApiUrl);
+
     private static ProblemHttpResult EnrollmentRefused() =>
-        Problems.Of(403, "enrollment_refused", "the claim code is not valid; ask the operator for a new one");
+        Problems.Of(ProblemCodes.EnrollmentRefused, "the claim code is not valid; ask the operator for a new one");
 
     private static ProblemHttpResult ClientCertificateInvalid() =>
-        Problems.Of(401, "client_certificate_invalid", "present the client certificate issued to this sensor at enrollment");
+        Problems.Of(ProblemCodes.ClientCertificateInvalid, "present the client certificate issued to this sensor at enrollment");
 }

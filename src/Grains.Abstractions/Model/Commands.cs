@@ -1,46 +1,4 @@
-using System.Text.Json.Serialization;
-
 namespace RavenXcope.Grains.Model;
-
-/// <summary>What an operator can ask of a sensor's Suricata.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<CommandType>))]
-public enum CommandType
-{
-    /// <summary>Start Suricata.</summary>
-    Start,
-
-    /// <summary>Stop Suricata.</summary>
-    Stop,
-
-    /// <summary>Stop, then start.</summary>
-    Restart,
-}
-
-/// <summary>A command's place in the ledger. Stored by name: never rename a member.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<CommandStatus>))]
-public enum CommandStatus
-{
-    /// <summary>Recorded; not yet in the stream.</summary>
-    Accepted,
-
-    /// <summary>In the sensor's JetStream stream.</summary>
-    Published,
-
-    /// <summary>The agent took it.</summary>
-    Delivered,
-
-    /// <summary>The agent carried it out.</summary>
-    Done,
-
-    /// <summary>The agent could not carry it out.</summary>
-    Failed,
-
-    /// <summary>It expired before the agent carried it out.</summary>
-    Expired,
-
-    /// <summary>A later command made it moot (a stop after a pending start).</summary>
-    Superseded,
-}
 
 /// <summary>One entry of a sensor's command ledger.</summary>
 [GenerateSerializer, Immutable, Alias("RavenXcope.CommandSnapshot")]

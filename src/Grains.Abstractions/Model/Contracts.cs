@@ -1,3 +1,5 @@
+using RavenXcope.Protocol.Problems;
+
 namespace RavenXcope.Grains.Model;
 
 /// <summary>Outcome of a grain command: a value, or a refusal with a stable code.</summary>
@@ -10,11 +12,17 @@ public sealed record Result<T>(
     /// <summary>True when the command succeeded.</summary>
     public bool IsSuccess => ErrorCode is null;
 
+    /// <summary>The row of the problem table the refusal names; null on success.</summary>
+    public ProblemCode? Problem => ProblemCodes.Find(ErrorCode);
+
     /// <summary>A success.</summary>
     public static Result<T> Ok(T value) => new(value, null, null);
 
     /// <summary>A refusal.</summary>
-    public static Result<T> Fail(string code, string detail) => new(default, code, detail);
+    public static Result<T> Fail(ProblemCode code, string detail) => new(default, code.Code, detail);
+
+    /// <summary>A failure for a refused transition.</summary>
+    public static Result<T> Fail(Refusal refusal) => new(default, refusal.Code, refusal.Detail);
 }
 
 /// <summary>A tenant as the operator API shows it.</summary>

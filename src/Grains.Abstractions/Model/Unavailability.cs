@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Extensions.DependencyInjection;
+using RavenXcope.Protocol.Problems;
 
 namespace RavenXcope.Grains.Model;
 
@@ -9,14 +10,14 @@ namespace RavenXcope.Grains.Model;
 /// </summary>
 public static class Unavailability
 {
-    /// <summary>Problem code for a database that is away.</summary>
-    public const string Storage = "storage_unavailable";
+    /// <summary>The problem of a database that is away.</summary>
+    public static ProblemCode Storage => ProblemCodes.StorageUnavailable;
 
-    /// <summary>Problem code for a cluster that did not answer.</summary>
-    public const string Cluster = "cluster_unavailable";
+    /// <summary>The problem of a cluster that did not answer.</summary>
+    public static ProblemCode Cluster => ProblemCodes.ClusterUnavailable;
 
     /// <summary><see cref="Storage"/> or <see cref="Cluster"/> when <paramref name="exception"/> means "away for now", else null.</summary>
-    public static string? Code(Exception exception) => exception switch
+    public static ProblemCode? Code(Exception exception) => exception switch
     {
         StorageUnavailableException => Storage,
         DbException db => IsConnectionFailure(db) ? Storage : null,

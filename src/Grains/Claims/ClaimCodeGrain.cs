@@ -1,8 +1,9 @@
+using Orleans.Storage;
 using RavenXcope.Grains.Certificates;
 using RavenXcope.Grains.Domain;
 using RavenXcope.Grains.Model;
-using Orleans.Storage;
 using RavenXcope.Grains.State;
+using RavenXcope.Protocol.Problems;
 
 namespace RavenXcope.Grains.Claims;
 
@@ -17,7 +18,7 @@ public sealed partial class ClaimCodeGrain(
     ILogger<ClaimCodeGrain> logger) : Grain, IClaimCodeGrain
 {
     private static readonly Result<IssuedCertificate> Refused =
-        Result<IssuedCertificate>.Fail(RefusalCodes.EnrollmentRefused, "the claim code is not valid");
+        Result<IssuedCertificate>.Fail(ProblemCodes.EnrollmentRefused, "the claim code is not valid");
 
     /// <inheritdoc />
     public async Task IssueAsync(string tenantId, string sensorId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
@@ -45,7 +46,7 @@ public sealed partial class ClaimCodeGrain(
         if (csrRefusal is not null)
         {
             LogRefused(logger, csrRefusal.Code);
-            return Result<IssuedCertificate>.Fail(csrRefusal.Code, csrRefusal.Detail);
+            return Result<IssuedCertificate>.Fail(csrRefusal);
         }
 
         var keyFingerprint = csr!.KeyFingerprint;

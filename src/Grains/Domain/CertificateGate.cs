@@ -1,5 +1,6 @@
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.State;
+using RavenXcope.Protocol.Problems;
 
 namespace RavenXcope.Grains.Domain;
 
@@ -13,15 +14,15 @@ public static class CertificateGate
         switch (state.Lifecycle)
         {
             case SensorLifecycle.Revoked:
-                return new Refusal(RefusalCodes.SensorRevoked, "the sensor is revoked");
+                return new Refusal(ProblemCodes.SensorRevoked, "the sensor is revoked");
             case SensorLifecycle.Disabled:
-                return new Refusal(RefusalCodes.SensorDisabled, "the sensor is disabled");
+                return new Refusal(ProblemCodes.SensorDisabled, "the sensor is disabled");
         }
 
         if (state.Current is { } current && SameSerial(current.Serial, presentedSerial))
         {
             return now >= current.NotAfter
-                ? new Refusal(RefusalCodes.CertificateExpired, "the certificate has expired; enroll again with a new claim code")
+                ? new Refusal(ProblemCodes.CertificateExpired, "the certificate has expired; enroll again with a new claim code")
                 : null;
         }
 
@@ -35,10 +36,10 @@ public static class CertificateGate
         // The certificate of an identity revoked before the sensor enrolled again: its agent must stop, as revoked.
         if (state.RetiredIdentities.Any(r => SameSerial(r.Serial, presentedSerial)))
         {
-            return new Refusal(RefusalCodes.SensorRevoked, "this certificate's identity was revoked; the sensor has enrolled again since");
+            return new Refusal(ProblemCodes.SensorRevoked, "this certificate's identity was revoked; the sensor has enrolled again since");
         }
 
-        return new Refusal(RefusalCodes.CertificateNotCurrent, "the certificate is neither the sensor's current one nor its previous one within the overlap");
+        return new Refusal(ProblemCodes.CertificateNotCurrent, "the certificate is neither the sensor's current one nor its previous one within the overlap");
     }
 
     private static bool SameSerial(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);

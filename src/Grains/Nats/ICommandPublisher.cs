@@ -1,6 +1,6 @@
 namespace RavenXcope.Grains.Nats;
 
-/// <summary>Publishes commands to a tenant's JetStream stream (implemented by the silo's NATS bridge).</summary>
+/// <summary>Publishes commands to a tenant's JetStream stream (implemented in RavenXcope.Infrastructure.Nats).</summary>
 public interface ICommandPublisher
 {
     /// <summary>False when NATS is not configured: commands stay accepted, nothing retries them.</summary>

@@ -3,7 +3,7 @@ using NATS.NKeys;
 namespace RavenXcope.Grains.Nats;
 
 /// <summary>What the grains need of the control bus: the operator key, the seed vault and the bus, or nothing when it is off.</summary>
-public sealed class NatsRuntime(NatsSettings settings, KeyPair? operatorKey, SeedVault? vault, NatsControlBus bus)
+public sealed class NatsRuntime(NatsSettings settings, KeyPair? operatorKey, SeedVault? vault, INatsControlBus bus)
 {
     /// <summary>The settings.</summary>
     public NatsSettings Settings { get; } = settings;
@@ -18,5 +18,5 @@ public sealed class NatsRuntime(NatsSettings settings, KeyPair? operatorKey, See
     public SeedVault Vault => vault ?? throw new InvalidOperationException("the NATS control bus is not configured");
 
     /// <summary>Operations on NATS.</summary>
-    public NatsControlBus Bus { get; } = bus;
+    public INatsControlBus Bus { get; } = bus;
 }

@@ -1,6 +1,6 @@
-using NATS.Jwt;
 using NATS.NKeys;
 using RavenXcope.Common;
+using RavenXcope.NatsAuth;
 
 namespace RavenXcope.Grains.Nats;
 
@@ -54,7 +54,7 @@ public static class OperatorFiles
     public static KeyPair LoadSeed(string path)
     {
         SecretFiles.RequireOwnerOnly(path);
-        return KeyPair.FromSeed(File.ReadAllText(path).Trim());
+        return NKeyText.ParseSeed(File.ReadAllText(path).Trim());
     }
 
     private static KeyPair LoadOrCreate(string path, PrefixByte role, List<string> report)

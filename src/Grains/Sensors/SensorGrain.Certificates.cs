@@ -2,6 +2,7 @@ using RavenXcope.Grains.Certificates;
 using RavenXcope.Grains.Domain;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.State;
+using RavenXcope.Protocol.Problems;
 
 namespace RavenXcope.Grains.Sensors;
 
@@ -16,7 +17,7 @@ public sealed partial class SensorGrain
         var (csr, csrRefusal) = CsrInspector.Inspect(csrPem, verifySignature: false);
         if (csr is null)
         {
-            return Result<IssuedCertificate>.Fail(csrRefusal!.Code, csrRefusal.Detail);
+            return Result<IssuedCertificate>.Fail(csrRefusal!);
         }
 
         // A retry of the enrollment that already succeeded (same code, same key) gets the same certificate.
@@ -28,13 +29,13 @@ public sealed partial class SensorGrain
 
         if (!S.Exists || S.PendingClaimCodeDigest != claimCodeDigest)
         {
-            return Result<IssuedCertificate>.Fail(RefusalCodes.EnrollmentRefused, "the claim code is not this sensor's current code");
+            return Result<IssuedCertificate>.Fail(ProblemCodes.EnrollmentRefused, "the claim code is not this sensor's current code");
         }
 
         var outcome = SensorLifecycleMachine.Enroll(S.Lifecycle);
         if (outcome.Refusal is { } refusal)
         {
-            return Result<IssuedCertificate>.Fail(refusal.Code, refusal.Detail);
+            return Result<IssuedCertificate>.Fail(refusal);
         }
 
         var now = time.GetUtcNow();
@@ -61,7 +62,7 @@ public sealed partial class SensorGrain
     {
         if (!S.Exists)
         {
-            return Task.FromResult(new CertificateVerdict(false, RefusalCodes.CertificateNotCurrent, "no such sensor", false));
+            return Task.FromResult(new CertificateVerdict(false, ProblemCodes.CertificateNotCurrent.Code, "no such sensor", false));
         }
 
         var refusal = CertificateGate.Check(S, serial, time.GetUtcNow(), out var isPrevious);
@@ -77,7 +78,7 @@ public sealed partial class SensorGrain
         var now = time.GetUtcNow();
         var refusal = S.Exists
             ? CertificateGate.Check(S, heartbeat.CertificateSerial, now, out _)
-            : new Refusal(RefusalCodes.CertificateNotCurrent, "no such sensor");
+            : new Refusal(ProblemCodes.CertificateNotCurrent, "no such sensor");
         if (refusal is not null)
         {
             if (S.Exists && FirstOfRefusals("sensor.heartbeat", refusal.Code))
@@ -85,7 +86,7 @@ public sealed partial class SensorGrain
                 AuditInBackground("sensor.heartbeat", "refused", refusal.Code, SelfActor);
             }
 
-            return Task.FromResult(Result<HeartbeatReply>.Fail(refusal.Code, refusal.Detail));
+            return Task.FromResult(Result<HeartbeatReply>.Fail(refusal));
         }
 
         _refusalsRecorded.Remove("sensor.heartbeat");
@@ -113,7 +114,7 @@ public sealed partial class SensorGrain
         var now = time.GetUtcNow();
         var refusal = S.Exists
             ? CertificateGate.Check(S, presentedSerial, now, out _)
-            : new Refusal(RefusalCodes.CertificateNotCurrent, "no such sensor");
+            : new Refusal(ProblemCodes.CertificateNotCurrent, "no such sensor");
         refusal ??= SensorLifecycleMachine.Renew(S.Lifecycle).Refusal;
         if (refusal is not null)
         {
@@ -122,18 +123,18 @@ public sealed partial class SensorGrain
                 await AuditAsync("certificate.renew", "refused", refusal.Code, cancellationToken, SelfActor);
             }
 
-            return Result<IssuedCertificate>.Fail(refusal.Code, refusal.Detail);
+            return Result<IssuedCertificate>.Fail(refusal);
         }
 
         var (csr, csrRefusal) = CsrInspector.Inspect(csrPem);
         if (csr is null)
         {
-            return Result<IssuedCertificate>.Fail(csrRefusal!.Code, csrRefusal.Detail);
+            return Result<IssuedCertificate>.Fail(csrRefusal!);
         }
 
         if (csr.KeyFingerprint == S.Current!.KeyFingerprint || csr.KeyFingerprint == S.Previous?.KeyFingerprint)
         {
-            return Result<IssuedCertificate>.Fail("csr_key_reused", "a renewal needs a new key pair");
+            return Result<IssuedCertificate>.Fail(ProblemCodes.CsrKeyReused, "a renewal needs a new key pair");
         }
 
         var record = Issue(csr, now);

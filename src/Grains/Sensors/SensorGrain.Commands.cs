@@ -1,22 +1,24 @@
-using Microsoft.Extensions.Logging;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.Nats;
 using RavenXcope.Grains.State;
+using RavenXcope.Protocol;
+using RavenXcope.Protocol.Messages;
+using RavenXcope.Protocol.Problems;
 
 namespace RavenXcope.Grains.Sensors;
 
 /// <summary>
-/// The command ledger: <c>accepted → published (stream sequence) → delivered → done | failed | expired |
-/// superseded</c>. The ledger is also the sensor's outbox: accepting a command only stores it, and the
+/// The command ledger (its transitions: <see cref="CommandLedger{TEntry}"/>): <c>accepted → published (stream
+/// sequence) → delivered → done | failed | expired | superseded</c>. The grain validates, lets the ledger
+/// transition, persists, then counts, publishes and audits. The ledger is also the sensor's outbox: accepting a command only stores it, and the
 /// grain publishes what is accepted in the background, in order, one at a time, outside any call's turn
 /// (the command id is the JetStream <c>Nats-Msg-Id</c>, so a publication repeated after a crash is
 /// deduplicated). A call never waits on NATS; while NATS is away a timer retries and keeps the activation.
 /// </summary>
 public sealed partial class SensorGrain
 {
-    private const int LedgerSize = 50;
-    private static readonly TimeSpan DefaultCommandLifetime = TimeSpan.FromHours(1);
     private static readonly TimeSpan PublishRetryPeriod = TimeSpan.FromSeconds(2);
 
     // Acks the background publisher got, waiting for the one-way turn that stores them.
@@ -28,6 +30,8 @@ public sealed partial class SensorGrain
     private string? _suricataReported;
     private DateTimeOffset? _lastStatusAt;
 
+    private CommandLedger<CommandRecord> Ledger => new(S.Commands);
+
     private ICommandPublisher? Publisher => ServiceProvider.GetService(typeof(ICommandPublisher)) is ICommandPublisher { Enabled: true } publisher ? publisher : null;
 
     /// <inheritdoc />
@@ -35,48 +39,26 @@ public sealed partial class SensorGrain
     {
         if (!S.Exists)
         {
-            return Result<CommandSnapshot>.Fail(Domain.RefusalCodes.SensorNotFound, "no such sensor");
+            return Result<CommandSnapshot>.Fail(ProblemCodes.SensorNotFound, "no such sensor");
         }
 
-        if (Domain.SensorLifecycleMachine.Renew(S.Lifecycle).Refusal is { } refusal)
+        if (SensorLifecycleMachine.Renew(S.Lifecycle).Refusal is { } refusal)
         {
-            return Result<CommandSnapshot>.Fail(refusal.Code, refusal.Detail);
+            return Result<CommandSnapshot>.Fail(refusal);
         }
 
-        if (idempotencyKey is not null && S.Commands.FirstOrDefault(c => c.IdempotencyKey == idempotencyKey) is { } earlier)
+        var ledger = Ledger;
+        if (ledger.FindByIdempotencyKey(idempotencyKey) is { } earlier)
         {
             return Result<CommandSnapshot>.Ok(Snapshot(earlier));
         }
 
-        var now = time.GetUtcNow();
-        var command = new CommandRecord
-        {
-            Id = $"cmd_{Guid.NewGuid():N}",
-            Type = type,
-            Status = CommandStatus.Accepted,
-            IdempotencyKey = idempotencyKey,
-            IssuedAt = now,
-            ExpiresAt = now + (lifetime ?? DefaultCommandLifetime),
-            UpdatedAt = now,
-        };
-
         // A stop makes a start that the agent has not taken yet moot. Should the agent have taken it after all,
         // its outcome replaces "superseded" (see RecordStatusAsync): the ledger says what happened.
-        if (type == CommandType.Stop)
+        var (command, superseded) = ledger.Accept($"cmd_{Guid.NewGuid():N}", type, idempotencyKey, lifetime, time.GetUtcNow());
+        foreach (var _ in superseded)
         {
-            foreach (var pending in S.Commands.Where(c => c.Type == CommandType.Start && c.Status is CommandStatus.Accepted or CommandStatus.Published))
-            {
-                pending.Status = CommandStatus.Superseded;
-                Telemetry.ControlPlaneMetrics.Command("superseded");
-                pending.Detail = $"superseded by {command.Id}";
-                pending.UpdatedAt = now;
-            }
-        }
-
-        S.Commands.Add(command);
-        if (S.Commands.Count > LedgerSize)
-        {
-            S.Commands.RemoveRange(0, S.Commands.Count - LedgerSize);
+            Telemetry.ControlPlaneMetrics.Command("superseded");
         }
 
         await state.WriteOrResetAsync(this, cancellationToken);
@@ -88,7 +70,7 @@ public sealed partial class SensorGrain
 
     /// <inheritdoc />
     public Task<CommandSnapshot?> GetCommandAsync(string commandId, CancellationToken cancellationToken = default) =>
-        Task.FromResult(S.Commands.FirstOrDefault(c => c.Id == commandId) is { } command ? Snapshot(command) : null);
+        Task.FromResult(Ledger.Find(commandId) is { } command ? Snapshot(command) : null);
 
     /// <inheritdoc />
     public async Task RecordPublishedAsync()
@@ -99,19 +81,11 @@ public sealed partial class SensorGrain
         }
 
         var now = time.GetUtcNow();
+        var ledger = Ledger;
         foreach (var (id, sequence) in _acked)
         {
-            if (S.Commands.FirstOrDefault(c => c.Id == id) is not { } command)
+            if (ledger.RecordPublished(id, sequence, now))
             {
-                continue;
-            }
-
-            command.StreamSequence = sequence;
-            if (command.Status == CommandStatus.Accepted)
-            {
-                command.Status = CommandStatus.Published;
-                command.Detail = null;
-                command.UpdatedAt = now;
                 Telemetry.ControlPlaneMetrics.Command("published");
             }
         }
@@ -133,35 +107,12 @@ public sealed partial class SensorGrain
         _suricataReported = status.Observed;
         var changed = false;
         List<string>? recorded = null; // most status messages carry no outcome: nothing allocated for them
+        var ledger = Ledger;
         foreach (var (id, reported) in Outcomes(status))
         {
             (recorded ??= []).Add(id);
-            if (S.Commands.FirstOrDefault(c => c.Id == id) is not { } command)
+            if (ledger.RecordOutcome(id, reported, _lastStatusAt.Value) is { } outcome)
             {
-                continue;
-            }
-
-            var outcome = reported switch
-            {
-                "accepted" => CommandStatus.Delivered,
-                "done" => CommandStatus.Done,
-                "failed" => CommandStatus.Failed,
-                "expired" => CommandStatus.Expired,
-                _ => command.Status,
-            };
-
-            // Superseded is the ledger's guess that the agent will not run a command; an outcome the agent
-            // reports is what happened, and replaces it.
-            var open = command.Status is not (CommandStatus.Done or CommandStatus.Failed or CommandStatus.Expired);
-            if (outcome != command.Status && open)
-            {
-                if (command.Status == CommandStatus.Superseded)
-                {
-                    command.Detail = $"executed by the agent although a later command superseded it ({command.Detail})";
-                }
-
-                command.Status = outcome;
-                command.UpdatedAt = _lastStatusAt.Value;
                 Telemetry.ControlPlaneMetrics.Command(outcome.ToString().ToLowerInvariant());
                 changed = true;
             }
@@ -209,7 +160,7 @@ public sealed partial class SensorGrain
     /// <summary>Starts the background publisher unless it runs already or there is nothing to publish.</summary>
     private void StartPublishing()
     {
-        if (_publishing || Publisher is null || !S.Commands.Any(c => c.Status == CommandStatus.Accepted))
+        if (_publishing || Publisher is null || Ledger.AwaitingPublication == 0)
         {
             return;
         }
@@ -228,7 +179,7 @@ public sealed partial class SensorGrain
         try
         {
             var publisher = Publisher!;
-            while (S.Commands.FirstOrDefault(c => c.Status == CommandStatus.Accepted && !_acked.ContainsKey(c.Id) && c.ExpiresAt > time.GetUtcNow()) is { } command)
+            while (Ledger.NextToPublish(_acked.ContainsKey, time.GetUtcNow()) is { } command)
             {
                 ulong sequence;
                 try
@@ -240,7 +191,7 @@ public sealed partial class SensorGrain
                     // However publishing failed (NATS away or restarting, a JetStream error), the command stays
                     // accepted and stored; the timer tries again. Said once per outage, not on every attempt.
                     var reason = $"{e.GetType().Name}: {e.Message}";
-                    command.Detail = $"not published yet: {reason}";
+                    CommandLedger<CommandRecord>.RecordPublishFailure(command, reason);
                     if (_publishFailure is null)
                     {
                         LogNotPublished(logger, S.TenantId, S.SensorId, command.Id, reason, PublishRetryPeriod.TotalSeconds);
@@ -275,13 +226,9 @@ public sealed partial class SensorGrain
         }
     }
 
-    private static byte[] Payload(CommandRecord command) => JsonSerializer.SerializeToUtf8Bytes(new
-    {
-        commandId = command.Id,
-        type = command.Type.ToString().ToLowerInvariant(),
-        issuedAt = command.IssuedAt,
-        expiresAt = command.ExpiresAt,
-    });
+    private static byte[] Payload(CommandRecord command) => JsonSerializer.SerializeToUtf8Bytes(
+        new CommandMessage(command.Id, command.Type.ToString().ToLowerInvariant(), command.IssuedAt, command.ExpiresAt),
+        ProtocolJson.Default.CommandMessage);
 
     private void EnsurePublishRetry()
     {
@@ -298,7 +245,7 @@ public sealed partial class SensorGrain
 
     private void StopPublishRetry()
     {
-        if (!S.Commands.Any(c => c.Status == CommandStatus.Accepted && !_acked.ContainsKey(c.Id)))
+        if (!Ledger.HasUnpublished(_acked.ContainsKey))
         {
             _publishRetry?.Dispose();
             _publishRetry = null;
@@ -307,13 +254,9 @@ public sealed partial class SensorGrain
 
     private async Task ExpireUnpublishedAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var expired = S.Commands.Where(c => c.Status == CommandStatus.Accepted && now >= c.ExpiresAt).ToList();
-        foreach (var command in expired)
+        var expired = Ledger.ExpireUnpublished(time.GetUtcNow(), _publishFailure ?? "NATS unavailable");
+        foreach (var _ in expired)
         {
-            command.Status = CommandStatus.Expired;
-            command.Detail = $"expired before it could be published ({_publishFailure ?? "NATS unavailable"})";
-            command.UpdatedAt = now;
             Telemetry.ControlPlaneMetrics.Command("expired");
         }
 
@@ -329,7 +272,7 @@ public sealed partial class SensorGrain
     /// <summary>Keeps this activation's share of the silo's "awaiting publication" gauge equal to its ledger.</summary>
     private void CountAwaitingPublication()
     {
-        var awaiting = S.Commands.Count(c => c.Status == CommandStatus.Accepted);
+        var awaiting = Ledger.AwaitingPublication;
         Telemetry.ControlPlaneMetrics.AwaitingPublication(awaiting - _awaitingCounted);
         _awaitingCounted = awaiting;
     }

@@ -38,7 +38,7 @@ public sealed partial class SensorGrain
 
     private async Task CheckLivenessAsync(CancellationToken cancellationToken)
     {
-        if (!S.Exists || S.Lifecycle != Model.SensorLifecycle.Enrolled)
+        if (!S.Exists || S.Lifecycle != SensorLifecycle.Enrolled)
         {
             return;
         }

@@ -1,6 +1,7 @@
 using RavenXcope.Grains.Domain;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.State;
+using RavenXcope.Protocol.Problems;
 
 namespace RavenXcope.Grains.Sensors;
 
@@ -12,11 +13,11 @@ public sealed partial class SensorGrain
     {
         var refusal = S.Exists
             ? CertificateGate.Check(S, presentedSerial, time.GetUtcNow(), out _)
-            : new Refusal(RefusalCodes.CertificateNotCurrent, "no such sensor");
+            : new Refusal(ProblemCodes.CertificateNotCurrent, "no such sensor");
         // A NATS user of a revoked identity stays refused, whatever certificate asks for it.
         if (refusal is null && S.RetiredIdentities.Any(r => r.NatsUserPublicKey == userPublicKey))
         {
-            refusal = new Refusal(RefusalCodes.SensorRevoked, "this NATS user belonged to a revoked identity; make a new user key");
+            refusal = new Refusal(ProblemCodes.SensorRevoked, "this NATS user belonged to a revoked identity; make a new user key");
         }
 
         if (refusal is not null)
@@ -26,7 +27,7 @@ public sealed partial class SensorGrain
                 await AuditAsync("nats_credentials.issue", "refused", refusal.Code, cancellationToken, SelfActor);
             }
 
-            return Result<SensorNatsCredentials>.Fail(refusal.Code, refusal.Detail);
+            return Result<SensorNatsCredentials>.Fail(refusal);
         }
 
         _refusalsRecorded.Remove("nats_credentials.issue");

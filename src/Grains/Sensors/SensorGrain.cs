@@ -3,6 +3,7 @@ using RavenXcope.Grains.Certificates;
 using RavenXcope.Grains.Domain;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.State;
+using RavenXcope.Protocol.Problems;
 
 namespace RavenXcope.Grains.Sensors;
 
@@ -35,13 +36,13 @@ public sealed partial class SensorGrain(
         {
             return S.Name == name
                 ? Result<SensorSnapshot>.Ok(Snapshot())
-                : Result<SensorSnapshot>.Fail(RefusalCodes.SensorExists, $"sensor {S.SensorId} already exists with another name");
+                : Result<SensorSnapshot>.Fail(ProblemCodes.SensorExists, $"sensor {S.SensorId} already exists with another name");
         }
 
         var (tenantId, sensorId) = Identifiers.ParseSensorKey(this.GetPrimaryKeyString());
         if (await GrainFactory.GetGrain<ITenantGrain>(Identifiers.TenantKey(tenantId)).GetAsync(cancellationToken) is null)
         {
-            return Result<SensorSnapshot>.Fail(RefusalCodes.TenantNotFound, $"tenant {tenantId} does not exist");
+            return Result<SensorSnapshot>.Fail(ProblemCodes.TenantNotFound, $"tenant {tenantId} does not exist");
         }
 
         var now = time.GetUtcNow();
@@ -71,19 +72,19 @@ public sealed partial class SensorGrain(
     {
         if (!S.Exists)
         {
-            return Result<IssuedClaimCode>.Fail(RefusalCodes.SensorNotFound, "no such sensor");
+            return Result<IssuedClaimCode>.Fail(ProblemCodes.SensorNotFound, "no such sensor");
         }
 
         var outcome = SensorLifecycleMachine.IssueClaimCode(S.Lifecycle);
         if (outcome.Refusal is { } refusal)
         {
-            return Result<IssuedClaimCode>.Fail(refusal.Code, refusal.Detail);
+            return Result<IssuedClaimCode>.Fail(refusal);
         }
 
         var validity = lifetime ?? policy.DefaultClaimCodeLifetime;
         if (validity < TimeSpan.FromMinutes(1) || validity > policy.MaxClaimCodeLifetime)
         {
-            return Result<IssuedClaimCode>.Fail("claim_code_lifetime_invalid", $"a claim code lives between 60 and {(int)policy.MaxClaimCodeLifetime.TotalSeconds} seconds");
+            return Result<IssuedClaimCode>.Fail(ProblemCodes.ClaimCodeLifetimeInvalid, $"a claim code lives between 60 and {(int)policy.MaxClaimCodeLifetime.TotalSeconds} seconds");
         }
 
         // A newer code replaces the one before it.
@@ -148,14 +149,14 @@ public sealed partial class SensorGrain(
     {
         if (!S.Exists)
         {
-            return Result<SensorSnapshot>.Fail(RefusalCodes.SensorNotFound, "no such sensor");
+            return Result<SensorSnapshot>.Fail(ProblemCodes.SensorNotFound, "no such sensor");
         }
 
         var outcome = SensorLifecycleMachine.Renew(S.Lifecycle);
         if (outcome.Refusal is { } refusal)
         {
             await AuditAsync("sensor.renew", "refused", refusal.Code, cancellationToken);
-            return Result<SensorSnapshot>.Fail(refusal.Code, refusal.Detail);
+            return Result<SensorSnapshot>.Fail(refusal);
         }
 
         S.RenewalGeneration++;
@@ -169,13 +170,13 @@ public sealed partial class SensorGrain(
     {
         if (!S.Exists)
         {
-            return Result<SensorSnapshot>.Fail(RefusalCodes.SensorNotFound, "no such sensor");
+            return Result<SensorSnapshot>.Fail(ProblemCodes.SensorNotFound, "no such sensor");
         }
 
         if (outcome.Refusal is { } refusal)
         {
             await AuditAsync(action, "refused", refusal.Code, cancellationToken);
-            return Result<SensorSnapshot>.Fail(refusal.Code, refusal.Detail);
+            return Result<SensorSnapshot>.Fail(refusal);
         }
 
         if (outcome.Changed)

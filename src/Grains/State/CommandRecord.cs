@@ -1,10 +1,8 @@
-using RavenXcope.Grains.Model;
-
 namespace RavenXcope.Grains.State;
 
-/// <summary>One command in a sensor's ledger, as persisted.</summary>
+/// <summary>One command in a sensor's ledger, as persisted; <see cref="CommandLedger{TEntry}"/> moves it.</summary>
 [GenerateSerializer, Alias("RavenXcope.CommandRecord")]
-public sealed class CommandRecord
+public sealed class CommandRecord : ICommandEntry
 {
     /// <summary>Command id (also the JetStream Nats-Msg-Id).</summary>
     [Id(0)] public string Id { get; set; } = string.Empty;

@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using NATS.Client.Core;
-using NATS.Jwt;
 using NATS.NKeys;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.Nats;
 using RavenXcope.Grains.State;
+using RavenXcope.Protocol.Nats;
+using RavenXcope.NatsAuth;
 
 namespace RavenXcope.Grains.Tenants;
 

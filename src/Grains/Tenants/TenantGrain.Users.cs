@@ -1,9 +1,11 @@
-using NATS.Jwt;
 using NATS.NKeys;
 using RavenXcope.Grains.Audit;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.Nats;
 using RavenXcope.Grains.State;
+using RavenXcope.Protocol.Nats;
+using RavenXcope.Protocol.Problems;
+using RavenXcope.NatsAuth;
 
 namespace RavenXcope.Grains.Tenants;
 
@@ -15,17 +17,17 @@ public sealed partial class TenantGrain
     {
         if (!S.Exists || S.AccountStatus != NatsAccountStatus.Provisioned || !nats.Enabled)
         {
-            return Result<SensorNatsCredentials>.Fail("nats_account_pending", "the tenant's NATS account is not provisioned yet; retry shortly");
+            return Result<SensorNatsCredentials>.Fail(ProblemCodes.NatsAccountPending, "the tenant's NATS account is not provisioned yet; retry shortly");
         }
 
-        if (!NKeys.IsValidPublicKey(userPublicKey, PrefixByte.User))
+        if (!NKeyText.IsPublicKey(userPublicKey, PrefixByte.User))
         {
-            return Result<SensorNatsCredentials>.Fail("invalid_user_public_key", "userPublicKey must be a NATS user public key (U…)");
+            return Result<SensorNatsCredentials>.Fail(ProblemCodes.InvalidUserPublicKey, "userPublicKey must be a NATS user public key (U…)");
         }
 
         if (S.PendingConsumerDeletions.Contains(sensorId))
         {
-            return Result<SensorNatsCredentials>.Fail("nats_account_pending", "the sensor's previous command consumer is still being removed; retry shortly");
+            return Result<SensorNatsCredentials>.Fail(ProblemCodes.NatsAccountPending, "the sensor's previous command consumer is still being removed; retry shortly");
         }
 
         try
@@ -35,7 +37,7 @@ public sealed partial class TenantGrain
         catch (Exception e) when (e is NATS.Client.Core.NatsException or TimeoutException)
         {
             LogReconcileFailed(logger, S.TenantId, $"consumer for {sensorId}: {e.Message}");
-            return Result<SensorNatsCredentials>.Fail("nats_account_pending", "the command consumer could not be created yet; retry shortly");
+            return Result<SensorNatsCredentials>.Fail(ProblemCodes.NatsAccountPending, "the command consumer could not be created yet; retry shortly");
         }
 
         var now = time.GetUtcNow();

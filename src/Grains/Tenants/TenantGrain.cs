@@ -2,6 +2,7 @@ using RavenXcope.Grains.Audit;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.Nats;
 using RavenXcope.Grains.State;
+using RavenXcope.Protocol.Problems;
 
 namespace RavenXcope.Grains.Tenants;
 
@@ -36,7 +37,7 @@ public sealed partial class TenantGrain(
         {
             return S.Name == name
                 ? Result<TenantSnapshot>.Ok(Snapshot())
-                : Result<TenantSnapshot>.Fail(RavenXcope.Grains.Domain.RefusalCodes.TenantExists, $"tenant {S.TenantId} already exists with another name");
+                : Result<TenantSnapshot>.Fail(ProblemCodes.TenantExists, $"tenant {S.TenantId} already exists with another name");
         }
 
         S.Exists = true;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace RavenXcope.Silo.Dashboard;
 
@@ -22,3 +23,7 @@ public sealed class DashboardSecurityOptions
     [Required, RegularExpression("^/[A-Za-z0-9/_-]*$")]
     public string Path { get; set; } = "/dashboard";
 }
+
+/// <summary>Checks <see cref="DashboardSecurityOptions"/>' annotations (generated).</summary>
+[OptionsValidator]
+public sealed partial class DashboardSecurityOptionsValidator : IValidateOptions<DashboardSecurityOptions>;

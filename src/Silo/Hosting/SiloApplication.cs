@@ -4,19 +4,19 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Npgsql;
 using Orleans.Serialization;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains;
 using RavenXcope.Grains.Certificates;
 using RavenXcope.Grains.Nats;
 using RavenXcope.Common;
+using RavenXcope.Infrastructure.Postgres;
+using RavenXcope.Infrastructure.Nats;
 using RavenXcope.ServiceDefaults;
+using RavenXcope.Silo.Audit;
 using RavenXcope.Silo.Dashboard;
-using RavenXcope.Silo.Database;
 using RavenXcope.Silo.Health;
 using RavenXcope.Silo.Nats;
-using RavenXcope.Silo.ReadModel;
 using RavenXcope.Silo.Trust;
 
 namespace RavenXcope.Silo.Hosting;
@@ -40,19 +40,22 @@ public static class SiloApplication
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddEnvironmentAliases();
+        builder.Configuration.AddEnvironmentNames();
         configure?.Invoke(builder);
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        var database = SettingsLoader.Load<DatabaseSettings>(builder.Configuration, DatabaseSettings.SectionName);
-        var cluster = SettingsLoader.Load<ClusterSettings>(builder.Configuration, ClusterSettings.SectionName);
-        var dashboard = SettingsLoader.Load<DashboardSecurityOptions>(builder.Configuration, DashboardSecurityOptions.SectionName);
-        var trust = SettingsLoader.Load<TrustSettings>(builder.Configuration, TrustSettings.SectionName);
-        var authoritySettings = SettingsLoader.Load<AuthoritySettings>(builder.Configuration, AuthoritySettings.SectionName);
-        var connectionString = ValidatedConnectionString(database);
+        // Read now, through the same validators as the options registered below: Orleans' providers, the dashboard's
+        // route and the secrets loaded before the silo joins need them while the host is being built.
+        var configuration = builder.Configuration;
+        var database = configuration.ReadValidated<DatabaseOptions, DatabaseOptionsValidator>(DatabaseOptions.SectionName);
+        var cluster = configuration.ReadValidated<OrleansClusterOptions, OrleansClusterOptionsValidator>(OrleansClusterOptions.SectionName);
+        var dashboard = configuration.ReadValidated<DashboardSecurityOptions, DashboardSecurityOptionsValidator>(DashboardSecurityOptions.SectionName);
+        var authorityOptions = configuration.ReadValidated<AuthorityOptions, AuthorityOptionsValidator>(AuthorityOptions.SectionName);
+        var natsSettings = configuration.ReadValidated<NatsSettings, NatsSettingsValidator>(NatsSettings.SectionName, NatsSetup.ApplyDefaults);
+        var connectionString = PostgresConnectionString.ForSchema(database.ConnectionString);
         var advertised = ResolveAdvertisedAddress(cluster.AdvertisedIPAddress);
 
         var schema = await new SchemaMigrator(database.ConnectionString).GetStatusAsync(cancellationToken);
@@ -61,27 +64,23 @@ public static class SiloApplication
             throw new SchemaMismatchException(schema.Describe());
         }
 
-        var authority = LoadAuthority(authoritySettings);
-        var natsSettings = SettingsLoader.Load<NatsSettings>(builder.Configuration, NatsSettings.SectionName);
+        var authority = LoadAuthority(authorityOptions);
         var (operatorKey, vault) = NatsSetup.Load(natsSettings);
 
-        builder.Services.AddSingleton(database);
-        builder.Services.AddSingleton(cluster);
-        builder.Services.AddSingleton(dashboard);
+        builder.Services.AddValidatedOptions<DatabaseOptions, DatabaseOptionsValidator>(DatabaseOptions.SectionName);
+        builder.Services.AddValidatedOptions<OrleansClusterOptions, OrleansClusterOptionsValidator>(OrleansClusterOptions.SectionName);
+        builder.Services.AddValidatedOptions<DashboardSecurityOptions, DashboardSecurityOptionsValidator>(DashboardSecurityOptions.SectionName);
+        builder.Services.AddValidatedOptions<AuthorityOptions, AuthorityOptionsValidator>(AuthorityOptions.SectionName);
+        builder.Services.AddValidatedOptions<NatsSettings, NatsSettingsValidator>(NatsSettings.SectionName, NatsSetup.ApplyDefaults);
+        builder.Services.AddValidatedOptions<TrustOptions, TrustOptionsValidator>(TrustOptions.SectionName);
+        builder.Services.AddValidatedOptions<AuditOptions, AuditOptionsValidator>(AuditOptions.SectionName);
         builder.Services.AddSingleton(authority);
-        builder.Services.AddSingleton(trust.ToPolicy());
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<TrustOptions>().ToPolicy());
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<AuditOptions>().ToKey());
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
-        builder.Services.AddSingleton<IFleetDirectory, PostgresFleetDirectory>();
-        builder.Services.AddSingleton(natsSettings);
-        builder.Services.AddSingleton<NatsControlBus>();
-        builder.Services.AddSingleton(sp => new NatsRuntime(natsSettings, operatorKey, vault, sp.GetRequiredService<NatsControlBus>()));
-        builder.Services.AddSingleton<INatsAccountDirectory, PostgresNatsAccountDirectory>();
+        builder.Services.AddPostgres(database.ConnectionString);
+        builder.Services.AddNatsInfrastructure(natsSettings, operatorKey, vault);
         builder.Services.AddHostedService<SystemAccountPublisher>();
-        builder.Services.AddSingleton<NatsBridge>();
-        builder.Services.AddSingleton<ICommandPublisher>(sp => sp.GetRequiredService<NatsBridge>());
-        builder.Services.AddSingleton<IControlBusHealth>(sp => sp.GetRequiredService<NatsBridge>());
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<NatsBridge>());
         builder.Services.AddDatabaseExceptionCrossing();
         builder.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o =>
             o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -121,8 +120,6 @@ public static class SiloApplication
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy("dashboard", policy => policy.AddAuthenticationSchemes(BasicAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
         builder.Services.AddSingleton<FleetGauges>();
-        builder.Services.AddSingleton(LoadAuditKey(builder.Configuration["Audit:HmacKey"]));
-        builder.Services.AddSingleton<RavenXcope.Grains.Audit.IAuditStore, RavenXcope.Silo.Audit.PostgresAuditStore>();
         RavenXcope.Grains.Audit.AuditTrailServiceCollectionExtensions.AddAuditTrail(builder.Services);
         builder.Services.AddRavenXcopeMetrics();
         builder.Services.AddHealthChecks()
@@ -141,27 +138,6 @@ public static class SiloApplication
         return app;
     }
 
-    /// <summary>The audit HMAC key (base64, at least 32 bytes); none turns auditing off.</summary>
-    public static RavenXcope.Grains.Audit.AuditKey LoadAuditKey(string? base64)
-    {
-        if (string.IsNullOrWhiteSpace(base64))
-        {
-            return new RavenXcope.Grains.Audit.AuditKey(null);
-        }
-
-        try
-        {
-            var key = Convert.FromBase64String(base64);
-            return key.Length >= 32
-                ? new RavenXcope.Grains.Audit.AuditKey(key)
-                : throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("Audit:HmacKey")}: must decode to at least 32 bytes");
-        }
-        catch (FormatException)
-        {
-            throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("Audit:HmacKey")}: not base64 (make one with: head -c 32 /dev/urandom | base64)");
-        }
-    }
-
     private static IPAddress ResolveAdvertisedAddress(string value)
     {
         if (IPAddress.TryParse(value, out var address))
@@ -176,11 +152,11 @@ public static class SiloApplication
         }
         catch (Exception e) when (e is System.Net.Sockets.SocketException or InvalidOperationException or ArgumentException)
         {
-            throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("Cluster:AdvertisedIPAddress")}: '{value}' is neither an IP address nor a resolvable host name");
+            throw new InvalidConfigurationException($"{EnvironmentNames.Describe("Cluster:AdvertisedIPAddress")}: '{value}' is neither an IP address nor a resolvable host name");
         }
     }
 
-    private static CertificateAuthority LoadAuthority(AuthoritySettings settings)
+    private static CertificateAuthority LoadAuthority(AuthorityOptions settings)
     {
         try
         {
@@ -188,23 +164,11 @@ public static class SiloApplication
         }
         catch (InsecureKeyFileException e)
         {
-            throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("CertificateAuthority:KeyPath")}: {e.Message}");
+            throw new InvalidConfigurationException($"{EnvironmentNames.Describe("CertificateAuthority:KeyPath")}: {e.Message}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
         {
             throw new InvalidConfigurationException($"the CA in {settings.CertificatePath} / {settings.KeyPath} cannot be loaded: {e.Message}");
-        }
-    }
-
-    private static string ValidatedConnectionString(DatabaseSettings database)
-    {
-        try
-        {
-            return PostgresConnectionString.ForSchema(database.ConnectionString);
-        }
-        catch (FormatException e)
-        {
-            throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("Database:ConnectionString")}: {e.Message}");
         }
     }
 }

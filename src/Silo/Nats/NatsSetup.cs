@@ -8,12 +8,15 @@ namespace RavenXcope.Silo.Nats;
 /// <summary>Loads the control bus's secrets at start, failing fast with the setting and the fix.</summary>
 public static class NatsSetup
 {
-    /// <summary>The operator key and the seed vault, or nothing when the control bus is off.</summary>
-    public static (KeyPair? Operator, SeedVault? Vault) Load(NatsSettings settings)
+    /// <summary>
+    /// Fills the SYS user's credentials and the SYS account's JWT paths, when not given, with the files that
+    /// <c>init-operator</c> writes next to the operator seed. Runs before validation, wherever the settings are read.
+    /// </summary>
+    public static void ApplyDefaults(NatsSettings settings)
     {
         if (!settings.Enabled)
         {
-            return (null, null);
+            return;
         }
 
         var directory = Path.GetDirectoryName(Path.GetFullPath(settings.OperatorSeedPath))!;
@@ -26,6 +29,15 @@ public static class NatsSetup
         {
             settings.SystemAccountJwtPath = Path.Combine(directory, OperatorFiles.SystemAccountJwt);
         }
+    }
+
+    /// <summary>The operator key and the seed vault, or nothing when the control bus is off.</summary>
+    public static (KeyPair? Operator, SeedVault? Vault) Load(NatsSettings settings)
+    {
+        if (!settings.Enabled)
+        {
+            return (null, null);
+        }
 
         SeedVault vault;
         try
@@ -34,7 +46,7 @@ public static class NatsSetup
         }
         catch (FormatException e)
         {
-            throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("Nats:AccountSeedEncryptionKey")}: {e.Message} (make one with: head -c 32 /dev/urandom | base64)");
+            throw new InvalidConfigurationException($"{EnvironmentNames.Describe("Nats:AccountSeedEncryptionKey")}: {e.Message} (make one with: head -c 32 /dev/urandom | base64)");
         }
 
         try
@@ -49,7 +61,7 @@ public static class NatsSetup
         }
         catch (InsecureKeyFileException e)
         {
-            throw new InvalidConfigurationException($"{ConfigurationAliases.Describe("Nats:OperatorSeedPath")}: {e.Message}");
+            throw new InvalidConfigurationException($"{EnvironmentNames.Describe("Nats:OperatorSeedPath")}: {e.Message}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NKeysException)
         {

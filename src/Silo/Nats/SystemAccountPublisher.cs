@@ -1,5 +1,5 @@
-using NATS.Jwt;
 using RavenXcope.Grains.Nats;
+using RavenXcope.NatsAuth;
 
 namespace RavenXcope.Silo.Nats;
 

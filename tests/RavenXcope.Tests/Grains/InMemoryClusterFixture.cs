@@ -89,8 +89,9 @@ public sealed class InMemoryClusterFixture : IAsyncLifetime
             // The control bus is off in grain tests; tenants stay pending and say why.
             var nats = new NatsSettings();
             silo.Services.AddSingleton(nats);
-            silo.Services.AddSingleton<NatsControlBus>();
-            silo.Services.AddSingleton(sp => new NatsRuntime(nats, null, null, sp.GetRequiredService<NatsControlBus>()));
+            silo.Services.AddSingleton<RavenXcope.Infrastructure.Nats.NatsConnections>();
+            silo.Services.AddSingleton<INatsControlBus, RavenXcope.Infrastructure.Nats.NatsControlBus>();
+            silo.Services.AddSingleton(sp => new NatsRuntime(nats, null, null, sp.GetRequiredService<INatsControlBus>()));
             silo.Services.AddSingleton<INatsAccountDirectory, NoNatsAccounts>();
             silo.Services.AddSingleton(new RavenXcope.Grains.Audit.AuditKey(null));
             silo.Services.AddSingleton<RavenXcope.Grains.Audit.IAuditStore, NoAuditStore>();

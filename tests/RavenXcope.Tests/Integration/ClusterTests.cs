@@ -1,4 +1,4 @@
-using RavenXcope.Silo.Database;
+using RavenXcope.Infrastructure.Postgres;
 using RavenXcope.Tests.Probes;
 
 namespace RavenXcope.Tests.Integration;

@@ -1,8 +1,7 @@
 using Npgsql;
 using RavenXcope.Grains.Model;
 using RavenXcope.ServiceDefaults;
-using RavenXcope.Silo.Database;
-using RavenXcope.Silo.ReadModel;
+using RavenXcope.Infrastructure.Postgres;
 
 namespace RavenXcope.Tests.Integration;
 
@@ -18,16 +17,16 @@ public sealed class FleetDirectoryTests
         await using var db = await PostgresDatabase.CreateAsync("directory");
         await new SchemaMigrator(db.ConnectionString).MigrateAsync();
         await using var dataSource = new NpgsqlDataSourceBuilder(PostgresConnectionString.ForSchema(db.ConnectionString)).Build();
-        var directory = new PostgresFleetDirectory(dataSource);
+        var directory = new FleetReadModelWriter(dataSource);
 
         // More rows than one statement takes, and one sensor written many times over in the same burst.
-        var rows = Enumerable.Range(0, PostgresFleetDirectory.MaxBatch + 300)
+        var rows = Enumerable.Range(0, FleetReadModelWriter.MaxBatch + 300)
             .Select(i => Snapshot($"s{i:D4}", "registered", T0))
             .Concat(Enumerable.Range(1, 40).Select(i => Snapshot("busy", i == 40 ? "enrolled" : "registered", T0.AddSeconds(i))))
             .ToList();
         await Task.WhenAll(rows.Select(r => directory.UpsertSensorAsync(r)));
 
-        Assert.Equal((long)PostgresFleetDirectory.MaxBatch + 301, await db.ScalarAsync<long>("SELECT count(*) FROM ravenxcope.sensor_directory"));
+        Assert.Equal((long)FleetReadModelWriter.MaxBatch + 301, await db.ScalarAsync<long>("SELECT count(*) FROM ravenxcope.sensor_directory"));
         Assert.Equal("enrolled", await db.ScalarAsync<string>("SELECT lifecycle FROM ravenxcope.sensor_directory WHERE sensor_id = 'busy'"));
 
         // An older snapshot that arrives late changes nothing; a newer one does, certificate fields included.

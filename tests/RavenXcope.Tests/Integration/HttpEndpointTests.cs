@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using RavenXcope.Silo.Database;
+using RavenXcope.Infrastructure.Postgres;
 
 namespace RavenXcope.Tests.Integration;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using RavenXcope.Silo.Database;
+using RavenXcope.Infrastructure.Postgres;
 using RavenXcope.Silo.Hosting;
 
 namespace RavenXcope.Tests.Integration;

@@ -4,12 +4,12 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using NATS.Jwt;
 using NATS.NKeys;
 using RavenXcope.Grains;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.Nats;
-using RavenXcope.Silo.Database;
+using RavenXcope.NatsAuth;
+using RavenXcope.Infrastructure.Postgres;
 
 namespace RavenXcope.Tests.Integration;
 
@@ -134,7 +134,7 @@ public sealed class NatsIsolationTests
             Assert.Equal(CommandStatus.Done, (await sensor.GetCommandAsync(start.GetProperty("commandId").GetString()!))!.Status);
 
             // The malformed status the simulator sent last was counted and dropped; the bridge lives on.
-            var bridge = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<RavenXcope.Silo.Nats.NatsBridge>(stack.Silo.App.Services);
+            var bridge = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<RavenXcope.Infrastructure.Nats.StatusBridge>(stack.Silo.App.Services);
             await Eventually.WaitAsync(() => Task.FromResult(bridge.MalformedMessages >= 1), "the malformed status to be counted");
 
             // A stop supersedes a start the agent has not taken.
@@ -207,7 +207,7 @@ public sealed class NatsIsolationTests
         Assert.NotNull(served["nats"]!["revocations"]![userKey]);
     }
 
-    private static async Task<(ECDsa Key, X509Certificate2 Certificate)> EnrolledSensorAsync(TestSilo silo, string sensorId)
+    internal static async Task<(ECDsa Key, X509Certificate2 Certificate)> EnrolledSensorAsync(TestSilo silo, string sensorId)
     {
         var sensor = silo.Grains.GetGrain<ISensorGrain>(Identifiers.SensorKey("acme", sensorId));
         Assert.True((await sensor.RegisterAsync(sensorId)).IsSuccess);

@@ -32,7 +32,7 @@ public sealed class NatsReconcileTests
         using var accountJwt = await http.GetAsync(new Uri($"/jwt/v1/accounts/{provisioned.AccountPublicKey}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, accountJwt.StatusCode);
         Assert.Equal("application/jwt", accountJwt.Content.Headers.ContentType?.MediaType);
-        var claims = NATS.Jwt.NatsJwt.DecodeVerified(await accountJwt.Content.ReadAsStringAsync())!;
+        var claims = RavenXcope.NatsAuth.NatsJwt.DecodeVerified(await accountJwt.Content.ReadAsStringAsync())!;
         Assert.Equal(-1, claims["nats"]!["limits"]!["disk_storage"]!.GetValue<int>());
 
         // The sealed seed is all that is stored of the account key.

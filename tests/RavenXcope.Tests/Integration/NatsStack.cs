@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using RavenXcope.Grains;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.Nats;
-using RavenXcope.Silo.Database;
+using RavenXcope.Infrastructure.Postgres;
 
 namespace RavenXcope.Tests.Integration;
 
@@ -17,6 +17,7 @@ public sealed class NatsStack : IAsyncDisposable
 
     private NatsStack(PostgresDatabase database, TestSilo silo, TestGateway gateway, string work, int natsPort)
     {
+        MonitorPort = FreePort.Next();
         Database = database;
         Silo = silo;
         Gateway = gateway;
@@ -41,6 +42,9 @@ public sealed class NatsStack : IAsyncDisposable
 
     /// <summary>nats-server's port.</summary>
     public int NatsPort { get; }
+
+    /// <summary>nats-server's monitoring port (<c>/connz</c>, <c>/varz</c>).</summary>
+    public int MonitorPort { get; }
 
     /// <summary>The tenant every test uses.</summary>
     public ITenantGrain Tenant => Silo.Grains.GetGrain<ITenantGrain>(Identifiers.TenantKey("acme"));
@@ -74,8 +78,17 @@ public sealed class NatsStack : IAsyncDisposable
     }
 
     /// <summary>Starts nats-server with the operator fragment init-operator wrote.</summary>
-    public async Task StartNatsAsync() =>
-        Nats = await NatsServer.StartAsync(Work, NatsPort, Path.Combine(Work, OperatorFiles.ServerConfig));
+    public async Task StartNatsAsync()
+    {
+        // nats-server exits when the resolver does not answer within its own short deadline: the gateway answers once
+        // before, so that its first request (connections, JIT) is not the one nats-server waits for.
+        using (var http = new HttpClient { BaseAddress = Gateway.HttpBase })
+        {
+            await Eventually.WaitAsync(async () => (await http.GetAsync(new Uri("/jwt/v1/accounts/", UriKind.Relative))).IsSuccessStatusCode, "the account resolver to answer");
+        }
+
+        Nats = await NatsServer.StartAsync(Work, NatsPort, Path.Combine(Work, OperatorFiles.ServerConfig), MonitorPort);
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -172,7 +172,7 @@ public sealed class TrustApiTests(TrustStackFixture stack) : IClassFixture<Trust
 
         // Unknown, malformed and well-formed-but-wrong codes: one answer for all.
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var bodies = new[] { "", "rxc_short", code.ToUpperInvariant(), RavenXcope.Grains.Model.ClaimCodes.NewCode() }.Select(c => TrustClient.EnrollBody(c, TrustClient.Csr(key)));
+        var bodies = new[] { "", "rxc_short", code.ToUpperInvariant(), RavenXcope.Domain.ClaimCodes.NewCode() }.Select(c => TrustClient.EnrollBody(c, TrustClient.Csr(key)));
         var answers = new HashSet<string>();
         foreach (var body in bodies)
         {

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Npgsql;
+using RavenXcope.Infrastructure.Postgres;
 using RavenXcope.ServiceDefaults;
 using RavenXcope.ServiceDefaults.ApiKeys;
 

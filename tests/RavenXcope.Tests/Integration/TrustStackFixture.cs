@@ -1,5 +1,5 @@
 using RavenXcope.ServiceDefaults.ApiKeys;
-using RavenXcope.Silo.Database;
+using RavenXcope.Infrastructure.Postgres;
 
 namespace RavenXcope.Tests.Integration;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using RavenXcope.Common;
 using RavenXcope.Grains.Certificates;
+using RavenXcope.Protocol.Problems;
 
 namespace RavenXcope.Tests.Unit;
 
@@ -23,26 +24,26 @@ public sealed class CertificateAuthorityTests
         foreach (var pem in new[] { Csrs.Ec(ECCurve.NamedCurves.nistP521), Csrs.Rsa(1024) })
         {
             var refusal = CsrInspector.Inspect(pem).Refusal!;
-            Assert.Equal(CsrCodes.KeyNotAllowed, refusal.Code);
+            Assert.Equal(ProblemCodes.CsrKeyNotAllowed.Code, refusal.Code);
             Assert.Contains(CsrInspector.AllowedKeys, refusal.Detail, StringComparison.Ordinal);
         }
     }
 
     [Theory]
-    [InlineData(null, CsrCodes.Malformed)]
-    [InlineData("", CsrCodes.Malformed)]
-    [InlineData("-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----", CsrCodes.Malformed)]
-    [InlineData("not a csr at all", CsrCodes.Malformed)]
+    [InlineData(null, "csr_malformed")]
+    [InlineData("", "csr_malformed")]
+    [InlineData("-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----", "csr_malformed")]
+    [InlineData("not a csr at all", "csr_malformed")]
     public void Malformed_CSRs_are_refused(string? pem, string code) => Assert.Equal(code, CsrInspector.Inspect(pem).Refusal!.Code);
 
     [Fact]
     public void Oversized_broken_CA_and_identity_asking_CSRs_are_refused_each_with_its_code()
     {
-        Assert.Equal(CsrCodes.TooLarge, CsrInspector.Inspect(new string('A', CsrInspector.MaxPemLength + 1)).Refusal!.Code);
-        Assert.Equal(CsrCodes.SignatureInvalid, CsrInspector.Inspect(Csrs.WithBrokenSignature()).Refusal!.Code);
-        Assert.Equal(CsrCodes.CaNotAllowed, CsrInspector.Inspect(Csrs.AskingForCa()).Refusal!.Code);
-        Assert.Equal(CsrCodes.IdentityNotAllowed, CsrInspector.Inspect(Csrs.AskingForSan()).Refusal!.Code);
-        Assert.Equal(CsrCodes.IdentityNotAllowed, CsrInspector.Inspect(Csrs.EcP256("CN=x, OU=tenant:other, O=RavenXcope").Pem).Refusal!.Code);
+        Assert.Equal(ProblemCodes.CsrTooLarge.Code, CsrInspector.Inspect(new string('A', CsrInspector.MaxPemLength + 1)).Refusal!.Code);
+        Assert.Equal(ProblemCodes.CsrSignatureInvalid.Code, CsrInspector.Inspect(Csrs.WithBrokenSignature()).Refusal!.Code);
+        Assert.Equal(ProblemCodes.CsrCaNotAllowed.Code, CsrInspector.Inspect(Csrs.AskingForCa()).Refusal!.Code);
+        Assert.Equal(ProblemCodes.CsrIdentityNotAllowed.Code, CsrInspector.Inspect(Csrs.AskingForSan()).Refusal!.Code);
+        Assert.Equal(ProblemCodes.CsrIdentityNotAllowed.Code, CsrInspector.Inspect(Csrs.EcP256("CN=x, OU=tenant:other, O=RavenXcope").Pem).Refusal!.Code);
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using RavenXcope.Silo.Database;
+using RavenXcope.Infrastructure.Postgres;
 
 namespace RavenXcope.Tests.Unit;
 

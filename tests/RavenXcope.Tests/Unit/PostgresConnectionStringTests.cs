@@ -1,4 +1,5 @@
 using Npgsql;
+using RavenXcope.Infrastructure.Postgres;
 using RavenXcope.ServiceDefaults;
 
 namespace RavenXcope.Tests.Unit;

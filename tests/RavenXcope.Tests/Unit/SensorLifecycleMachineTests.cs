@@ -1,5 +1,6 @@
 using RavenXcope.Grains.Domain;
 using RavenXcope.Grains.Model;
+using RavenXcope.Protocol.Problems;
 
 namespace RavenXcope.Tests.Unit;
 
@@ -9,8 +10,8 @@ public sealed class SensorLifecycleMachineTests
     public static TheoryData<SensorLifecycle, SensorLifecycle?, string?> EnrollCases => new()
     {
         { SensorLifecycle.Registered, SensorLifecycle.Enrolled, null },
-        { SensorLifecycle.Enrolled, null, RefusalCodes.SensorAlreadyEnrolled },
-        { SensorLifecycle.Disabled, null, RefusalCodes.SensorDisabled },
+        { SensorLifecycle.Enrolled, null, ProblemCodes.SensorAlreadyEnrolled.Code },
+        { SensorLifecycle.Disabled, null, ProblemCodes.SensorDisabled.Code },
         { SensorLifecycle.Revoked, SensorLifecycle.Enrolled, null },
     };
 
@@ -19,7 +20,7 @@ public sealed class SensorLifecycleMachineTests
         { SensorLifecycle.Registered, SensorLifecycle.Disabled, null },
         { SensorLifecycle.Enrolled, SensorLifecycle.Disabled, null },
         { SensorLifecycle.Disabled, SensorLifecycle.Disabled, null },
-        { SensorLifecycle.Revoked, null, RefusalCodes.SensorRevoked },
+        { SensorLifecycle.Revoked, null, ProblemCodes.SensorRevoked.Code },
     };
 
     public static TheoryData<SensorLifecycle, SensorLifecycle?, string?> RevokeCases => new()
@@ -32,17 +33,17 @@ public sealed class SensorLifecycleMachineTests
 
     public static TheoryData<SensorLifecycle, SensorLifecycle?, string?> RenewCases => new()
     {
-        { SensorLifecycle.Registered, null, RefusalCodes.SensorNotEnrolled },
+        { SensorLifecycle.Registered, null, ProblemCodes.SensorNotEnrolled.Code },
         { SensorLifecycle.Enrolled, SensorLifecycle.Enrolled, null },
-        { SensorLifecycle.Disabled, null, RefusalCodes.SensorDisabled },
-        { SensorLifecycle.Revoked, null, RefusalCodes.SensorRevoked },
+        { SensorLifecycle.Disabled, null, ProblemCodes.SensorDisabled.Code },
+        { SensorLifecycle.Revoked, null, ProblemCodes.SensorRevoked.Code },
     };
 
     public static TheoryData<SensorLifecycle, SensorLifecycle?, string?> ClaimCodeCases => new()
     {
         { SensorLifecycle.Registered, SensorLifecycle.Registered, null },
-        { SensorLifecycle.Enrolled, null, RefusalCodes.SensorAlreadyEnrolled },
-        { SensorLifecycle.Disabled, null, RefusalCodes.SensorDisabled },
+        { SensorLifecycle.Enrolled, null, ProblemCodes.SensorAlreadyEnrolled.Code },
+        { SensorLifecycle.Disabled, null, ProblemCodes.SensorDisabled.Code },
         { SensorLifecycle.Revoked, SensorLifecycle.Revoked, null },
     };
 
@@ -71,7 +72,7 @@ public sealed class SensorLifecycleMachineTests
     [InlineData(SensorLifecycle.Disabled, false, SensorLifecycle.Registered, null)]
     [InlineData(SensorLifecycle.Registered, false, SensorLifecycle.Registered, null)]
     [InlineData(SensorLifecycle.Enrolled, true, SensorLifecycle.Enrolled, null)]
-    [InlineData(SensorLifecycle.Revoked, true, null, RefusalCodes.SensorRevoked)]
+    [InlineData(SensorLifecycle.Revoked, true, null, "sensor_revoked")]
     public void Enable_returns_to_where_the_sensor_was(SensorLifecycle from, bool hasCertificate, SensorLifecycle? to, string? refusal) =>
         Check(SensorLifecycleMachine.Enable(from, hasCertificate), from, to, refusal);
 

@@ -1,6 +1,7 @@
 using RavenXcope.Grains.Domain;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.State;
+using RavenXcope.Protocol.Problems;
 
 namespace RavenXcope.Tests.Unit;
 
@@ -58,7 +59,7 @@ public sealed class TrustAndClaimCodeMachineTests
         var outcome = ClaimCodeMachine.Redeem(ClaimCodeStatus.Issued, Now, null, null, "key-a", Now, Policy);
         Assert.Equal(ClaimCodeStatus.Expired, outcome.State);
         Assert.True(outcome.Changed);
-        Assert.Equal(RefusalCodes.EnrollmentRefused, outcome.Refusal!.Code);
+        Assert.Equal(ProblemCodes.EnrollmentRefused.Code, outcome.Refusal!.Code);
     }
 
     [Fact]
@@ -77,7 +78,7 @@ public sealed class TrustAndClaimCodeMachineTests
     public void Unknown_expired_and_withdrawn_codes_get_the_same_refusal(ClaimCodeStatus status)
     {
         var outcome = ClaimCodeMachine.Redeem(status, Now.AddHours(1), null, null, "key-a", Now, Policy);
-        Assert.Equal(RefusalCodes.EnrollmentRefused, outcome.Refusal!.Code);
+        Assert.Equal(ProblemCodes.EnrollmentRefused.Code, outcome.Refusal!.Code);
         Assert.Equal("the claim code is not valid", outcome.Refusal.Detail);
         Assert.Equal(status, outcome.State);
     }
@@ -108,14 +109,14 @@ public sealed class TrustAndClaimCodeMachineTests
         Assert.False(previous);
         Assert.Null(CertificateGate.Check(state, "AA00", Now, out previous));
         Assert.True(previous);
-        Assert.Equal(RefusalCodes.CertificateNotCurrent, CertificateGate.Check(state, "AA00", Now.AddHours(2), out _)!.Code);
-        Assert.Equal(RefusalCodes.CertificateNotCurrent, CertificateGate.Check(state, "BB00", Now, out _)!.Code);
-        Assert.Equal(RefusalCodes.CertificateExpired, CertificateGate.Check(state, "AA01", Now.AddDays(31), out _)!.Code);
+        Assert.Equal(ProblemCodes.CertificateNotCurrent.Code, CertificateGate.Check(state, "AA00", Now.AddHours(2), out _)!.Code);
+        Assert.Equal(ProblemCodes.CertificateNotCurrent.Code, CertificateGate.Check(state, "BB00", Now, out _)!.Code);
+        Assert.Equal(ProblemCodes.CertificateExpired.Code, CertificateGate.Check(state, "AA01", Now.AddDays(31), out _)!.Code);
 
         state.Lifecycle = SensorLifecycle.Disabled;
-        Assert.Equal(RefusalCodes.SensorDisabled, CertificateGate.Check(state, "AA01", Now, out _)!.Code);
+        Assert.Equal(ProblemCodes.SensorDisabled.Code, CertificateGate.Check(state, "AA01", Now, out _)!.Code);
         state.Lifecycle = SensorLifecycle.Revoked;
-        Assert.Equal(RefusalCodes.SensorRevoked, CertificateGate.Check(state, "AA01", Now, out _)!.Code);
+        Assert.Equal(ProblemCodes.SensorRevoked.Code, CertificateGate.Check(state, "AA01", Now, out _)!.Code);
     }
 
     [Fact]

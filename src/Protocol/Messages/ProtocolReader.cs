@@ -1,0 +1,155 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace RavenXcope.Protocol.Messages;
+
+/// <summary>
+/// Reads the NATS messages of the protocol. It accepts the versions it knows (<see cref="ProtocolVersions"/>; no
+/// <c>v</c> is version 1) and refuses any other with a reason, before looking at the rest: a later version may give a
+/// field another meaning. Within a known version it is as lenient as agents have always needed: a text field over
+/// <see cref="ProtocolLimits.MaxStatusTextLength"/> reads as absent, and outcomes that lack an id or an outcome, or lie
+/// beyond <see cref="ProtocolLimits.MaxRecentOutcomes"/>, are left out.
+/// </summary>
+public static class ProtocolReader
+{
+    /// <summary>Reads a status message.</summary>
+    public static ReadResult<StatusMessage> ReadStatus(ReadOnlySpan<byte> data)
+    {
+        if (Refuse(data, "status", ProtocolLimits.MaxStatusBytes, ProtocolVersions.StatusRead) is { } refusal)
+        {
+            return ReadResult<StatusMessage>.Refused(refusal);
+        }
+
+        if (Deserialize(data, ProtocolJson.Default.StatusMessage, out var error) is not { } status)
+        {
+            return ReadResult<StatusMessage>.Refused($"not a status message: {error}");
+        }
+
+        if (status.Desired is null || status.Observed is null)
+        {
+            return ReadResult<StatusMessage>.Refused("a status message needs desired and observed");
+        }
+
+        var outcomes = status.RecentOutcomes?
+            .Where(o => o is not null && Text(o.CommandId) is not null && Text(o.Outcome) is not null)
+            .Take(ProtocolLimits.MaxRecentOutcomes)
+            .ToList();
+        return ReadResult<StatusMessage>.Accepted(status with
+        {
+            LastCommandId = Text(status.LastCommandId),
+            LastCommandOutcome = Text(status.LastCommandOutcome),
+            RecentOutcomes = outcomes is { Count: > 0 } ? outcomes : null,
+            TrustState = Text(status.TrustState),
+            AgentVersion = Text(status.AgentVersion),
+        });
+    }
+
+    /// <summary>Reads a command message.</summary>
+    public static ReadResult<CommandMessage> ReadCommand(ReadOnlySpan<byte> data)
+    {
+        if (Refuse(data, "command", ProtocolLimits.MaxCommandBytes, ProtocolVersions.CommandRead) is { } refusal)
+        {
+            return ReadResult<CommandMessage>.Refused(refusal);
+        }
+
+        if (Deserialize(data, ProtocolJson.Default.CommandMessage, out var error) is not { } command)
+        {
+            return ReadResult<CommandMessage>.Refused($"not a command message: {error}");
+        }
+
+        if (command.CommandId is not { Length: > 0 and <= ProtocolLimits.MaxCommandIdLength } || string.IsNullOrEmpty(command.Type))
+        {
+            return ReadResult<CommandMessage>.Refused($"a command message needs a command id of 1 to {ProtocolLimits.MaxCommandIdLength} characters and a type");
+        }
+
+        return ReadResult<CommandMessage>.Accepted(command);
+    }
+
+    /// <summary>The command ids a status reply confirms; anything that is not a reply confirms nothing.</summary>
+    public static IReadOnlyList<string> ReadStatusReply(ReadOnlySpan<byte> data)
+    {
+        if (Deserialize(data, ProtocolJson.Default.StatusReply, out _) is not { Recorded: { } recorded })
+        {
+            return [];
+        }
+
+        return [.. recorded.Where(id => id is not null)];
+    }
+
+    // Size, shape and version, before the message is bound to a type.
+    private static string? Refuse(ReadOnlySpan<byte> data, string kind, int maxBytes, IReadOnlyList<int> known)
+    {
+        if (data.Length > maxBytes)
+        {
+            return $"a {kind} message of {data.Length} bytes is over the limit of {maxBytes}";
+        }
+
+        int version;
+        try
+        {
+            var found = Version(data);
+            if (found is null)
+            {
+                return $"a {kind} message is a JSON object";
+            }
+
+            version = found.Value;
+        }
+        catch (JsonException e)
+        {
+            return $"not a {kind} message: {e.Message}";
+        }
+        catch (FormatException)
+        {
+            return $"the version (v) of a {kind} message must be a whole number";
+        }
+
+        return known.Contains(version)
+            ? null
+            : $"{kind} message version {version} is not known here (this side reads version {string.Join(", ", known)})";
+    }
+
+    // The top-level "v" of an object (1 when absent); null when the root is not an object.
+    private static int? Version(ReadOnlySpan<byte> data)
+    {
+        var reader = new Utf8JsonReader(data, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        var version = 1;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isVersion = reader.ValueTextEquals("v"u8);
+            reader.Read();
+            if (isVersion)
+            {
+                version = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var v) ? v : throw new FormatException();
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return version;
+    }
+
+    private static T? Deserialize<T>(ReadOnlySpan<byte> data, JsonTypeInfo<T> type, out string? error)
+        where T : class
+    {
+        try
+        {
+            error = null;
+            return JsonSerializer.Deserialize(data, type);
+        }
+        catch (JsonException e)
+        {
+            error = e.Message;
+            return null;
+        }
+    }
+
+    private static string? Text(string? value) => value is { Length: <= ProtocolLimits.MaxStatusTextLength } ? value : null;
+}
