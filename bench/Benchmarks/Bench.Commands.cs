@@ -5,6 +5,9 @@ using System.Text.Json;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using RavenXcope.Agent;
+using RavenXcope.Protocol;
+using RavenXcope.Protocol.Messages;
+using RavenXcope.Protocol.Nats;
 
 namespace RavenXcope.Benchmarks;
 
@@ -22,7 +25,7 @@ public sealed partial class Bench
         {
             var sensor = _fleet.Sensors[1 + ((i * 13) % (_fleet.Sensors.Count - 1))];
             var started = Stopwatch.GetTimestamp();
-            using var response = await _api.PostAsJsonAsync($"/api/v1/tenants/{sensor.TenantId}/sensors/{sensor.SensorId}/commands", new { type = i % 2 == 0 ? "start" : "restart" }, cancellationToken);
+            using var response = await _api.PostAsJsonAsync($"/api/v1/tenants/{sensor.TenantId}/sensors/{sensor.SensorId}/commands", new { type = i % 2 == 0 ? CommandTypes.Start : CommandTypes.Restart }, cancellationToken);
             answered.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             var id = (await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("commandId").GetString()!;
             var deadline = started + (Stopwatch.Frequency * 10);
@@ -51,7 +54,8 @@ public sealed partial class Bench
         for (var i = 0; i < 200; i++)
         {
             var started = Stopwatch.GetTimestamp();
-            await js.PublishAsync($"rxc.{floorSensor.TenantId}.{floorSensor.SensorId}.cmd", JsonSerializer.SerializeToUtf8Bytes(new { commandId = $"floor-{i}", type = "start" }), cancellationToken: cancellationToken);
+            var command = new CommandMessage($"floor-{i}", CommandTypes.Start, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMinutes(10));
+            await js.PublishAsync(NatsNames.CommandSubject(floorSensor.TenantId, floorSensor.SensorId), JsonSerializer.SerializeToUtf8Bytes(command, ProtocolJson.Default.CommandMessage), cancellationToken: cancellationToken);
             var message = await consumer.NextAsync<byte[]>(cancellationToken: cancellationToken);
             floor.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             if (message is { } m)
@@ -75,7 +79,7 @@ public sealed partial class Bench
         var fanStarted = Stopwatch.GetTimestamp();
         await Parallel.ForEachAsync(targets, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken }, async (sensor, ct) =>
         {
-            using var response = await _api.PostAsJsonAsync($"/api/v1/tenants/{sensor.TenantId}/sensors/{sensor.SensorId}/commands", new { type = "stop" }, ct);
+            using var response = await _api.PostAsJsonAsync($"/api/v1/tenants/{sensor.TenantId}/sensors/{sensor.SensorId}/commands", new { type = CommandTypes.Stop }, ct);
             if (response.IsSuccessStatusCode)
             {
                 ids.Add((await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("commandId").GetString()!);

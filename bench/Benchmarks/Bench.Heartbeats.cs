@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
 using RavenXcope.Agent;
 using RavenXcope.Common;
+using RavenXcope.Protocol.Sensors;
 
 namespace RavenXcope.Benchmarks;
 
@@ -29,7 +30,8 @@ public sealed partial class Bench
             OnAuthenticate = (_, ssl) => ssl.CertificateChainPolicy = PrivateCa.Policy(ca, PrivateCa.ClientAuthentication),
         })));
         await using var bare = builder.Build();
-        bare.MapPost("/sensor/v1/heartbeat", () => Microsoft.AspNetCore.Http.Results.Ok(new { trustState = "trusted" }));
+        var answer = new HeartbeatResponse("trusted", 0, 30, DateTimeOffset.UtcNow.AddDays(30), RenewNow: false);
+        bare.MapPost("/sensor/v1/heartbeat", () => Microsoft.AspNetCore.Http.Results.Ok(answer));
         await bare.StartAsync(cancellationToken);
         var bareUrl = new Uri($"https://127.0.0.1:{port}");
 

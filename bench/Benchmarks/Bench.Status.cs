@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using RavenXcope.FleetSim;
+using RavenXcope.Protocol.Nats;
 
 namespace RavenXcope.Benchmarks;
 
@@ -76,7 +77,7 @@ public sealed partial class Bench
         {
             var sensor = _fleet.Sensors[(i * 7) % _fleet.Sensors.Count];
             var before = await LastStatusAtAsync(sensor, cancellationToken);
-            var subject = $"rxc.{sensor.TenantId}.{sensor.SensorId}.status";
+            var subject = NatsNames.StatusSubject(sensor.TenantId, sensor.SensorId);
             var started = Stopwatch.GetTimestamp();
             await SendStatusAsync(sensor, cancellationToken);
             var deadline = started + (Stopwatch.Frequency * 5);

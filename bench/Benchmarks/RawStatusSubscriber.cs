@@ -1,4 +1,5 @@
 using NATS.Client.Core;
+using RavenXcope.Protocol.Nats;
 
 namespace RavenXcope.Benchmarks;
 
@@ -12,7 +13,7 @@ internal sealed class RawStatusSubscriber : IAsyncDisposable
     public static async Task<RawStatusSubscriber> StartAsync(NatsConnection connection, string tenantId, Action<string, byte[]> onMessage, CancellationToken cancellationToken)
     {
         var subscriber = new RawStatusSubscriber();
-        var subscription = await connection.SubscribeCoreAsync<byte[]>($"rxc.{tenantId}.*.status", cancellationToken: cancellationToken);
+        var subscription = await connection.SubscribeCoreAsync<byte[]>(NatsNames.TenantStatusSubjects(tenantId), cancellationToken: cancellationToken);
         await connection.PingAsync(cancellationToken);
         subscriber._loop = Task.Run(async () =>
         {

@@ -7,7 +7,7 @@ namespace RavenXcope.Agent;
 /// <summary>
 /// One enrolled agent at work (<c>ravenxcope-sensor run</c>): reads the trust record and identity once, opens one
 /// kept-alive mTLS channel for them, and runs the heartbeat loop and the control loop over it until stopped or
-/// revoked. Everything it keeps is in its state directory and everything it waits on runs on its
+/// revoked. Everything it keeps is in its state directory and every wait of its own runs on its
 /// <see cref="TimeProvider"/>, so that many run side by side in one process (the fleet simulator).
 /// </summary>
 public sealed partial class AgentRunner(AgentOptions options, ISupervisor supervisor, ILoggerFactory loggers, TimeProvider? time = null, IAgentObserver? observer = null)
@@ -51,7 +51,7 @@ public sealed partial class AgentRunner(AgentOptions options, ISupervisor superv
         using (link)
         {
             var record = new TrustRecord(directory, state);
-            var control = new ControlLoop(directory, link, supervisor, options, _observer, _time, loggers.CreateLogger<ControlLoop>()) { TrustState = state.TrustState };
+            var control = new ControlLoop(directory, state, link, supervisor, options, _observer, _time, loggers.CreateLogger<ControlLoop>()) { TrustState = state.TrustState };
             var heartbeat = new HeartbeatLoop(directory, link, record, control, options, _observer, _time, loggers.CreateLogger<HeartbeatLoop>());
             (Link, Control, Record) = (link, control, record);
             using var stopControl = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -7,6 +7,7 @@ namespace RavenXcope.FleetSim;
 /// <summary>The end checks: every accepted command final, every sensor online, nothing misrouted, outcomes as reported.</summary>
 public sealed partial class FleetSimulator
 {
+    // The operator API's final statuses of a command (its ledger, not the agent's outcomes).
     private static readonly HashSet<string> FinalStatuses = ["done", "failed", "expired", "superseded"];
 
     private async Task<bool> SettleAsync(CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RavenXcope.Protocol.Messages;
 
 namespace RavenXcope.FleetSim;
 
@@ -8,7 +9,7 @@ namespace RavenXcope.FleetSim;
 /// </summary>
 public sealed partial class FleetSimulator
 {
-    private static readonly string[] CommandTypes = ["start", "stop", "restart"];
+    private static readonly string[] Commands = [CommandTypes.Start, CommandTypes.Stop, CommandTypes.Restart];
 
     private async Task<bool> SteadyAndSettleAsync(CancellationToken cancellationToken)
     {
@@ -47,7 +48,7 @@ public sealed partial class FleetSimulator
                 var dueCommands = elapsed >= commandWindow ? _options.Commands : (int)(_options.Commands * (elapsed / commandWindow));
                 for (; submitted < dueCommands; submitted++)
                 {
-                    submissions.Add(SubmitCommandAsync(_sensors[_random.Next(_sensors.Count)], CommandTypes[_random.Next(CommandTypes.Length)], $"{_runId}-{submitted}", cancellationToken));
+                    submissions.Add(SubmitCommandAsync(_sensors[_random.Next(_sensors.Count)], Commands[_random.Next(Commands.Length)], $"{_runId}-{submitted}", cancellationToken));
                 }
 
                 if (!dropped && _options.DropFraction > 0 && elapsed >= _options.Duration / 3)

@@ -1,4 +1,5 @@
 using RavenXcope.Agent.Supervision;
+using RavenXcope.Protocol.Messages;
 
 namespace RavenXcope.FleetSim;
 
@@ -28,13 +29,13 @@ public sealed class StandInSupervisor(double failFraction, int seed) : ISupervis
         {
             var desired = type switch
             {
-                "start" or "restart" => "running",
-                "stop" => "stopped",
+                CommandTypes.Start or CommandTypes.Restart => "running",
+                CommandTypes.Stop => "stopped",
                 _ => null,
             };
             if (desired is null || _random.NextDouble() < failFraction)
             {
-                return Task.FromResult("failed");
+                return Task.FromResult(CommandOutcomes.Failed);
             }
 
             Desired = desired;
@@ -42,6 +43,6 @@ public sealed class StandInSupervisor(double failFraction, int seed) : ISupervis
         }
 
         Changed?.Invoke();
-        return Task.FromResult("done");
+        return Task.FromResult(CommandOutcomes.Done);
     }
 }

@@ -23,8 +23,8 @@ public sealed partial class ControlLoop
     [LoggerMessage(Level = LogLevel.Warning, Message = "Command {CommandId} delivered again; already executed ({Outcome}), not executed again")]
     private static partial void LogRedelivered(ILogger logger, string commandId, string outcome);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A command message without a command id was dropped")]
-    private static partial void LogMalformed(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A command message was dropped: {Reason}")]
+    private static partial void LogMalformed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "NATS refused this sensor's credentials ({Reason}); dropped them and asking the control plane for new ones")]
     private static partial void LogNatsRefused(ILogger logger, string reason);

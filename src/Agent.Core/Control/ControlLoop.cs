@@ -6,6 +6,9 @@ using NATS.Client.JetStream;
 using NATS.NKeys;
 using RavenXcope.Agent.Supervision;
 using RavenXcope.Common;
+using RavenXcope.Protocol.Messages;
+using RavenXcope.Protocol.Nats;
+using RavenXcope.Protocol.Sensors;
 
 namespace RavenXcope.Agent;
 
@@ -16,10 +19,8 @@ namespace RavenXcope.Agent;
 /// Every retry backs off exponentially with jitter and starts again from the beginning only after a success.
 /// </summary>
 public sealed partial class ControlLoop(
-    StateDirectory directory, SensorLink link, ISupervisor supervisor, AgentOptions options, IAgentObserver observer, TimeProvider time, ILogger logger)
+    StateDirectory directory, AgentState identity, SensorLink link, ISupervisor supervisor, AgentOptions options, IAgentObserver observer, TimeProvider time, ILogger logger)
 {
-    private sealed record Command(string CommandId, string Type, DateTimeOffset ExpiresAt);
-
     private const int UnexplainedFailuresBeforeNewCredentials = 3;
     private static readonly TimeSpan CredentialsMargin = TimeSpan.FromHours(1);
     private readonly Backoff _credentialsBackoff = new(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
@@ -123,7 +124,7 @@ public sealed partial class ControlLoop(
     }
 
     /// <summary>Credentials to connect with (cached or new), or none and how long to wait before asking again.</summary>
-    private async Task<(CredentialsResponse? Credentials, bool FromCache, TimeSpan Wait)> CredentialsAsync(CancellationToken cancellationToken)
+    private async Task<(NatsCredentialsResponse? Credentials, bool FromCache, TimeSpan Wait)> CredentialsAsync(CancellationToken cancellationToken)
     {
         if (NatsCredentialsFile.Load(directory, time.GetUtcNow() + CredentialsMargin) is { } cached)
         {
@@ -155,7 +156,7 @@ public sealed partial class ControlLoop(
     }
 
     /// <summary>Connects, pulls until the credentials near their end or the connection fails; returns how long to wait.</summary>
-    private async Task<TimeSpan> ConnectAndPullAsync(CredentialsResponse credentials, bool fromCache, CancellationToken cancellationToken)
+    private async Task<TimeSpan> ConnectAndPullAsync(NatsCredentialsResponse credentials, bool fromCache, CancellationToken cancellationToken)
     {
         var opts = NatsOpts.Default with
         {
@@ -210,7 +211,7 @@ public sealed partial class ControlLoop(
         _connectBackoff.Succeeded();
         _unexplainedFailures = 0;
         LogConnected(logger, credentials.NatsUrl);
-        using var reporter = new StatusReporter(connection, StatusSubject(credentials), _ledger!, Facts, options.StatusInterval, StatusReporter.DefaultReplyTimeout, logger, time, observer);
+        using var reporter = new StatusReporter(connection, NatsNames.StatusSubject(identity.TenantId, identity.SensorId), _ledger!, Facts, options.StatusInterval, StatusReporter.DefaultReplyTimeout, logger, time, observer);
         using var stopReporter = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reporting = reporter.RunAsync(stopReporter.Token);
         supervisor.Changed += reporter.Trigger;
@@ -263,22 +264,14 @@ public sealed partial class ControlLoop(
 
     private async Task ExecuteAsync(byte[] data)
     {
-        Command? command;
-        try
+        var read = ProtocolReader.ReadCommand(data);
+        if (read.Message is not { } command)
         {
-            command = JsonSerializer.Deserialize<Command>(data, new JsonSerializerOptions(JsonSerializerDefaults.Web));
-        }
-        catch (JsonException)
-        {
-            command = null;
-        }
-
-        if (command?.CommandId is not { Length: > 0 } commandId)
-        {
-            LogMalformed(logger);
+            LogMalformed(logger, read.Refusal ?? "unreadable");
             return;
         }
 
+        var commandId = command.CommandId;
         string outcome;
         if (_ledger!.TryGetExecuted(commandId, out var earlier))
         {
@@ -288,7 +281,7 @@ public sealed partial class ControlLoop(
         }
         else if (command.ExpiresAt <= time.GetUtcNow())
         {
-            outcome = "expired";
+            outcome = CommandOutcomes.Expired;
             LogExpired(logger, commandId);
         }
         else
@@ -315,7 +308,7 @@ public sealed partial class ControlLoop(
     /// while the server greets counts as a refusal only the third time in a row, so that credentials refused in some
     /// unnamed way are still replaced.
     /// </summary>
-    private async Task<bool> RefusedAsync(Exception failure, CredentialsResponse credentials, CancellationToken cancellationToken)
+    private async Task<bool> RefusedAsync(Exception failure, NatsCredentialsResponse credentials, CancellationToken cancellationToken)
     {
         switch (NatsFailure.ServerAnswer(failure))
         {
@@ -334,11 +327,4 @@ public sealed partial class ControlLoop(
     }
 
     private StatusFacts Facts() => new(supervisor.Desired, supervisor.Observed, _lastCommandId, _lastOutcome, TrustState);
-
-    private static string StatusSubject(CredentialsResponse credentials)
-    {
-        // cmd-<t>-<s> and _INBOX.<t>.<s> name the same sensor; the inbox prefix splits cleanly.
-        var parts = credentials.InboxPrefix.Split('.');
-        return $"rxc.{parts[1]}.{parts[2]}.status";
-    }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using RavenXcope.Common;
+using RavenXcope.Protocol;
+using RavenXcope.Protocol.Messages;
 
 namespace RavenXcope.Agent;
 
@@ -15,7 +17,7 @@ namespace RavenXcope.Agent;
 public sealed class OutcomeLedger
 {
     /// <summary>How many unconfirmed outcomes one status message carries, oldest first.</summary>
-    public const int MaxPerStatus = 128;
+    public const int MaxPerStatus = ProtocolLimits.MaxRecentOutcomes;
 
     /// <summary>How many confirmed command ids are remembered to recognise redeliveries.</summary>
     public const int ConfirmedMemory = 1024;
@@ -177,30 +179,6 @@ public sealed class OutcomeLedger
             }
 
             return dropped;
-        }
-    }
-
-    /// <summary>
-    /// The command ids a reply of the control plane lists as stored: <c>{"recorded":["cmd_…", …]}</c>.
-    /// Anything else confirms nothing.
-    /// </summary>
-    public static IReadOnlyList<string> ParseReply(ReadOnlySpan<byte> reply)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(reply.ToArray());
-            if (document.RootElement.ValueKind != JsonValueKind.Object
-                || !document.RootElement.TryGetProperty("recorded", out var recorded)
-                || recorded.ValueKind != JsonValueKind.Array)
-            {
-                return [];
-            }
-
-            return [.. recorded.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!)];
-        }
-        catch (JsonException)
-        {
-            return [];
         }
     }
 

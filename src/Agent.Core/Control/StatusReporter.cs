@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
-using RavenXcope.Common;
+using RavenXcope.Protocol;
+using RavenXcope.Protocol.Messages;
 
 namespace RavenXcope.Agent;
 
@@ -16,7 +17,7 @@ public sealed record StatusFacts(string Desired, string Observed, string? LastCo
 /// <summary>
 /// Sends the agent's status as a NATS request on its status subject, on a timer and whenever it is
 /// triggered, one request at a time (triggers that arrive meanwhile are folded into the next). Each
-/// carries the oldest unconfirmed outcomes; the control plane's reply <c>{"recorded":[…]}</c> confirms
+/// carries the oldest unconfirmed outcomes; the control plane's <see cref="StatusReply"/> confirms
 /// them. No reply within the timeout confirms nothing: the same outcomes go out with the next status.
 /// </summary>
 public sealed partial class StatusReporter(
@@ -99,7 +100,7 @@ public sealed partial class StatusReporter(
         {
             var reply = await connection.RequestAsync<byte[], byte[]>(
                 subject, body, replyOpts: new NatsSubOpts { Timeout = replyTimeout }, cancellationToken: deadline.Token);
-            var confirmed = reply.HasNoResponders || reply.Data is null ? 0 : ledger.Confirm(OutcomeLedger.ParseReply(reply.Data));
+            var confirmed = reply.HasNoResponders || reply.Data is null ? 0 : ledger.Confirm(ProtocolReader.ReadStatusReply(reply.Data));
             _observer.StatusSent(true);
             if (_unconfirmedLogged && pending.Length > 0 && confirmed > 0)
             {
@@ -127,18 +128,11 @@ public sealed partial class StatusReporter(
         }
     }
 
-    /// <summary>The status message: the same fields as ever, with up to 128 unconfirmed outcomes oldest first.</summary>
+    /// <summary>The status message, with the oldest unconfirmed outcomes (at most <see cref="ProtocolLimits.MaxRecentOutcomes"/>).</summary>
     public static byte[] Build(StatusFacts facts, IReadOnlyList<CommandOutcome> pending) =>
-        JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            desired = facts.Desired,
-            observed = facts.Observed,
-            lastCommandId = facts.LastCommandId,
-            lastCommandOutcome = facts.LastCommandOutcome,
-            recentOutcomes = pending,
-            trustState = facts.TrustState,
-            agentVersion = HostInfo.Version,
-        });
+        JsonSerializer.SerializeToUtf8Bytes(
+            new StatusMessage(facts.Desired, facts.Observed, facts.LastCommandId, facts.LastCommandOutcome, pending, facts.TrustState, HostInfo.Version),
+            ProtocolJson.Default.StatusMessage);
 
     /// <inheritdoc />
     public void Dispose() => _trigger.Dispose();

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using RavenXcope.Common;
+using RavenXcope.Protocol;
+using RavenXcope.Protocol.Sensors;
 
 namespace RavenXcope.Agent;
 
@@ -97,22 +99,12 @@ public sealed partial class Enrollment(ILogger logger)
         using (var own = client is null ? new ControlPlaneClient(url, ca, clientCertificate: null) : null)
         {
             var http = client ?? own!;
-            var body = new
-            {
-                claimCode = code.Trim(),
-                csrPem = csr,
-                host.Hostname,
-                host.OsInfo,
-                host.Architecture,
-                host.AgentVersion,
-                host.SensorIp,
-                host.Interfaces,
-            };
+            var body = new EnrollRequest(code.Trim(), csr, host.Hostname, host.OsInfo, host.Architecture, host.AgentVersion, host.SensorIp, host.Interfaces);
 
             // A lost answer (connection reset, gateway or silo restarting) is retried with the same CSR:
             // the control plane answers a retry with the same code and key with the same certificate.
             var backoff = new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(16));
-            var answer = await http.PostAsync<EnrollResponse>("/api/v1/enroll", body, cancellationToken);
+            var answer = await http.PostAsync("/api/v1/enroll", body, ProtocolJson.Default.EnrollRequest, ProtocolJson.Default.EnrollResponse, cancellationToken);
             while (answer.IsTransient && backoff.Failures < MaxEnrollRetries)
             {
                 var wait = backoff.Failed();
@@ -123,7 +115,7 @@ public sealed partial class Enrollment(ILogger logger)
 
                 LogRetrying(logger, answer.Status, answer.Code ?? "unknown", answer.Detail ?? string.Empty, wait);
                 await Task.Delay(wait, cancellationToken);
-                answer = await http.PostAsync<EnrollResponse>("/api/v1/enroll", body, cancellationToken);
+                answer = await http.PostAsync("/api/v1/enroll", body, ProtocolJson.Default.EnrollRequest, ProtocolJson.Default.EnrollResponse, cancellationToken);
             }
 
             if (answer.IsUnreachable)

@@ -2,14 +2,12 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using RavenXcope.Protocol.Sensors;
 
 namespace RavenXcope.Agent;
 
-/// <summary>One network interface, as sent at enrollment (seed 002).</summary>
-public sealed record InterfaceInfo(string Name, bool IsManagement, bool IsLoopback, bool IsVirtual, bool IsWireless, bool IsUp, long BytesSent, long BytesRecv);
-
-/// <summary>Host metadata sent at enrollment, detected as seed 002 describes (container-aware).</summary>
-public sealed record HostInfo(string Hostname, string OsInfo, string Architecture, string AgentVersion, string? SensorIp, IReadOnlyList<InterfaceInfo> Interfaces)
+/// <summary>Host metadata sent at enrollment (container-aware: host files can be mounted in).</summary>
+public sealed record HostInfo(string Hostname, string OsInfo, string Architecture, string AgentVersion, string? SensorIp, IReadOnlyList<InterfaceRequest> Interfaces)
 {
     /// <summary>The agent's version.</summary>
     public static string Version => typeof(HostInfo).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
@@ -83,9 +81,9 @@ public sealed record HostInfo(string Hostname, string OsInfo, string Architectur
         }
     }
 
-    private static List<InterfaceInfo> DetectInterfaces(IPAddress? primary)
+    private static List<InterfaceRequest> DetectInterfaces(IPAddress? primary)
     {
-        var result = new List<InterfaceInfo>();
+        var result = new List<InterfaceRequest>();
         foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
         {
             long sent = 0, received = 0;
@@ -104,7 +102,7 @@ public sealed record HostInfo(string Hostname, string OsInfo, string Architectur
             var isVirtual = name.StartsWith("veth", StringComparison.Ordinal) || name.StartsWith("docker", StringComparison.Ordinal)
                 || name.StartsWith("br-", StringComparison.Ordinal) || name.StartsWith("virbr", StringComparison.Ordinal)
                 || name.StartsWith("tun", StringComparison.Ordinal) || name.StartsWith("tap", StringComparison.Ordinal);
-            result.Add(new InterfaceInfo(
+            result.Add(new InterfaceRequest(
                 name,
                 isManagement,
                 nic.NetworkInterfaceType == NetworkInterfaceType.Loopback,

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using RavenXcope.Common;
+using RavenXcope.Protocol.Problems;
 
 namespace RavenXcope.Agent;
 
@@ -104,7 +105,7 @@ public sealed partial class HeartbeatLoop(
                 Save(state);
                 wait = Jitter(TimeSpan.FromSeconds(Math.Max(1, state.HeartbeatIntervalSeconds)) / options.TimeScale);
             }
-            else if (beat.Code == "sensor_revoked")
+            else if (beat.Code == ProblemCodes.SensorRevoked.Code)
             {
                 Save(state with { TrustState = "trust_revoked" });
                 LogRevoked(logger, state.TenantId, state.SensorId);
@@ -117,14 +118,14 @@ public sealed partial class HeartbeatLoop(
                 // A disabled sensor is answered at once by a working control plane: asking again at the
                 // heartbeat interval costs no more than a live sensor does, and notices an enable within one
                 // interval. Outages and other refusals back off, to 5 minutes.
-                wait = beat.Code == "sensor_disabled" ? Jitter(interval) : heartbeatBackoff.Failed();
+                wait = beat.Code == ProblemCodes.SensorDisabled.Code ? Jitter(interval) : heartbeatBackoff.Failed();
                 if (beat.RetryAfter is { } asked && asked > wait)
                 {
                     wait = asked < heartbeatBackoff.Cap ? asked : heartbeatBackoff.Cap;
                 }
 
                 LogHeartbeatFailed(logger, beat.Status, beat.Code ?? "unknown", beat.Detail ?? string.Empty, heartbeatBackoff.Failures, wait);
-                if (beat.Code is "certificate_expired")
+                if (beat.Code == ProblemCodes.CertificateExpired.Code)
                 {
                     Save(state with { TrustState = "expired" });
                 }

@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using RavenXcope.Common;
 
 namespace RavenXcope.Agent;
@@ -11,7 +12,6 @@ namespace RavenXcope.Agent;
 /// <summary>JSON over HTTPS to the gateway, trusting only the given CA (or the system's roots when none is given).</summary>
 public sealed class ControlPlaneClient : IDisposable
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly HttpClient _http;
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _time;
@@ -40,20 +40,21 @@ public sealed class ControlPlaneClient : IDisposable
         }
     }
 
-    /// <summary>POSTs JSON and reads the answer.</summary>
-    public async Task<Answer<TResponse>> PostAsync<TResponse>(string path, object body, CancellationToken cancellationToken)
+    /// <summary>POSTs <paramref name="body"/> as JSON and reads the answer, both with the protocol's generated serializers.</summary>
+    public async Task<Answer<TResponse>> PostAsync<TRequest, TResponse>(
+        string path, TRequest body, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
         where TResponse : class
     {
         using var timeout = new CancellationTokenSource(_timeout, _time);
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            using var response = await _http.PostAsJsonAsync(path, body, Json, bounded.Token);
+            using var response = await _http.PostAsJsonAsync(path, body, requestType, bounded.Token);
             var text = await response.Content.ReadAsStringAsync(bounded.Token);
             if (response.IsSuccessStatusCode)
             {
                 // A 202 ("not yet") carries no value; its Retry-After says when to ask again.
-                var value = response.StatusCode == HttpStatusCode.Accepted || text.Length == 0 ? null : JsonSerializer.Deserialize<TResponse>(text, Json);
+                var value = response.StatusCode == HttpStatusCode.Accepted || text.Length == 0 ? null : JsonSerializer.Deserialize(text, responseType);
                 return new Answer<TResponse>(value, (int)response.StatusCode, null, null) { RetryAfter = RetryAfterOf(response) };
             }
 

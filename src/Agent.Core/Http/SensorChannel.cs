@@ -1,5 +1,7 @@
 using System.Net.Security;
 using RavenXcope.Common;
+using RavenXcope.Protocol;
+using RavenXcope.Protocol.Sensors;
 
 namespace RavenXcope.Agent;
 
@@ -57,15 +59,17 @@ public sealed class SensorChannel : IDisposable
 
     /// <summary>One heartbeat: reports the agent's and trust state, gets the renewal generation and interval back.</summary>
     public Task<Answer<HeartbeatResponse>> HeartbeatAsync(string agentState, string trustState, CancellationToken cancellationToken) =>
-        _client.PostAsync<HeartbeatResponse>("/sensor/v1/heartbeat", new { agentState, trustState, agentVersion = HostInfo.Version }, cancellationToken);
+        _client.PostAsync(
+            "/sensor/v1/heartbeat", new HeartbeatRequest(agentState, trustState, HostInfo.Version), ProtocolJson.Default.HeartbeatRequest, ProtocolJson.Default.HeartbeatResponse, cancellationToken);
 
     /// <summary>Asks for a certificate for a new key (the CSR's).</summary>
     public Task<Answer<RenewResponse>> RenewAsync(string csrPem, CancellationToken cancellationToken) =>
-        _client.PostAsync<RenewResponse>("/sensor/v1/renew", new { csrPem }, cancellationToken);
+        _client.PostAsync("/sensor/v1/renew", new RenewRequest(csrPem), ProtocolJson.Default.RenewRequest, ProtocolJson.Default.RenewResponse, cancellationToken);
 
     /// <summary>Asks for a NATS user JWT for a user key made here (only its public key is sent).</summary>
-    public Task<Answer<CredentialsResponse>> NatsCredentialsAsync(string userPublicKey, CancellationToken cancellationToken) =>
-        _client.PostAsync<CredentialsResponse>("/sensor/v1/nats-credentials", new { userPublicKey }, cancellationToken);
+    public Task<Answer<NatsCredentialsResponse>> NatsCredentialsAsync(string userPublicKey, CancellationToken cancellationToken) =>
+        _client.PostAsync(
+            "/sensor/v1/nats-credentials", new NatsCredentialsRequest(userPublicKey), ProtocolJson.Default.NatsCredentialsRequest, ProtocolJson.Default.NatsCredentialsResponse, cancellationToken);
 
     /// <inheritdoc />
     public void Dispose() => _client.Dispose();

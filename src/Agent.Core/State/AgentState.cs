@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace RavenXcope.Agent;
 
 /// <summary>
-/// The local trust record, <c>sensor-state.json</c> (seed 004's fields, plus what the agent needs to run). A
+/// The local trust record, <c>sensor-state.json</c> (trust and certificate facts, plus what the agent needs to run). A
 /// record, so that "did anything change" is an equality test (see <see cref="TrustRecord"/>).
 /// </summary>
 public sealed record AgentState

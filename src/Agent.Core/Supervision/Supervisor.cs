@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using RavenXcope.Protocol.Messages;
 
 namespace RavenXcope.Agent.Supervision;
 
@@ -39,7 +40,7 @@ public sealed partial class Supervisor : ISupervisor, IAsyncDisposable
         }
 
         LogRestoring(_logger);
-        await ApplyAsync("start");
+        await ApplyAsync(CommandTypes.Start);
     }
 
     /// <summary>Raised when desired or observed state changes.</summary>
@@ -59,23 +60,23 @@ public sealed partial class Supervisor : ISupervisor, IAsyncDisposable
         {
             switch (type)
             {
-                case "start":
+                case CommandTypes.Start:
                     Desired = "running";
                     _crashes = 0;
                     _launcher.Start();
                     break;
-                case "stop":
+                case CommandTypes.Stop:
                     Desired = "stopped";
                     await _launcher.StopAsync(TimeSpan.FromSeconds(10));
                     break;
-                case "restart":
+                case CommandTypes.Restart:
                     Desired = "running";
                     _crashes = 0;
                     await _launcher.StopAsync(TimeSpan.FromSeconds(10));
                     _launcher.Start();
                     break;
                 default:
-                    return "failed";
+                    return CommandOutcomes.Failed;
             }
 
             KeepDesired();
@@ -85,7 +86,7 @@ public sealed partial class Supervisor : ISupervisor, IAsyncDisposable
         {
             LogLaunchFailed(_logger, e.Message);
             Observed = "crashed";
-            return "failed";
+            return CommandOutcomes.Failed;
         }
         finally
         {
@@ -93,7 +94,7 @@ public sealed partial class Supervisor : ISupervisor, IAsyncDisposable
         }
 
         Changed?.Invoke();
-        return "done";
+        return CommandOutcomes.Done;
     }
 
     /// <inheritdoc />

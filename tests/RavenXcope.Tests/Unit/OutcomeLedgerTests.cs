@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using NATS.Client.Core;
 using RavenXcope.Agent;
+using RavenXcope.Protocol.Messages;
 
 namespace RavenXcope.Tests.Unit;
 
@@ -51,13 +52,13 @@ public sealed class OutcomeLedgerTests : IDisposable
         ledger.Record("cmd_b", "failed");
         ledger.Record("cmd_c", "expired");
 
-        Assert.Equal(1, ledger.Confirm(OutcomeLedger.ParseReply("""{"recorded":["cmd_b","cmd_unknown"]}"""u8)));
+        Assert.Equal(1, ledger.Confirm(ProtocolReader.ReadStatusReply("""{"recorded":["cmd_b","cmd_unknown"]}"""u8)));
         Assert.Equal(["cmd_a", "cmd_c"], ledger.Pending().Select(o => o.CommandId));
 
         // No reply, or one that is not the contract, confirms nothing.
-        Assert.Equal(0, ledger.Confirm(OutcomeLedger.ParseReply("not json"u8)));
-        Assert.Equal(0, ledger.Confirm(OutcomeLedger.ParseReply("""{"recorded":"cmd_a"}"""u8)));
-        Assert.Equal(0, ledger.Confirm(OutcomeLedger.ParseReply("[]"u8)));
+        Assert.Equal(0, ledger.Confirm(ProtocolReader.ReadStatusReply("not json"u8)));
+        Assert.Equal(0, ledger.Confirm(ProtocolReader.ReadStatusReply("""{"recorded":"cmd_a"}"""u8)));
+        Assert.Equal(0, ledger.Confirm(ProtocolReader.ReadStatusReply("[]"u8)));
         Assert.Equal(2, ledger.UnconfirmedCount);
     }
 

@@ -1,12 +1,10 @@
 using System.Text;
 using System.Text.Json;
+using RavenXcope.Agent;
 using RavenXcope.Protocol;
 using RavenXcope.Protocol.Messages;
 using RavenXcope.Protocol.Nats;
 using RavenXcope.Protocol.Sensors;
-using OutcomeLedger = RavenXcope.Agent.OutcomeLedger;
-using StatusFacts = RavenXcope.Agent.StatusFacts;
-using StatusReporter = RavenXcope.Agent.StatusReporter;
 
 namespace RavenXcope.Tests.Unit;
 
@@ -59,7 +57,6 @@ public sealed class ProtocolMessageTests
         var reply = JsonSerializer.SerializeToUtf8Bytes(new StatusReply(["cmd_1", "cmd_2"]), ProtocolJson.Default.StatusReply);
 
         Assert.Equal(["cmd_1", "cmd_2"], ProtocolReader.ReadStatusReply(reply));
-        Assert.Equal(["cmd_1", "cmd_2"], OutcomeLedger.ParseReply(reply));
         Assert.Empty(ProtocolReader.ReadStatusReply(Bytes("not json")));
     }
 
@@ -83,7 +80,7 @@ public sealed class ProtocolMessageTests
     [Fact]
     public void The_status_the_agent_builds_today_is_read()
     {
-        var body = StatusReporter.Build(new StatusFacts("running", "running", "cmd_3", "done", "trusted"), [new Common.CommandOutcome("cmd_3", "done")]);
+        var body = StatusReporter.Build(new StatusFacts("running", "running", "cmd_3", "done", "trusted"), [new CommandOutcome("cmd_3", "done")]);
 
         var read = ProtocolReader.ReadStatus(body);
 
