@@ -18,11 +18,12 @@ public sealed class OutcomeDeliveryProcessTests
         await stack.CreateProvisionedTenantAsync("acme");
         var stateDir = await stack.EnrolledSensorAsync("acme", "edge-1");
 
-        // The agent connects once (its consumer and credentials exist), then stops.
+        // The agent connects once (its consumer and credentials exist), then stops. Online alone is not enough: a
+        // sensor that never had NATS credentials is online by its heartbeats; a status shows the NATS plane works.
         var first = stack.RunAgent("agent-first", stateDir);
         await Eventually.WaitAsync(
-            async () => (await (await api.GetAsync(new Uri("/api/v1/tenants/acme/sensors/edge-1", UriKind.Relative))).JsonAsync()).GetProperty("liveness").GetString(),
-            l => l == "online",
+            async () => await (await api.GetAsync(new Uri("/api/v1/tenants/acme/sensors/edge-1", UriKind.Relative))).JsonAsync(),
+            s => s.GetProperty("liveness").GetString() == "online" && s.GetProperty("lastStatusAt").ValueKind == System.Text.Json.JsonValueKind.String,
             $"the sensor online on both planes (agent:\n{first.Output})",
             TimeSpan.FromSeconds(90));
         await stack.StopAsync(first);
@@ -42,11 +43,19 @@ public sealed class OutcomeDeliveryProcessTests
         await stack.StopAsync(stack.Silo);
         var agent = stack.RunAgent("agent", stateDir);
         var outcomes = Path.Combine(stateDir, "outcomes.json");
-        await Eventually.WaitAsync(
-            () => Task.FromResult<string?>(File.Exists(outcomes) ? File.ReadAllText(outcomes) : string.Empty),
-            text => ids.All(id => text!.Contains(id, StringComparison.Ordinal)),
-            $"the agent to have run and kept the outcomes of all twelve (agent:\n{agent.Output})",
-            TimeSpan.FromSeconds(90));
+        try
+        {
+            await Eventually.WaitAsync(
+                () => Task.FromResult<string?>(File.Exists(outcomes) ? File.ReadAllText(outcomes) : string.Empty),
+                text => ids.All(id => text!.Contains(id, StringComparison.Ordinal)),
+                "the agent to have run and kept the outcomes of all twelve",
+                TimeSpan.FromSeconds(90));
+        }
+        catch (TimeoutException e)
+        {
+            // The agent's output as it is at the deadline, not as it was when the wait began.
+            throw new TimeoutException($"{e.Message}; agent:\n{agent.Output}", e);
+        }
 
         await stack.StartSiloAsync();
         await Eventually.WaitAsync<List<string>>(
