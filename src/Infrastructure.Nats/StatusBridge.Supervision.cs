@@ -68,7 +68,16 @@ public sealed partial class StatusBridge
             }
             else
             {
+                // A pump that was working (its connection replaced or its subscription ended) resubscribes at once:
+                // statuses are plain NATS messages, and any sent while no pump listens are lost. Only a pump that
+                // keeps failing backs off.
+                var wasWorking = backoff.Failures == 0;
                 delay = backoff.Failed();
+                if (wasWorking)
+                {
+                    delay = TimeSpan.Zero;
+                }
+
                 Interlocked.Increment(ref _restarts);
                 if (backoff.Failures == 1)
                 {
