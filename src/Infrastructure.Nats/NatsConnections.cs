@@ -186,8 +186,8 @@ public sealed partial class NatsConnections(NatsSettings settings, IGrainFactory
     [LoggerMessage(Level = LogLevel.Information, Message = "NATS connection {Name} closed")]
     private static partial void LogClosed(ILogger logger, string? name);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "NATS connection {Name} lost ({Reason}); the client reconnects")]
-    private static partial void LogDisconnected(ILogger logger, string name, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "NATS connection {Name} to {Server} lost; the client reconnects")]
+    private static partial void LogDisconnected(ILogger logger, string name, string server);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "NATS connection {Name} open")]
     private static partial void LogReconnected(ILogger logger, string name);
