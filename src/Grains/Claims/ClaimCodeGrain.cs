@@ -1,6 +1,5 @@
 using Orleans.Storage;
 using RavenXcope.Grains.Certificates;
-using RavenXcope.Grains.Domain;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.State;
 using RavenXcope.Protocol.Problems;

@@ -1,5 +1,4 @@
 using RavenXcope.Grains.Certificates;
-using RavenXcope.Grains.Domain;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.State;
 using RavenXcope.Protocol.Problems;

@@ -1,4 +1,3 @@
-using RavenXcope.Grains.Domain;
 using RavenXcope.Grains.State;
 
 namespace RavenXcope.Grains.Sensors;

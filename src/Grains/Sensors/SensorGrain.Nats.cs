@@ -1,4 +1,3 @@
-using RavenXcope.Grains.Domain;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.State;
 using RavenXcope.Protocol.Problems;

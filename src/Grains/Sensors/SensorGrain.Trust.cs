@@ -1,4 +1,3 @@
-using RavenXcope.Grains.Domain;
 
 namespace RavenXcope.Grains.Sensors;
 

@@ -1,6 +1,5 @@
 using RavenXcope.Grains.Audit;
 using RavenXcope.Grains.Certificates;
-using RavenXcope.Grains.Domain;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.State;
 using RavenXcope.Protocol.Problems;

@@ -4,7 +4,7 @@ namespace RavenXcope.Grains.State;
 
 /// <summary>Persisted state of a sensor grain. Members are stored by name: never rename one.</summary>
 [GenerateSerializer, Alias("RavenXcope.SensorState")]
-public sealed class SensorState
+public sealed class SensorState : ICertificateHolder
 {
     /// <summary>False until an operator registered the sensor.</summary>
     [Id(0)] public bool Exists { get; set; }
@@ -68,6 +68,23 @@ public sealed class SensorState
 
     /// <summary>Identities before a revocation, oldest first: refused for good, kept for the operator's history.</summary>
     [Id(20)] public List<RetiredIdentity> RetiredIdentities { get; set; } = [];
+
+    HeldCertificate? ICertificateHolder.CurrentCertificate => Current is { } c ? new HeldCertificate(c.Serial, c.NotAfter) : null;
+
+    HeldCertificate? ICertificateHolder.PreviousCertificate => Previous is { } p ? new HeldCertificate(p.Serial, p.NotAfter) : null;
+
+    bool ICertificateHolder.IsRetiredSerial(string serial)
+    {
+        foreach (var retired in RetiredIdentities)
+        {
+            if (CertificateGate.SameSerial(retired.Serial, serial))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary>A certificate identity retired by a revocation.</summary>

@@ -79,7 +79,7 @@ public static class SiloApplication
         builder.Services.AddSingleton(sp => sp.GetRequiredService<AuditOptions>().ToKey());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddPostgres(database.ConnectionString);
-        builder.Services.AddNatsInfrastructure(natsSettings, operatorKey, vault);
+        builder.Services.AddNatsInfrastructure(operatorKey, vault);
         builder.Services.AddHostedService<SystemAccountPublisher>();
         builder.Services.AddDatabaseExceptionCrossing();
         builder.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o =>

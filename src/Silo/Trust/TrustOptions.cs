@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
-using RavenXcope.Grains.Domain;
 
 namespace RavenXcope.Silo.Trust;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 using RavenXcope.Grains;
 using RavenXcope.Grains.Certificates;
-using RavenXcope.Grains.Domain;
 using RavenXcope.Grains.Model;
 using RavenXcope.Grains.Nats;
 

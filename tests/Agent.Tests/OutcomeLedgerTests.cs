@@ -4,7 +4,7 @@ using NATS.Client.Core;
 using RavenXcope.Agent;
 using RavenXcope.Protocol.Messages;
 
-namespace RavenXcope.Tests.Unit;
+namespace RavenXcope.Agent.Tests;
 
 public sealed class OutcomeLedgerTests : IDisposable
 {

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using RavenXcope.Agent;
 
-namespace RavenXcope.Tests.Unit;
+namespace RavenXcope.Agent.Tests;
 
 public sealed class EnrollmentKeyTests : IDisposable
 {

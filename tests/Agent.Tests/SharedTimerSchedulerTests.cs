@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using RavenXcope.FleetSim;
 
-namespace RavenXcope.Tests.Unit;
+namespace RavenXcope.Agent.Tests;
 
 /// <summary>The fleet simulator's shared clock: the timers agents make through it fire once, on time, unless disarmed.</summary>
 public sealed class SharedTimerSchedulerTests

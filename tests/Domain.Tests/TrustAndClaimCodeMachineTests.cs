@@ -1,9 +1,6 @@
-using RavenXcope.Grains.Domain;
-using RavenXcope.Grains.Model;
-using RavenXcope.Grains.State;
 using RavenXcope.Protocol.Problems;
 
-namespace RavenXcope.Tests.Unit;
+namespace RavenXcope.Domain.Tests;
 
 public sealed class TrustAndClaimCodeMachineTests
 {
@@ -96,12 +93,11 @@ public sealed class TrustAndClaimCodeMachineTests
     [Fact]
     public void The_certificate_gate_accepts_the_current_and_the_previous_within_the_overlap_only()
     {
-        var state = new SensorState
+        var state = new Holder
         {
-            Exists = true,
             Lifecycle = SensorLifecycle.Enrolled,
-            Current = new CertificateRecord { Serial = "AA01", NotAfter = Now.AddDays(30) },
-            Previous = new CertificateRecord { Serial = "AA00", NotAfter = Now.AddDays(2) },
+            CurrentCertificate = new HeldCertificate("AA01", Now.AddDays(30)),
+            PreviousCertificate = new HeldCertificate("AA00", Now.AddDays(2)),
             PreviousAcceptedUntil = Now.AddHours(1),
         };
 
@@ -117,6 +113,35 @@ public sealed class TrustAndClaimCodeMachineTests
         Assert.Equal(ProblemCodes.SensorDisabled.Code, CertificateGate.Check(state, "AA01", Now, out _)!.Code);
         state.Lifecycle = SensorLifecycle.Revoked;
         Assert.Equal(ProblemCodes.SensorRevoked.Code, CertificateGate.Check(state, "AA01", Now, out _)!.Code);
+    }
+
+    [Fact]
+    public void A_certificate_of_an_identity_retired_by_a_revocation_is_refused_as_revoked()
+    {
+        var state = new Holder
+        {
+            Lifecycle = SensorLifecycle.Enrolled,
+            CurrentCertificate = new HeldCertificate("CC02", Now.AddDays(30)),
+            Retired = ["cc01"],
+        };
+
+        Assert.Equal(ProblemCodes.SensorRevoked.Code, CertificateGate.Check(state, "CC01", Now, out _)!.Code);
+        Assert.Null(CertificateGate.Check(state, "CC02", Now, out _));
+    }
+
+    private sealed class Holder : ICertificateHolder
+    {
+        public SensorLifecycle Lifecycle { get; set; }
+
+        public HeldCertificate? CurrentCertificate { get; init; }
+
+        public HeldCertificate? PreviousCertificate { get; init; }
+
+        public DateTimeOffset? PreviousAcceptedUntil { get; init; }
+
+        public IReadOnlyList<string> Retired { get; init; } = [];
+
+        public bool IsRetiredSerial(string serial) => Retired.Any(r => CertificateGate.SameSerial(r, serial));
     }
 
     [Fact]

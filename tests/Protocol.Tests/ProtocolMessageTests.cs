@@ -1,12 +1,11 @@
 using System.Text;
 using System.Text.Json;
-using RavenXcope.Agent;
 using RavenXcope.Protocol;
 using RavenXcope.Protocol.Messages;
 using RavenXcope.Protocol.Nats;
 using RavenXcope.Protocol.Sensors;
 
-namespace RavenXcope.Tests.Unit;
+namespace RavenXcope.Protocol.Tests;
 
 /// <summary>
 /// The NATS messages and sensor HTTP contracts of the protocol: round trips, the wire names agents in the field send
@@ -75,17 +74,6 @@ public sealed class ProtocolMessageTests
         // The smallest status anyone sends (no command yet, nulls written out or left away).
         Assert.True(ProtocolReader.ReadStatus(Bytes("""{"desired":"stopped","observed":"stopped","trustState":"trusted","agentVersion":"x"}""")).IsAccepted);
         Assert.True(ProtocolReader.ReadStatus(Bytes("""{"desired":"stopped","observed":"stopped","lastCommandId":null,"lastCommandOutcome":null,"recentOutcomes":[],"trustState":"trusted","agentVersion":"x"}""")).IsAccepted);
-    }
-
-    [Fact]
-    public void The_status_the_agent_builds_today_is_read()
-    {
-        var body = StatusReporter.Build(new StatusFacts("running", "running", "cmd_3", "done", "trusted"), [new CommandOutcome("cmd_3", "done")]);
-
-        var read = ProtocolReader.ReadStatus(body);
-
-        Assert.True(read.IsAccepted, read.Refusal);
-        Assert.Equal([new CommandOutcome("cmd_3", "done")], read.Message!.RecentOutcomes!);
     }
 
     [Fact]

@@ -1,8 +1,6 @@
-using RavenXcope.Grains.Domain;
-using RavenXcope.Grains.Model;
 using RavenXcope.Protocol.Problems;
 
-namespace RavenXcope.Tests.Unit;
+namespace RavenXcope.Domain.Tests;
 
 /// <summary>Every command from every lifecycle: the allowed ones and the refused ones, with their codes.</summary>
 public sealed class SensorLifecycleMachineTests

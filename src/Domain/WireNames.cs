@@ -1,4 +1,4 @@
-namespace RavenXcope.Grains.Model;
+namespace RavenXcope.Domain;
 
 /// <summary>The snake_case names states have on the wire and in the read model (as in the source documents).</summary>
 public static class WireNames

@@ -1,6 +1,6 @@
 using RavenXcope.Common;
 
-namespace RavenXcope.Tests.Unit;
+namespace RavenXcope.Agent.Tests;
 
 public sealed class BackoffTests
 {

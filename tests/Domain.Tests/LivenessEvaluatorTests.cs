@@ -1,7 +1,5 @@
-using RavenXcope.Grains.Domain;
-using RavenXcope.Grains.Model;
 
-namespace RavenXcope.Tests.Unit;
+namespace RavenXcope.Domain.Tests;
 
 public sealed class LivenessEvaluatorTests
 {

@@ -1,4 +1,4 @@
-namespace RavenXcope.Tests.Unit;
+namespace RavenXcope.Domain.Tests;
 
 public sealed class CommandLedgerTests
 {

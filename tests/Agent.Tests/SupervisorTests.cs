@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using RavenXcope.Agent.Supervision;
 
-namespace RavenXcope.Tests.Unit;
+namespace RavenXcope.Agent.Tests;
 
 /// <summary>The agent's supervisor and launcher with the stand-in Suricata (a real child process).</summary>
 public sealed class SupervisorTests
