@@ -77,6 +77,14 @@ public sealed partial class TenantGrain
         }
     }
 
+    /// <summary>A new key of <paramref name="role"/>: its public key and its seed sealed by the vault (the seed never stored in clear).</summary>
+    private (string PublicKey, string SealedSeed) CreateSealedKey(PrefixByte role)
+    {
+        using var pair = KeyPair.CreatePair(role);
+        var publicKey = pair.GetPublicKey();
+        return (publicKey, nats.Vault.Seal(pair.GetSeed(), publicKey));
+    }
+
     /// <summary>Creates what is missing of the account and control user; true when the state changed.</summary>
     private bool EnsureKeysAndJwts()
     {
@@ -84,9 +92,7 @@ public sealed partial class TenantGrain
         var now = time.GetUtcNow();
         if (S.AccountPublicKey is null)
         {
-            using var created = KeyPair.CreatePair(PrefixByte.Account);
-            S.AccountPublicKey = created.GetPublicKey();
-            S.AccountSealedSeed = nats.Vault.Seal(created.GetSeed(), S.AccountPublicKey);
+            (S.AccountPublicKey, S.AccountSealedSeed) = CreateSealedKey(PrefixByte.Account);
             S.AccountJwt = null;
             changed = true;
         }
@@ -100,9 +106,7 @@ public sealed partial class TenantGrain
 
         if (S.ControlUserPublicKey is null)
         {
-            using var user = KeyPair.CreatePair(PrefixByte.User);
-            S.ControlUserPublicKey = user.GetPublicKey();
-            S.ControlUserSealedSeed = nats.Vault.Seal(user.GetSeed(), S.ControlUserPublicKey);
+            (S.ControlUserPublicKey, S.ControlUserSealedSeed) = CreateSealedKey(PrefixByte.User);
             S.ControlUserJwt = null;
             changed = true;
         }

@@ -1,9 +1,6 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using RavenXcope.ServiceDefaults.ApiKeys;
 
 namespace RavenXcope.Tests.Integration;
 
