@@ -13,7 +13,7 @@ using RavenXcope.Infrastructure.Postgres;
 namespace RavenXcope.Gateway.Nats;
 
 /// <summary>
-/// The routes of the former NATS provisioner (seed 001), kept so that an existing backend can go on
+/// The routes of the NATS provisioner RavenXcope replaces, kept so that an existing backend can go on
 /// calling them: <c>POST /accounts</c>, <c>/users</c>, <c>/backend-user</c>, <c>/revoke</c>, guarded by
 /// <c>BACKEND_SHARED_SECRET</c> in <c>X-Backend-Shared-Secret</c> or <c>X-Ravenxcope-Provisioner-Secret</c>,
 /// compared in constant time. Minting happens in the grains; these routes only forward.
