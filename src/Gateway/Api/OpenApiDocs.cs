@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.Metadata;
 using RavenXcope.Protocol.Problems;
 
 namespace RavenXcope.Gateway.Api;
@@ -34,14 +33,11 @@ public static class OpenApiDocs
 /// <param name="Codes">The rows of the problem table.</param>
 public sealed record ProblemCodesMetadata(IReadOnlyList<ProblemCode> Codes);
 
-/// <summary>Endpoint metadata: the JSON body a route reads, for the OpenAPI document's request body.</summary>
+/// <summary>
+/// Endpoint metadata: the JSON body a route reads, for the OpenAPI document's request body. Not routing's
+/// <c>IAcceptsMetadata</c>: routing would then refuse another content type before the route's own problem answer (and
+/// before authentication).
+/// </summary>
 /// <param name="RequestType">The body's type.</param>
 /// <param name="IsOptional">Whether the body may be left out.</param>
-public sealed record JsonRequestMetadata(Type RequestType, bool IsOptional) : IAcceptsMetadata
-{
-    /// <inheritdoc />
-    public IReadOnlyList<string> ContentTypes { get; } = ["application/json"];
-
-    /// <inheritdoc />
-    Type? IAcceptsMetadata.RequestType => RequestType;
-}
+public sealed record JsonRequestMetadata(Type RequestType, bool IsOptional);

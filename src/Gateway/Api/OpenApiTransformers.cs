@@ -31,8 +31,27 @@ public static class OpenApiTransformers
     {
         options.AddDocumentTransformer(TransformDocument);
         options.AddOperationTransformer(TransformOperation);
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            if (Examples.TryGetValue(context.JsonTypeInfo.Type, out var example))
+            {
+                schema.Examples = [JsonNode.Parse(example)!];
+            }
+
+            return Task.CompletedTask;
+        });
         return options;
     }
+
+    // Request bodies as an operator would send them: the reference page's "Test Request" starts from these.
+    private static readonly Dictionary<Type, string> Examples = new()
+    {
+        [typeof(CreateTenantRequest)] = """{"tenantId":"acme","name":"Acme"}""",
+        [typeof(CreateSensorRequest)] = """{"sensorId":"edge-1","name":"Edge 1"}""",
+        [typeof(CreateClaimCodeRequest)] = """{"ttlSeconds":3600}""",
+        [typeof(SubmitCommandRequest)] = """{"type":"start","idempotencyKey":"start-2026-01-31"}""",
+        [typeof(CreateApiKeyRequest)] = """{"role":"reader","tenantId":"acme"}""",
+    };
 
     private static Task TransformDocument(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
@@ -68,9 +87,21 @@ public static class OpenApiTransformers
         return Task.CompletedTask;
     }
 
-    private static Task TransformOperation(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    private static async Task TransformOperation(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+        if (metadata.OfType<JsonRequestMetadata>().LastOrDefault() is { } body)
+        {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = !body.IsOptional,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(body.RequestType, cancellationToken: cancellationToken) },
+                },
+            };
+        }
+
         var listeners = metadata.OfType<ListenerMetadata>().LastOrDefault()?.Listeners ?? [];
         if (listeners.Count > 0 && !listeners.Contains(Listener.Operator))
         {
@@ -101,8 +132,6 @@ public static class OpenApiTransformers
                 };
             }
         }
-
-        return Task.CompletedTask;
     }
 
     // A refusal of the sensor on its own API is a 403 where the operator API answers 409 (see ProblemCode.SensorStatus).
@@ -125,7 +154,7 @@ public static class OpenApiTransformers
             {
                 Type = JsonSchemaType.String,
                 Description = "The stable problem code (one row of the problem table).",
-                Enum = [.. ProblemCodes.All.Select(c => (JsonNode)JsonValue.Create(c.Code))],
+                Enum = [.. ProblemCodes.All.Select(c => (JsonNode)JsonValue.Create(c.Code)!)],
             },
         },
     };
@@ -141,7 +170,7 @@ public static class OpenApiTransformers
                 Type = JsonSchemaType.Object,
                 Properties = new Dictionary<string, IOpenApiSchema>
                 {
-                    ["code"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. codes.Select(c => (JsonNode)JsonValue.Create(c))] },
+                    ["code"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. codes.Select(c => (JsonNode)JsonValue.Create(c)!)] },
                 },
             },
         ],

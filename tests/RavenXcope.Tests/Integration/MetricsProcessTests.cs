@@ -42,7 +42,7 @@ public sealed partial class MetricsProcessTests
             text => text!.Contains("rxc_sensors{", StringComparison.Ordinal) && text.Contains("tenant=\"acme\"", StringComparison.Ordinal),
             "the silo to export the fleet count with the new sensor",
             TimeSpan.FromSeconds(60));
-        var gateway = await ScrapeAsync(new Uri(stack.Api.BaseAddress!, "/metrics"));
+        var gateway = (await ScrapeAsync(new Uri(stack.Api.BaseAddress!, "/metrics")))!;
 
         var siloNames = Names(silo);
         var gatewayNames = Names(gateway);

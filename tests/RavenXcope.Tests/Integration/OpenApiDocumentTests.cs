@@ -101,6 +101,34 @@ public sealed class OpenApiDocumentTests(GatewayBoundaryFixture stack) : IClassF
         Assert.False(config.TryGetProperty("_integration", out _), config.ToString());
     }
 
+    [Fact]
+    public async Task Test_Request_on_the_reference_page_sends_the_example_body_and_the_API_key_and_nothing_leaves_the_gateway()
+    {
+        var screenshot = Path.Combine(TestEnvironment.ArtifactsDirectory, "docs-test-request.png");
+        File.Delete(screenshot);
+        var input = JsonSerializer.Serialize(new
+        {
+            url = new Uri(stack.Gateway.HttpBase, ApiReference.Path).ToString(),
+            apiKey = stack.AdminKey,
+            operation = "Create a tenant (create-or-return)",
+            path = "/api/v1/tenants",
+            forbidden = new[] { "Ask AI", "Generate SDK", "Deploy", "Powered by" },
+            screenshot,
+            chromium = TestEnvironment.Chromium,
+        });
+
+        using var output = JsonDocument.Parse(await NodeInterop.RunAsync("docs-check.mjs", input, TimeSpan.FromSeconds(120)));
+        var result = output.RootElement;
+        Assert.Empty(result.GetProperty("forbiddenShown").EnumerateArray());
+        Assert.Empty(result.GetProperty("outside").EnumerateArray());
+        var request = result.GetProperty("request");
+        Assert.Equal("POST", request.GetProperty("method").GetString());
+        Assert.Equal($"Bearer {stack.AdminKey}", request.GetProperty("authorization").GetString());
+        using var body = JsonDocument.Parse(request.GetProperty("body").GetString()!);
+        Assert.True(body.RootElement.TryGetProperty("tenantId", out _), body.RootElement.ToString());
+        Assert.Contains(result.GetProperty("status").GetInt32(), new[] { 200, 201 });
+    }
+
     private static IEnumerable<string> CheckOperation(string route, RouteEndpoint endpoint, JsonElement operation, GatewayOptions settings)
     {
         if (endpoint.Metadata.GetMetadata<JsonRequestMetadata>() is { } body
