@@ -33,7 +33,7 @@ for arg in "$@"; do
     --detach|-d) detach=true ;;
     --demo) demo=true ;;
     --no-build) build=false ;;
-    --help|-h) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --help|-h) sed -n '2,/^[^#]/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) rxc_die "unknown argument '$arg' (try --help)" ;;
   esac
 done

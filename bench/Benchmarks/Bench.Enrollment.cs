@@ -48,9 +48,9 @@ public sealed partial class Bench
         var pg = PerSensor(after.Pg, before.Pg);
         var total = silo + nats + pg;
         Add("6a", "Silo memory per idle enrolled sensor", "KB", silo, 2.5, higherIsBetter: false, goal: 4 / 2.5,
-            goalText: "≤ 4 KB", note: $"RSS slope over a second fleet of {sensors} sensors (not 100 000); the first fleet's delta was {Math.Round(firstTotal, 1)} KB/sensor in all; floor from facts/PERF-FLOORS.md, not re-measured", absolute: silo <= 4);
+            goalText: "≤ 4 KB", note: $"RSS slope over a second fleet of {sensors} sensors (not 100 000); the first fleet's delta was {Math.Round(firstTotal, 1)} KB/sensor in all; floor: a fixed reference figure (2.5 KB), not measured in the run", absolute: silo <= 4);
         Add("6b", "nats-server memory per sensor (consumer + waiting pull)", "KB", nats, 45 + 16, higherIsBetter: false, goal: null,
-            goalText: "report", note: "floor from facts/PERF-FLOORS.md (45 KB consumer + 16 KB waiting pull)");
+            goalText: "report", note: "floor: a fixed reference figure (45 KB a consumer + 16 KB a waiting pull), not measured in the run");
         Add("6c", "Whole system per sensor (silo + NATS + PostgreSQL)", "KB", Math.Round(total, 1), null, higherIsBetter: false, goal: null,
             goalText: "≤ 64 KB", note: $"PostgreSQL {pg} KB (proportional set size of all its processes)", absolute: total <= 64);
     }

@@ -66,16 +66,16 @@ public sealed class FleetReadModel(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Counts of every tenant's sensors by lifecycle, trust state and liveness. Synchronous: an observable gauge's
-    /// callback cannot await. Throws <see cref="System.Data.Common.DbException"/> when the database does not answer.
+    /// Counts of every tenant's sensors by lifecycle, trust state and liveness, for the fleet gauges' periodic refresh.
+    /// Throws <see cref="System.Data.Common.DbException"/> when the database does not answer.
     /// </summary>
-    public IReadOnlyList<FleetTally> FleetTallies()
+    public async Task<IReadOnlyList<FleetTally>> FleetTalliesAsync(CancellationToken cancellationToken)
     {
-        using var command = dataSource.CreateCommand(
+        await using var command = dataSource.CreateCommand(
             "SELECT tenant_id, lifecycle, coalesce(trust_state, 'none'), liveness, count(*) FROM sensor_directory GROUP BY 1, 2, 3, 4");
-        using var reader = command.ExecuteReader();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var tallies = new List<FleetTally>();
-        while (reader.Read())
+        while (await reader.ReadAsync(cancellationToken))
         {
             tallies.Add(new FleetTally(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4)));
         }

@@ -3,16 +3,17 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using RavenXcope.Agent;
 using RavenXcope.Agent.Supervision;
+using RavenXcope.Common.Logging;
 using RavenXcope.SensorAgent;
 
-using var loggerFactory = LoggerFactory.Create(logging => logging
-    .AddSimpleConsole(o =>
-    {
-        o.SingleLine = true;
-        o.TimestampFormat = "yyyy-MM-ddTHH:mm:ssZ ";
-        o.UseUtcTimestamp = true;
-    })
-    .SetMinimumLevel(LogLevel.Information));
+// The log format is known before the commands run (they log from their first step on); the option below declares it.
+using var loggerFactory = ConsoleLog.CreateFactory(ConsoleLog.FromArguments(args), LogLevel.Information);
+var logFormatOption = new Option<string?>(ConsoleLog.OptionName)
+{
+    Description = $"Log format: text (one line per event) or json (one object per line); default: env {ConsoleLog.EnvironmentName}, else text.",
+    Recursive = true,
+};
+logFormatOption.AcceptOnlyFromAmong([.. ConsoleLog.Values]);
 
 var stateDirOption = new Option<string>("--state-dir")
 {
@@ -112,4 +113,5 @@ var root = new RootCommand("RavenXcope sensor agent: enrolls this host and keeps
 {
     enroll, run, status, version,
 };
+root.Options.Add(logFormatOption);
 return await root.Parse(args).InvokeAsync();

@@ -37,6 +37,8 @@ public static class EnvironmentNames
         ["COMMAND_STREAM_NAME"] = "Nats:CommandStreamName",
         ["BACKEND_SHARED_SECRET"] = "Provisioner:SharedSecret",
         ["AUDIT_HMAC_KEY"] = "Audit:HmacKey",
+        ["NATS_PUBLIC_URL"] = "Nats:PublicUrl",
+        [Common.Logging.ConsoleLog.EnvironmentName] = Common.Logging.ConsoleLog.ConfigurationKey,
     };
 
     /// <summary>Adds the flat environment names that are set, as their configuration keys.</summary>
@@ -65,6 +67,34 @@ public static class EnvironmentNames
         .AddEnvironmentVariables()
         .AddEnvironmentNames()
         .Build();
+
+    /// <summary>
+    /// Sets the process's environment from a file of <c>KEY=value</c> lines (blank lines and <c>#</c> comments
+    /// skipped, no quoting: the value is the rest of the line), such as the <c>.data/up.env</c> of a local stack, so that
+    /// every command reads the stack's settings as its processes do. A value in the file wins over the environment.
+    /// </summary>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static void LoadFile(string path)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new IOException(e.Message, e);
+        }
+
+        foreach (var line in lines)
+        {
+            var separator = line.IndexOf('=', StringComparison.Ordinal);
+            if (separator > 0 && !line.TrimStart().StartsWith('#'))
+            {
+                Environment.SetEnvironmentVariable(line[..separator].Trim(), line[(separator + 1)..]);
+            }
+        }
+    }
 
     /// <summary>The names under which an operator can set <paramref name="key"/>, for error messages.</summary>
     public static string Describe(string key)

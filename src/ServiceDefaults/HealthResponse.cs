@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace RavenXcope.ServiceDefaults;
@@ -15,6 +16,7 @@ public static class HealthResponse
     /// <summary>Response writer for <c>HealthCheckOptions.ResponseWriter</c>.</summary>
     public static Task WriteAsync(HttpContext context, HealthReport report)
     {
+        context.RequestServices.GetService<HealthTransitions>()?.Observe(report);
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";
         var body = new

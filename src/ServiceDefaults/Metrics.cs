@@ -1,25 +1,42 @@
+using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace RavenXcope.ServiceDefaults;
 
 /// <summary>
-/// <c>/metrics</c> in Prometheus format (OpenTelemetry): the <c>RavenXcope</c> meter, ASP.NET Core request
-/// durations, and the runtime's own. Labels are bounded: tenant, state, reason, outcome; never a sensor.
+/// <c>/metrics</c> in Prometheus format (OpenTelemetry): the <c>RavenXcope</c> meter, Orleans' own meter, ASP.NET Core
+/// and Kestrel, the .NET runtime (GC, thread pool, JIT) and the process (CPU, memory). Labels are bounded: tenant,
+/// state, reason, outcome; never a sensor. The resource names the service (<c>service_name</c> on <c>target_info</c>).
 /// </summary>
 public static class Metrics
 {
     /// <summary>Name of our meter.</summary>
     public const string MeterName = "RavenXcope";
 
-    /// <summary>Registers the metrics pipeline.</summary>
-    public static IServiceCollection AddRavenXcopeMetrics(this IServiceCollection services)
+    /// <summary>Name of Orleans' meter (activations, grain calls, messaging, membership).</summary>
+    public const string OrleansMeterName = "Microsoft.Orleans";
+
+    /// <summary>Registers the metrics pipeline of the service <paramref name="serviceName"/> (e.g. <c>ravenxcope-silo</c>).</summary>
+    public static IServiceCollection AddRavenXcopeMetrics(this IServiceCollection services, string serviceName)
     {
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(MeterName)
-            .AddAspNetCoreInstrumentation()
-            .AddPrometheusExporter());
+        var version = Assembly.GetEntryAssembly()?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(
+                serviceName,
+                serviceNamespace: "ravenxcope",
+                serviceVersion: version,
+                autoGenerateServiceInstanceId: false,
+                serviceInstanceId: $"{Environment.MachineName}:{Environment.ProcessId}"))
+            .WithMetrics(metrics => metrics
+                .AddMeter(MeterName)
+                .AddMeter(OrleansMeterName)
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddProcessInstrumentation()
+                .AddPrometheusExporter());
         return services;
     }
 

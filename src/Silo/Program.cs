@@ -7,10 +7,23 @@ using RavenXcope.Silo.Trust;
 using RavenXcope.Infrastructure.Postgres;
 
 var root = new RootCommand("RavenXcope silo: hosts the tenant, sensor and claim-code grains.");
+var logFormatOption = new Option<string?>(RavenXcope.Common.Logging.ConsoleLog.OptionName)
+{
+    Description = $"Console log: text (one line per event) or json (one object per line); default: {RavenXcope.Common.Logging.ConsoleLog.EnvironmentName}, else text.",
+    Recursive = true,
+};
+logFormatOption.AcceptOnlyFromAmong([.. RavenXcope.Common.Logging.ConsoleLog.Values]);
+root.Options.Add(logFormatOption);
+var envFileOption = new Option<string?>("--env-file")
+{
+    Description = "A KEY=value file of settings, such as the .data/up.env that scripts/up.sh writes (PG_DSN, AUDIT_HMAC_KEY, …); its values win over the environment.",
+    Recursive = true,
+};
+root.Options.Add(envFileOption);
 
 var serve = new Command("serve", "Run the silo (the default when no command is given).");
 serve.TreatUnmatchedTokensAsErrors = false;
-serve.SetAction((result, cancellationToken) => Serve(result.UnmatchedTokens.ToArray(), cancellationToken));
+serve.SetAction((result, cancellationToken) => Serve(HostArguments(result), cancellationToken));
 root.Subcommands.Add(serve);
 
 var dsnOption = new Option<string?>("--connection-string")
@@ -67,9 +80,28 @@ verifyAudit.SetAction((result, cancellationToken) => VerifyAudit(result.GetValue
 root.Subcommands.Add(verifyAudit);
 
 root.TreatUnmatchedTokensAsErrors = false;
-root.SetAction((result, cancellationToken) => Serve(result.UnmatchedTokens.ToArray(), cancellationToken));
+root.SetAction((result, cancellationToken) => Serve(HostArguments(result), cancellationToken));
 
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args);
+if (parsed.Errors.Count == 0 && parsed.GetValue(envFileOption) is { } envFile)
+{
+    try
+    {
+        EnvironmentNames.LoadFile(envFile);
+    }
+    catch (IOException e)
+    {
+        await Console.Error.WriteLineAsync($"ravenxcope-silo: --env-file {envFile}: {e.Message}");
+        return 2;
+    }
+}
+
+return await parsed.InvokeAsync();
+
+// What the host reads from the command line: the tokens this parser does not know, and the log format it does.
+string[] HostArguments(ParseResult result) => result.GetValue(logFormatOption) is { } format
+    ? [.. result.UnmatchedTokens, $"--{HostLogging.CommandLineKey}", format]
+    : [.. result.UnmatchedTokens];
 
 static async Task<int> Serve(string[] args, CancellationToken cancellationToken)
 {
@@ -258,7 +290,7 @@ static async Task<int> VerifyAudit(string tenantId, string? connectionString, Ca
 
     if (key.Key is null)
     {
-        await Console.Error.WriteLineAsync("ravenxcope-silo verify-audit: set AUDIT_HMAC_KEY (the key the chain was written with)");
+        await Console.Error.WriteLineAsync("ravenxcope-silo verify-audit: set AUDIT_HMAC_KEY (the key the chain was written with), or give the stack's settings with --env-file .data/up.env");
         return 2;
     }
 

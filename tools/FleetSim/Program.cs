@@ -26,10 +26,12 @@ var tlsName = new Option<string>("--tls-server-name") { Description = "The gatew
 var restart = new Option<string[]>("--restart") { Description = "NAME=COMMAND, run (sh -c) two thirds into the run, e.g. nats='scripts/restart-nats.sh'.", AllowMultipleArgumentsPerToken = false };
 var watch = new Option<string[]>("--watch") { Description = "NAME=PID of a process whose CPU seconds and peak memory the report gives (repeatable)." };
 var json = new Option<string?>("--json") { Description = "Write the JSON report here (default: standard output after the summary)." };
+var logFormat = new Option<string?>(RavenXcope.Common.Logging.ConsoleLog.OptionName) { Description = $"Log format on standard error: text or json (default: env {RavenXcope.Common.Logging.ConsoleLog.EnvironmentName}, else text)." };
+logFormat.AcceptOnlyFromAmong([.. RavenXcope.Common.Logging.ConsoleLog.Values]);
 
 var root = new RootCommand("ravenxcope-fleetsim: real agents (the agent core of ravenxcope-sensor, with a stand-in Suricata) through the enrollment, mTLS and NATS paths of a local RavenXcope (loopback only). The admin API key comes from ADMIN_API_KEY or --env-file, never the command line.")
 {
-    envFile, apiUrl, enrollUrl, sensorUrl, caFile, sensors, tenants, duration, settle, timeScale, seed, commands, failFraction, dropFraction, storm, restart, watch, json, stateRoot, tlsName, agentLog,
+    envFile, apiUrl, enrollUrl, sensorUrl, caFile, sensors, tenants, duration, settle, timeScale, seed, commands, failFraction, dropFraction, storm, restart, watch, json, stateRoot, tlsName, agentLog, logFormat,
 };
 root.SetAction(async (result, cancellationToken) =>
 {
@@ -131,15 +133,13 @@ root.SetAction(async (result, cancellationToken) =>
         return 2;
     }
 
-    using var agentLoggers = LoggerFactory.Create(logging =>
-    {
-        if (result.GetValue(agentLog) is { } level)
-        {
-            logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(level);
-            logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        }
-    });
-    var simulator = new FleetSimulator(options, Console.Error, agentLoggers)
+    // Standard error, in the format of every log of ours: the simulator's progress lines always, the agents' from
+    // --agent-log-level on (none by default: a thousand agents say a lot). Standard output is the report.
+    var format = RavenXcope.Common.Logging.ConsoleLog.Parse(result.GetValue(logFormat)) ?? RavenXcope.Common.Logging.ConsoleLog.FromArguments([]);
+    using var loggers = RavenXcope.Common.Logging.ConsoleLog.CreateFactory(format, LogLevel.Information, toStandardError: true);
+    using var agentLoggers = RavenXcope.Common.Logging.ConsoleLog.CreateFactory(format, result.GetValue(agentLog) ?? LogLevel.None, toStandardError: true);
+    using var progress = new LogLineWriter(loggers.CreateLogger("RavenXcope.FleetSim"));
+    var simulator = new FleetSimulator(options, progress, agentLoggers)
     {
         FaultHook = async (name, ct) =>
         {
@@ -157,9 +157,10 @@ root.SetAction(async (result, cancellationToken) =>
     {
         report = await simulator.RunAsync(cancellationToken);
     }
-    catch (SimulationFailedException e)
+    catch (Exception e) when (e is SimulationFailedException or HttpRequestException)
     {
-        Console.Error.WriteLine($"ravenxcope-fleetsim: setup failed: {e.Message}");
+        // An operator API that does not answer (the stack is not up) is a failed setup too, not a crash.
+        progress.Failed($"fleetsim: setup failed: {e.Message}");
         return 3;
     }
 

@@ -32,6 +32,7 @@ public static class Problems
 
         var status = problem.Status ?? context.HttpContext.Response.StatusCode;
         var code = CodeForStatus(status);
+        Telemetry.GatewayMetrics.Problem(code);
         problem.Extensions["code"] = code;
         problem.Type = $"https://ravenxcope.dev/problems/{code}";
         problem.Detail ??= status switch
@@ -48,13 +49,16 @@ public static class Problems
     /// </summary>
     public static string CodeForStatus(int status) => ProblemCodes.ForStatus(status)?.Code ?? $"http_{status}";
 
-    private static ProblemHttpResult Of(ProblemCode problem, int status, string detail) =>
-        TypedResults.Problem(
+    private static ProblemHttpResult Of(ProblemCode problem, int status, string detail)
+    {
+        Telemetry.GatewayMetrics.Problem(problem.Code);
+        return TypedResults.Problem(
             statusCode: status,
             title: problem.Title,
             detail: detail,
             type: problem.Type,
             extensions: new Dictionary<string, object?> { ["code"] = problem.Code });
+    }
 
     // A code no row has can only come from a silo newer than this gateway: it is passed on as a refusal of the request.
     private static ProblemCode Row(string code) => ProblemCodes.Find(code) ?? new ProblemCode(code, StatusCodes.Status400BadRequest, "Refused");

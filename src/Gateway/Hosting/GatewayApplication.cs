@@ -35,6 +35,7 @@ public static partial class GatewayApplication
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddEnvironmentNames();
         configure?.Invoke(builder);
+        builder.AddRavenXcopeLogging();
 
         // Read now, through the same validators as the options registered below: Orleans' client and Kestrel's
         // listeners need them while the host is being built, and the TLS files are loaded before anything listens.
@@ -88,7 +89,8 @@ public static partial class GatewayApplication
         builder.Services.AddPostgres(database.ConnectionString);
         builder.Services.AddAuditTrail();
         builder.Services.AddSingleton<FleetQueries>();
-        builder.Services.AddRavenXcopeMetrics();
+        builder.Services.AddRavenXcopeMetrics("ravenxcope-gateway");
+        Telemetry.GatewayMetrics.Register();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, RavenXcope.Protocol.ProtocolJson.Default));
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Api.Problems.Complete);
         builder.Services.AddExceptionHandler<Api.UnavailableExceptionHandler>();
@@ -96,13 +98,10 @@ public static partial class GatewayApplication
         // A route or query value that does not bind is thrown, so that the handler answers it with a problem that says
         // which parameter, instead of the framework's empty 400.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "RavenXcope gateway";
-            document.Info.Description = "Operator API (Bearer API key), sensor enrollment (HTTPS), sensor API (mTLS), NATS account resolver and the provisioner routes of seed 001. Errors are RFC 9457 problem details with a stable `code`.";
-            return Task.CompletedTask;
-        }));
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddOpenApi(options => options.AddRavenXcopeTransformers());
         builder.Services.AddListenerRouting();
+        builder.Services.AddHealthTransitions();
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster").AddCheck<NatsHealthCheck>("nats");
 
         var app = builder.Build();
@@ -119,7 +118,7 @@ public static partial class GatewayApplication
         var operatorPort = app.MapGroup(string.Empty).ServedOn(Listener.Operator);
         operatorPort.MapOpenApi();
         operatorPort.MapPrometheusScrapingEndpoint("/metrics");
-        operatorPort.MapScalarApiReference("/docs");
+        operatorPort.MapApiReference();
         operatorPort.MapOperatorApi();
         operatorPort.MapAccountResolver();
         operatorPort.MapProvisionerApi(app.Services.GetRequiredService<IOptions<ProvisionerOptions>>().Value.SharedSecret);

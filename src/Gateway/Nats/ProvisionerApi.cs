@@ -13,7 +13,7 @@ using RavenXcope.Infrastructure.Postgres;
 namespace RavenXcope.Gateway.Nats;
 
 /// <summary>
-/// The routes of the former NATS provisioner (seed 001), kept so that an existing backend can go on
+/// The routes of the NATS provisioner RavenXcope replaces, kept so that an existing backend can go on
 /// calling them: <c>POST /accounts</c>, <c>/users</c>, <c>/backend-user</c>, <c>/revoke</c>, guarded by
 /// <c>BACKEND_SHARED_SECRET</c> in <c>X-Backend-Shared-Secret</c> or <c>X-Ravenxcope-Provisioner-Secret</c>,
 /// compared in constant time. Minting happens in the grains; these routes only forward.
@@ -35,7 +35,7 @@ public static class ProvisionerApi
     /// <summary>Maps the routes; without a configured secret they answer 404.</summary>
     public static IEndpointRouteBuilder MapProvisionerApi(this IEndpointRouteBuilder routes, string? sharedSecret)
     {
-        var group = routes.MapGroup("/").WithTags("provisioner");
+        var group = routes.MapGroup("/").WithTags("provisioner").WithMetadata(new OpenApiSecurityMetadata(OpenApiTransformers.SharedSecretScheme));
         group.AddEndpointFilter(async (context, next) =>
         {
             if (string.IsNullOrEmpty(sharedSecret))
@@ -55,10 +55,14 @@ public static class ProvisionerApi
             Grains.Audit.AuditActor.Set("provisioner");
             return await next(context);
         });
-        group.MapPost("/accounts", Accounts).WithName("ProvisionerAccounts");
-        group.MapPost("/users", Users).WithName("ProvisionerUsers");
-        group.MapPost("/backend-user", BackendUser).WithName("ProvisionerBackendUser");
-        group.MapPost("/revoke", Revoke).WithName("ProvisionerRevoke");
+        group.MapPost("/accounts", Accounts).WithName("ProvisionerAccounts").JsonRequest<AccountRequest>().Produces(StatusCodes.Status200OK, contentType: "application/json").Produces<PendingResponse>(StatusCodes.Status202Accepted)
+            .Documented("Create a tenant's NATS account, or return it (202 until it is provisioned)", ProblemCodes.ProvisionerDisabled, ProblemCodes.InvalidTenantId);
+        group.MapPost("/users", Users).WithName("ProvisionerUsers").JsonRequest<UserRequest>().Produces(StatusCodes.Status200OK, contentType: "application/json").Produces<PendingResponse>(StatusCodes.Status202Accepted)
+            .Documented("NATS credentials for an enrolled sensor, with a seed made here (the legacy flow; agents use the mTLS route)", ProblemCodes.ProvisionerDisabled, ProblemCodes.InvalidId, ProblemCodes.SensorNotFound);
+        group.MapPost("/backend-user", BackendUser).WithName("ProvisionerBackendUser").JsonRequest<BackendUserRequest>().Produces(StatusCodes.Status200OK, contentType: "application/json").Produces<PendingResponse>(StatusCodes.Status202Accepted)
+            .Documented("The tenant's control user credentials", ProblemCodes.ProvisionerDisabled, ProblemCodes.InvalidTenantId, ProblemCodes.TenantNotFound);
+        group.MapPost("/revoke", Revoke).WithName("ProvisionerRevoke").JsonRequest<RevokeRequest>().Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .Documented("Revoke a NATS user of a tenant account", ProblemCodes.ProvisionerDisabled, ProblemCodes.InvalidKey, ProblemCodes.AccountNotFound);
         return routes;
     }
 

@@ -23,6 +23,7 @@ public static class ApiKeyAuthentication
     public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder, ApiKeyRole role)
         where TBuilder : IEndpointConventionBuilder
     {
+        builder.WithMetadata(new OpenApiSecurityMetadata(OpenApiTransformers.ApiKeyScheme));
         builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;

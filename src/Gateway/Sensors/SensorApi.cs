@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RavenXcope.Gateway.Api;
 using RavenXcope.Gateway.Hosting;
+using RavenXcope.Gateway.Telemetry;
 using RavenXcope.Grains;
 using RavenXcope.Grains.Certificates;
 using RavenXcope.Grains.Model;
@@ -21,11 +22,11 @@ public static class SensorApi
     /// <summary>Maps enrollment (served only on the enrollment listener) and the mTLS routes (only on the mTLS listener).</summary>
     public static IEndpointRouteBuilder MapSensorApi(this IEndpointRouteBuilder routes, int maxBodyBytes)
     {
-        routes.MapPost("/api/v1/enroll", Enroll).ServedOn(Listener.Enrollment).LimitBody(maxBodyBytes).WithTags("sensor").WithName("Enroll").Documented("Enroll with a claim code and a CSR made on the host", ProblemCodes.CsrMalformed, ProblemCodes.CsrTooLarge, ProblemCodes.CsrKeyNotAllowed, ProblemCodes.CsrSignatureInvalid, ProblemCodes.CsrCaNotAllowed, ProblemCodes.CsrIdentityNotAllowed, ProblemCodes.InvalidEnrollment, ProblemCodes.RequestTooLarge, ProblemCodes.EnrollmentRefused);
+        routes.MapPost("/api/v1/enroll", Enroll).JsonRequest<EnrollRequest>().ServedOn(Listener.Enrollment).LimitBody(maxBodyBytes).WithTags("sensor").WithName("Enroll").Documented("Enroll with a claim code and a CSR made on the host", ProblemCodes.CsrMalformed, ProblemCodes.CsrTooLarge, ProblemCodes.CsrKeyNotAllowed, ProblemCodes.CsrSignatureInvalid, ProblemCodes.CsrCaNotAllowed, ProblemCodes.CsrIdentityNotAllowed, ProblemCodes.InvalidEnrollment, ProblemCodes.RequestTooLarge, ProblemCodes.EnrollmentRefused);
         var mtls = routes.MapGroup("/sensor/v1").ServedOn(Listener.Mtls).LimitBody(maxBodyBytes).WithTags("sensor");
-        mtls.MapPost("/heartbeat", Heartbeat).WithName("Heartbeat").Documented("Heartbeat (mTLS)", ProblemCodes.ClientCertificateInvalid, ProblemCodes.InvalidHeartbeat, ProblemCodes.SensorRevoked, ProblemCodes.SensorDisabled, ProblemCodes.CertificateNotCurrent, ProblemCodes.CertificateExpired);
-        mtls.MapPost("/renew", Renew).WithName("Renew").Documented("Renew with a new key (mTLS)", ProblemCodes.ClientCertificateInvalid, ProblemCodes.CsrKeyReused, ProblemCodes.CsrMalformed, ProblemCodes.SensorRevoked, ProblemCodes.SensorDisabled, ProblemCodes.CertificateNotCurrent, ProblemCodes.CertificateExpired);
-        mtls.MapPost("/nats-credentials", NatsCredentials).WithName("NatsCredentials").Documented("NATS credentials for a user key made on the host (mTLS); 202 while the account is pending", ProblemCodes.ClientCertificateInvalid, ProblemCodes.InvalidUserPublicKey, ProblemCodes.SensorRevoked, ProblemCodes.SensorDisabled, ProblemCodes.CertificateNotCurrent);
+        mtls.MapPost("/heartbeat", Heartbeat).JsonRequest<HeartbeatRequest>().CountedAsHeartbeat().WithName("Heartbeat").Documented("Heartbeat (mTLS)", ProblemCodes.ClientCertificateInvalid, ProblemCodes.InvalidHeartbeat, ProblemCodes.SensorRevoked, ProblemCodes.SensorDisabled, ProblemCodes.CertificateNotCurrent, ProblemCodes.CertificateExpired);
+        mtls.MapPost("/renew", Renew).JsonRequest<RenewRequest>().WithName("Renew").Documented("Renew with a new key (mTLS)", ProblemCodes.ClientCertificateInvalid, ProblemCodes.CsrKeyReused, ProblemCodes.CsrMalformed, ProblemCodes.SensorRevoked, ProblemCodes.SensorDisabled, ProblemCodes.CertificateNotCurrent, ProblemCodes.CertificateExpired);
+        mtls.MapPost("/nats-credentials", NatsCredentials).JsonRequest<NatsCredentialsRequest>().WithName("NatsCredentials").Documented("NATS credentials for a user key made on the host (mTLS); 202 while the account is pending", ProblemCodes.ClientCertificateInvalid, ProblemCodes.InvalidUserPublicKey, ProblemCodes.SensorRevoked, ProblemCodes.SensorDisabled, ProblemCodes.CertificateNotCurrent);
         return routes;
     }
 

@@ -20,6 +20,10 @@ public sealed partial class AuditTrail(IGrainFactory grains, TimeProvider time, 
     public const int Capacity = 10_000;
 
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    // The trail exists from the process's start: so do its instruments, before the first entry.
+    static AuditTrail() => AuditMetrics.Register();
+
     private readonly Channel<(string TenantId, AuditEvent Entry, bool Late)> _queue = Channel.CreateBounded<(string, AuditEvent, bool)>(
         new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
 
@@ -29,10 +33,16 @@ public sealed partial class AuditTrail(IGrainFactory grains, TimeProvider time, 
         try
         {
             await grains.GetGrain<IAuditGrain>(Identifiers.AuditKey(tenantId)).AppendAsync(entry, cancellationToken);
+            AuditMetrics.Entry("appended");
         }
         catch (Exception e) when (IsTransient(e))
         {
             var queued = Enqueue(tenantId, entry);
+            if (queued)
+            {
+                AuditMetrics.Entry("deferred");
+            }
+
             LogAuditDeferred(logger, tenantId, entry.Action, e.Message, queued ? "kept for a retry" : "lost");
         }
     }
@@ -40,9 +50,13 @@ public sealed partial class AuditTrail(IGrainFactory grains, TimeProvider time, 
     /// <summary>For callers that must not wait (a call that interleaves and never awaits): appended in the background.</summary>
     public void Record(string tenantId, AuditEvent entry)
     {
-        if (!_queue.Writer.TryWrite((tenantId, entry, false)))
+        if (_queue.Writer.TryWrite((tenantId, entry, false)))
         {
-            LogLost(logger, tenantId, entry.Action, entry.Subject, "the retry queue is full");
+            AuditMetrics.Queued(1);
+        }
+        else
+        {
+            Lost(tenantId, entry, "the retry queue is full");
         }
     }
 
@@ -74,6 +88,8 @@ public sealed partial class AuditTrail(IGrainFactory grains, TimeProvider time, 
                             LogRecordedLate(logger, next.TenantId, next.Entry.Action);
                         }
 
+                        AuditMetrics.Entry(next.Late ? "appended_late" : "appended");
+
                         break;
                     }
                     catch (Exception e) when (IsTransient(e) && !stoppingToken.IsCancellationRequested)
@@ -81,6 +97,7 @@ public sealed partial class AuditTrail(IGrainFactory grains, TimeProvider time, 
                         if (!next.Late)
                         {
                             next = (next.TenantId, Late(next.Entry), true);
+                            AuditMetrics.Entry("deferred");
                         }
 
                         await Task.Delay(backoff, time, stoppingToken);
@@ -88,19 +105,23 @@ public sealed partial class AuditTrail(IGrainFactory grains, TimeProvider time, 
                     }
                     catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                     {
-                        LogLost(logger, next.TenantId, next.Entry.Action, next.Entry.Subject, $"{e.GetType().Name}: {e.Message}");
+                        Lost(next.TenantId, next.Entry, $"{e.GetType().Name}: {e.Message}");
                         break;
                     }
                 }
 
-                _queue.Reader.TryRead(out _);
+                if (_queue.Reader.TryRead(out _))
+                {
+                    AuditMetrics.Queued(-1);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             while (_queue.Reader.TryRead(out var left))
             {
-                LogLost(logger, left.TenantId, left.Entry.Action, left.Entry.Subject, "the process stopped before the entry could be appended");
+                AuditMetrics.Queued(-1);
+                Lost(left.TenantId, left.Entry, "the process stopped before the entry could be appended");
             }
         }
     }
@@ -109,11 +130,18 @@ public sealed partial class AuditTrail(IGrainFactory grains, TimeProvider time, 
     {
         if (_queue.Writer.TryWrite((tenantId, Late(entry), true)))
         {
+            AuditMetrics.Queued(1);
             return true;
         }
 
-        LogLost(logger, tenantId, entry.Action, entry.Subject, "the retry queue is full");
+        Lost(tenantId, entry, "the retry queue is full");
         return false;
+    }
+
+    private void Lost(string tenantId, AuditEvent entry, string reason)
+    {
+        AuditMetrics.Entry("lost");
+        LogLost(logger, tenantId, entry.Action, entry.Subject, reason);
     }
 
     private AuditEvent Late(AuditEvent entry) =>

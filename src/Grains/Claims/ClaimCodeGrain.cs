@@ -51,7 +51,7 @@ public sealed partial class ClaimCodeGrain(
         var keyFingerprint = csr!.KeyFingerprint;
         if (state.State.Status == ClaimCodeStatus.None)
         {
-            LogRefused(logger, "unknown_code");
+            LogRefused(logger, "code_unknown");
             return Refused;
         }
 
@@ -81,7 +81,7 @@ public sealed partial class ClaimCodeGrain(
 
         if (outcome.IsRefused)
         {
-            LogRefused(logger, state.State.Status.ToString());
+            LogRefused(logger, RefusalReason(state.State.Status));
             await AuditRefusalAsync(state.State.Status.ToString().ToLowerInvariant());
             return Refused;
         }
@@ -95,7 +95,7 @@ public sealed partial class ClaimCodeGrain(
             return Refused;
         }
 
-        Telemetry.ControlPlaneMetrics.Enrollment(accepted: true, "ok");
+        Telemetry.ControlPlaneMetrics.EnrollmentAccepted();
 
         // A redeemed code is done: its memory goes now rather than at idle collection (a retry within the
         // retry window reads the stored redemption back).
@@ -123,9 +123,16 @@ public sealed partial class ClaimCodeGrain(
     private Task AuditRefusalAsync(string reason) =>
         audit.RecordAsync(state.State.TenantId, new AuditEvent("enrollment", "sensor.enroll", $"sensor:{state.State.SensorId}", "refused", reason));
 
+    // The refusal's reason in the metrics' words: snake_case, like the problem codes a grain refuses with.
+    private static string RefusalReason(ClaimCodeStatus status) => status switch
+    {
+        ClaimCodeStatus.None => "code_unknown",
+        _ => $"code_{status.ToString().ToLowerInvariant()}",
+    };
+
     private static void LogRefused(ILogger logger, string reason)
     {
-        Telemetry.ControlPlaneMetrics.Enrollment(accepted: false, reason);
+        Telemetry.ControlPlaneMetrics.EnrollmentRefused(reason);
         LogRefusedMessage(logger, reason);
     }
 

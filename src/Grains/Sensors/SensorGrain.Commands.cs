@@ -104,6 +104,7 @@ public sealed partial class SensorGrain
         }
 
         _lastStatusAt = time.GetUtcNow();
+        Telemetry.ControlPlaneMetrics.SuricataState(_suricataReported, status.Observed);
         _suricataReported = status.Observed;
         var changed = false;
         List<string>? recorded = null; // most status messages carry no outcome: nothing allocated for them

@@ -42,6 +42,7 @@ public static class SiloApplication
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddEnvironmentNames();
         configure?.Invoke(builder);
+        builder.AddRavenXcopeLogging();
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
@@ -120,8 +121,11 @@ public static class SiloApplication
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy("dashboard", policy => policy.AddAuthenticationSchemes(BasicAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
         builder.Services.AddSingleton<FleetGauges>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FleetGauges>());
         RavenXcope.Grains.Audit.AuditTrailServiceCollectionExtensions.AddAuditTrail(builder.Services);
-        builder.Services.AddRavenXcopeMetrics();
+        builder.Services.AddRavenXcopeMetrics("ravenxcope-silo");
+        RavenXcope.Grains.Telemetry.ControlPlaneMetrics.Register();
+        builder.Services.AddHealthTransitions();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<ClusterHealthCheck>("cluster")
@@ -131,7 +135,6 @@ public static class SiloApplication
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
-        app.Services.GetRequiredService<FleetGauges>();
         app.MapRavenXcopeMetrics();
         app.MapOrleansDashboard(dashboard.Path).RequireAuthorization("dashboard");
         app.MapGet("/", () => Results.Redirect(dashboard.Path + "/")).ExcludeFromDescription();

@@ -73,10 +73,7 @@ public sealed class NatsServerVersionTests
     [Fact]
     public async Task The_compose_file_pins_a_2_10_nats_image()
     {
-        var (exit, config) = await ServiceProcess.RunAsync(
-            "/usr/bin/docker-compose",
-            ["-f", Path.Combine(ServiceProcess.RepositoryRoot, "docker-compose.yml"), "config"],
-            new Dictionary<string, string> { ["ACCOUNT_SEED_ENCRYPTION_KEY"] = Convert.ToBase64String(new byte[32]), ["DASHBOARD_PASSWORD"] = "compose-dashboard-password" });
+        var (exit, config) = await ComposeTests.ConfigAsync(ComposeTests.Settings);
         Assert.True(exit == 0, config);
         Assert.Contains("image: nats:2.10.27", config, StringComparison.Ordinal);
     }

@@ -102,6 +102,9 @@ public sealed class ProcessStack : IAsyncDisposable
         return Silo;
     }
 
+    /// <summary>The HTTP base (health, metrics) of each silo started by <see cref="StartSecondSiloAsync"/>.</summary>
+    public Dictionary<ServiceProcess, string> SecondSiloUrls { get; } = [];
+
     /// <summary>Starts another silo of the same cluster (same database, its own ports).</summary>
     public async Task<ServiceProcess> StartSecondSiloAsync()
     {
@@ -112,6 +115,7 @@ public sealed class ProcessStack : IAsyncDisposable
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.Next()}",
         };
         var second = Start("silo-2", ServiceProcess.Program("Silo", "ravenxcope-silo"), [], environment);
+        SecondSiloUrls[second] = environment["ASPNETCORE_URLS"];
         await WaitHealthyAsync(new Uri(environment["ASPNETCORE_URLS"] + "/healthz"), second);
         return second;
     }

@@ -327,7 +327,13 @@ public sealed partial class TrustApiTests(TrustStackFixture stack) : IClassFixtu
         Assert.Equal(HttpStatusCode.OK, (await enroll.PostJsonAsync("/api/v1/enroll", TrustClient.EnrollBody(code, TrustClient.Csr(key)))).StatusCode);
 
         using var http = new HttpClient();
-        var silo = await http.GetStringAsync(new Uri(stack.Silo.HttpBase, "/metrics"));
+
+        // The fleet count is refreshed in the background (every 15 s), not read at the scrape.
+        var silo = await Eventually.WaitAsync(
+            async () => (string?)await http.GetStringAsync(new Uri(stack.Silo.HttpBase, "/metrics")),
+            text => text!.Contains($"tenant=\"{tenantId}\"", StringComparison.Ordinal),
+            "the fleet gauge to count the new tenant's sensor",
+            TimeSpan.FromSeconds(45));
         Assert.Contains("rxc_enrollments_total{", silo, StringComparison.Ordinal);
         Assert.Contains("outcome=\"accepted\"", silo, StringComparison.Ordinal);
         Assert.Contains($"rxc_sensors{{", silo, StringComparison.Ordinal);
