@@ -19,6 +19,7 @@ using Orleans.Configuration;
 using RavenXcope.Gateway.Health;
 using RavenXcope.Infrastructure.Postgres;
 using RavenXcope.ServiceDefaults;
+using RavenXcope.Gateway.OperatorConsole;
 
 namespace RavenXcope.Gateway.Hosting;
 
@@ -103,6 +104,7 @@ public static partial class GatewayApplication
             return Task.CompletedTask;
         }));
         builder.Services.AddListenerRouting();
+        builder.Services.AddOperatorConsole();
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster").AddCheck<NatsHealthCheck>("nats");
 
         var app = builder.Build();
@@ -115,6 +117,7 @@ public static partial class GatewayApplication
             SuppressDiagnosticsCallback = context => Api.UnavailableExceptionHandler.IsExpected(context.Exception),
         });
         app.UseStatusCodePages();
+        app.UseOperatorConsole();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync }).ServedOn(Listener.Operator, Listener.Enrollment);
         var operatorPort = app.MapGroup(string.Empty).ServedOn(Listener.Operator);
         operatorPort.MapOpenApi();
@@ -122,6 +125,7 @@ public static partial class GatewayApplication
         operatorPort.MapScalarApiReference("/docs");
         operatorPort.MapOperatorApi();
         operatorPort.MapAccountResolver();
+        app.MapOperatorConsole();
         operatorPort.MapProvisionerApi(app.Services.GetRequiredService<IOptions<ProvisionerOptions>>().Value.SharedSecret);
         app.MapSensorApi(gateway.MaxSensorRequestBytes);
         Listeners.RequireAssigned(app);
