@@ -51,22 +51,24 @@ public static class ConsoleHosting
     /// <summary>Maps the pages, the framework's script and the sign-out form on the operator port.</summary>
     public static void MapOperatorConsole(this WebApplication app)
     {
+        // One group for all of it: the framework adds endpoints of its own (the circuit's hub, a fallback for static
+        // files) that the group's listener convention covers too.
+        var console = app.MapGroup(string.Empty).ServedOn(Listener.Operator);
         // The framework's script (blazor.web.js) is a static asset of the gateway's build, listed in its manifest; a
         // gateway hosted inside another program (the tests) may have none, and then serves the pages without live parts.
         var manifest = Path.Combine(AppContext.BaseDirectory, $"{typeof(ConsoleHosting).Assembly.GetName().Name}.staticwebassets.endpoints.json");
         if (File.Exists(manifest))
         {
-            app.MapStaticAssets(manifest).ServedOn(Listener.Operator);
+            console.MapStaticAssets(manifest);
         }
 
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().ServedOn(Listener.Operator);
-        app.MapPost("/sign-out", async (HttpContext http) =>
+        console.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        console.MapPost("/sign-out", async (HttpContext http) =>
             {
                 await http.SignOutAsync(ConsoleAccounts.Scheme);
                 return Results.Redirect("/sign-in");
             })
             .WithMetadata(new RequireAntiforgeryTokenAttribute())
-            .ExcludeFromDescription()
-            .ServedOn(Listener.Operator);
+            .ExcludeFromDescription();
     }
 }
