@@ -135,6 +135,14 @@ if [ -z "${RXC_ADMIN_API_KEY:-}" ]; then
   printf 'RXC_ADMIN_API_KEY=%s\n' "$RXC_ADMIN_API_KEY" >>"$RXC_DATA/secrets.env"
 fi
 
+if [ -z "${RXC_CONSOLE_PASSWORD:-}" ]; then
+  rxc_log "creating the console's first admin (user admin)"
+  RXC_CONSOLE_USER=admin
+  RXC_CONSOLE_PASSWORD=$(env "${RXC_ENV[@]}" "$RXC_BIN/gateway/ravenxcope-gateway" create-operator --user "$RXC_CONSOLE_USER" --role admin) \
+    || rxc_die "could not create the console admin (a user 'admin' whose password is not in $RXC_DATA/secrets.env already exists? delete .data/ to start afresh)"
+  printf 'RXC_CONSOLE_USER=%s\nRXC_CONSOLE_PASSWORD=%s\n' "$RXC_CONSOLE_USER" "$RXC_CONSOLE_PASSWORD" >>"$RXC_DATA/secrets.env"
+fi
+
 # ensure_service NAME STATE LABEL PROGRAM [URL]: a live process gets time to recover (a silo whose database
 # was away heals by itself); one that still does not answer is restarted; a stopped one is started.
 ensure_service() {

@@ -251,6 +251,7 @@ Demo ready: tenant "demo", sensors demo-edge-1..3 enrolled, Suricata (stand-in) 
   curl -H "\$AUTH" \$GATEWAY_URL/api/v1/tenants/demo/sensors/demo-edge-1
   curl -H "\$AUTH" -H 'Content-Type: application/json' -d '{"type":"stop"}' \$GATEWAY_URL/api/v1/tenants/demo/sensors/demo-edge-1/commands
   curl -H "\$AUTH" \$GATEWAY_URL/api/v1/tenants/demo/fleet/trust-summary
+  Console: \$CONSOLE_URL (user \$CONSOLE_USER, password \$CONSOLE_PASSWORD): Sensors, demo, demo-edge-1, Stop Suricata.
   Dashboard: \$DASHBOARD_URL (user \$DASHBOARD_USER): Grain Details, pick SensorGrain, grain id s:demo/demo-edge-1, Show Details.
 DEMO
 }
@@ -273,6 +274,9 @@ CA_FILE=$RXC_PKI/ca.cert.pem
 NATS_URL=nats://127.0.0.1:$RXC_NATS_PORT
 SENSOR_BIN=$RXC_BIN/sensor/ravenxcope-sensor
 SILO_BIN=$RXC_BIN/silo/ravenxcope-silo
+CONSOLE_URL=http://127.0.0.1:$RXC_GATEWAY_PORT/
+CONSOLE_USER=${RXC_CONSOLE_USER:-}
+CONSOLE_PASSWORD=${RXC_CONSOLE_PASSWORD:-}
 ENV
   umask 022
   chmod 600 "$RXC_DATA/up.env"
@@ -282,6 +286,8 @@ rxc_stack_print_summary() {
   cat <<SUMMARY
 
 RavenXcope is running on 127.0.0.1:
+  operator console http://127.0.0.1:$RXC_GATEWAY_PORT/
+                   user: ${RXC_CONSOLE_USER:-}   password: ${RXC_CONSOLE_PASSWORD:-}
   operator API     http://127.0.0.1:$RXC_GATEWAY_PORT/api/v1   (health: /healthz)
                    admin API key: $RXC_ADMIN_API_KEY
   enrollment       https://127.0.0.1:$RXC_ENROLL_PORT/api/v1/enroll   (CA: $RXC_PKI/ca.cert.pem)

@@ -1,6 +1,11 @@
 using RavenXcope.Gateway.Hosting;
 using RavenXcope.ServiceDefaults;
 
+if (args is [RavenXcope.Gateway.OperatorConsole.CreateOperatorCommand.Name, ..])
+{
+    return await RavenXcope.Gateway.OperatorConsole.CreateOperatorCommand.RunAsync(args[1..]);
+}
+
 try
 {
     await using var app = GatewayApplication.Build(args);

@@ -70,6 +70,9 @@ public interface ISensorGrain : IGrainWithStringKey
     /// <summary>One ledger entry, or null.</summary>
     Task<CommandSnapshot?> GetCommandAsync(string commandId, CancellationToken cancellationToken = default);
 
+    /// <summary>The command ledger, newest first: the last commands the ledger keeps, each with its state and times; null when the sensor does not exist.</summary>
+    Task<CommandSnapshot[]?> ListCommandsAsync(CancellationToken cancellationToken = default);
+
     /// <summary>
     /// A status message from the agent (via the bridge): liveness and Suricata in memory; the ledger on change.
     /// Returns the command ids whose reported outcome is now stored, which the agent may then forget.

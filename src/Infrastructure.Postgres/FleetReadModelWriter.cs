@@ -104,12 +104,15 @@ public sealed class FleetReadModelWriter : IFleetDirectory, IAsyncDisposable
     private async Task UpsertSensorRowsAsync(List<SensorSnapshot> sensors)
     {
         await using var command = _dataSource.CreateCommand("""
-            INSERT INTO sensor_directory (tenant_id, sensor_id, name, lifecycle, trust_state, cert_serial, cert_not_after, created_at, updated_at, liveness)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::text[])
+            INSERT INTO sensor_directory (tenant_id, sensor_id, name, lifecycle, trust_state, cert_serial, cert_not_after, created_at, updated_at, liveness,
+                                         hostname, agent_version, suricata, last_heartbeat_at)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::text[],
+                                 $11::text[], $12::text[], $13::text[], $14::timestamptz[])
             ON CONFLICT (tenant_id, sensor_id) DO UPDATE
                SET name = excluded.name, lifecycle = excluded.lifecycle, trust_state = excluded.trust_state,
                    cert_serial = excluded.cert_serial, cert_not_after = excluded.cert_not_after, updated_at = excluded.updated_at,
-                   liveness = excluded.liveness
+                   liveness = excluded.liveness, hostname = excluded.hostname, agent_version = excluded.agent_version,
+                   suricata = excluded.suricata, last_heartbeat_at = excluded.last_heartbeat_at
              WHERE sensor_directory.updated_at <= excluded.updated_at
             """);
         Add(command, NpgsqlDbType.Text, sensors.Select(s => (object?)s.TenantId));
@@ -122,6 +125,10 @@ public sealed class FleetReadModelWriter : IFleetDirectory, IAsyncDisposable
         Add(command, NpgsqlDbType.TimestampTz, sensors.Select(s => (object?)s.CreatedAt.UtcDateTime));
         Add(command, NpgsqlDbType.TimestampTz, sensors.Select(s => (object?)s.UpdatedAt.UtcDateTime));
         Add(command, NpgsqlDbType.Text, sensors.Select(s => (object?)s.Liveness));
+        Add(command, NpgsqlDbType.Text, sensors.Select(s => (object?)s.Host?.Hostname));
+        Add(command, NpgsqlDbType.Text, sensors.Select(s => (object?)s.Host?.AgentVersion));
+        Add(command, NpgsqlDbType.Text, sensors.Select(s => (object?)s.Suricata));
+        Add(command, NpgsqlDbType.TimestampTz, sensors.Select(s => (object?)s.LastHeartbeatAt?.UtcDateTime));
         await command.ExecuteNonQueryAsync();
     }
 

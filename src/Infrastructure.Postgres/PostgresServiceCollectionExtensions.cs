@@ -25,6 +25,7 @@ public static class PostgresServiceCollectionExtensions
         services.AddSingleton<AuditStore>();
         services.AddSingleton<NatsAccountStore>();
         services.AddSingleton(sp => new ApiKeyStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.AddSingleton(sp => new Accounts.OperatorAccountStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddSingleton<IFleetDirectory>(sp => sp.GetRequiredService<FleetReadModelWriter>());
         services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<AuditStore>());
         services.AddSingleton<INatsAccountDirectory>(sp => sp.GetRequiredService<NatsAccountStore>());

@@ -18,30 +18,30 @@ public static partial class OperatorApi
     public static IEndpointRouteBuilder MapOperatorApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/v1").WithTags("operator");
-        api.MapPost("/api-keys", CreateApiKey).JsonRequest<CreateApiKeyRequest>().RequireApiKey(ApiKeyRole.Admin).WithName("CreateApiKey").Documented("Create an API key (shown once), optionally expiring", ProblemCodes.InvalidRole, ProblemCodes.InvalidExpiry, ProblemCodes.TenantNotFound);
-        api.MapGet("/api-keys", ListApiKeys).RequireApiKey(ApiKeyRole.Admin).WithName("ListApiKeys").Documented("Keys that are not revoked, paged by id (never a secret); a tenant's admin sees its tenant's keys", ProblemCodes.InvalidLimit, ProblemCodes.InvalidCursor, ProblemCodes.TenantNotFound);
-        api.MapDelete("/api-keys/{keyId}", RevokeApiKey).RequireApiKey(ApiKeyRole.Admin).WithName("RevokeApiKey").Documented("Revoke a key: refused from the next request on, on every gateway", ProblemCodes.InvalidKeyId, ProblemCodes.ApiKeyNotFound);
-        api.MapPost("/tenants", CreateTenant).JsonRequest<CreateTenantRequest>().RequireApiKey(ApiKeyRole.Admin).WithName("CreateTenant").Documented("Create a tenant (create-or-return)", ProblemCodes.InvalidTenantId, ProblemCodes.InvalidName, ProblemCodes.TenantExists);
-        api.MapGet("/tenants/{tenantId}", GetTenant).RequireApiKey(ApiKeyRole.Reader).WithName("GetTenant").Documented("A tenant and its NATS account", ProblemCodes.TenantNotFound);
+        api.MapPost("/api-keys", CreateApiKey).JsonRequest<CreateApiKeyRequest>().RequireApiKey(OperatorPermissions.ManageApiKeys).WithName("CreateApiKey").Documented("Create an API key (shown once), optionally expiring", ProblemCodes.InvalidRole, ProblemCodes.InvalidExpiry, ProblemCodes.TenantNotFound);
+        api.MapGet("/api-keys", ListApiKeys).RequireApiKey(OperatorPermissions.ManageApiKeys).WithName("ListApiKeys").Documented("Keys that are not revoked, paged by id (never a secret); a tenant's admin sees its tenant's keys", ProblemCodes.InvalidLimit, ProblemCodes.InvalidCursor, ProblemCodes.TenantNotFound);
+        api.MapDelete("/api-keys/{keyId}", RevokeApiKey).RequireApiKey(OperatorPermissions.ManageApiKeys).WithName("RevokeApiKey").Documented("Revoke a key: refused from the next request on, on every gateway", ProblemCodes.InvalidKeyId, ProblemCodes.ApiKeyNotFound);
+        api.MapPost("/tenants", CreateTenant).JsonRequest<CreateTenantRequest>().RequireApiKey(OperatorPermissions.CreateTenant).WithName("CreateTenant").Documented("Create a tenant (create-or-return)", ProblemCodes.InvalidTenantId, ProblemCodes.InvalidName, ProblemCodes.TenantExists);
+        MapListings(api);
+        api.MapGet("/tenants/{tenantId}", GetTenant).RequireApiKey(OperatorPermissions.Read).WithName("GetTenant").Documented("A tenant and its NATS account", ProblemCodes.TenantNotFound);
 
         var sensors = api.MapGroup("/tenants/{tenantId}/sensors");
-        sensors.MapPost("/", CreateSensor).JsonRequest<CreateSensorRequest>().RequireApiKey(ApiKeyRole.Operator).WithName("CreateSensor").Documented("Register a sensor (create-or-return)", ProblemCodes.InvalidSensorId, ProblemCodes.InvalidName, ProblemCodes.SensorExists, ProblemCodes.TenantNotFound);
-        sensors.MapGet("/", ListSensors).RequireApiKey(ApiKeyRole.Reader).WithName("ListSensors").Documented("Sensors of a tenant, paged, filtered by lifecycle and trust state", ProblemCodes.InvalidFilter, ProblemCodes.InvalidLimit, ProblemCodes.InvalidCursor, ProblemCodes.TenantNotFound);
-        sensors.MapGet("/{sensorId}", GetSensor).RequireApiKey(ApiKeyRole.Reader).WithName("GetSensor").Documented("A sensor", ProblemCodes.SensorNotFound);
-        sensors.MapPost("/{sensorId}/claim-codes", CreateClaimCode).JsonRequest<CreateClaimCodeRequest>(optional: true).RequireApiKey(ApiKeyRole.Operator).WithName("CreateClaimCode").Documented("Issue a claim code (shown once)", ProblemCodes.ClaimCodeLifetimeInvalid, ProblemCodes.SensorAlreadyEnrolled, ProblemCodes.SensorDisabled, ProblemCodes.SensorRevoked, ProblemCodes.SensorNotFound);
-        sensors.MapPost("/{sensorId}/disable", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.DisableAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("DisableSensor").Documented("Disable a sensor (reversible)", ProblemCodes.SensorRevoked, ProblemCodes.SensorNotFound);
-        sensors.MapPost("/{sensorId}/enable", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.EnableAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("EnableSensor").Documented("Enable a disabled sensor", ProblemCodes.SensorRevoked, ProblemCodes.SensorNotFound);
-        sensors.MapPost("/{sensorId}/revoke", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.RevokeAsync(ct))).RequireApiKey(ApiKeyRole.Admin).WithName("RevokeSensor").Documented("Revoke a sensor (final)", ProblemCodes.SensorNotFound);
-        sensors.MapPost("/{sensorId}/renew", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.RequestRenewalAsync(ct))).RequireApiKey(ApiKeyRole.Operator).WithName("RequestRenewal").Documented("Ask the agent to renew (bumps the renewal generation)", ProblemCodes.SensorNotEnrolled, ProblemCodes.SensorDisabled, ProblemCodes.SensorRevoked, ProblemCodes.SensorNotFound);
+        sensors.MapPost("/", CreateSensor).JsonRequest<CreateSensorRequest>().RequireApiKey(OperatorPermissions.CreateSensor).WithName("CreateSensor").Documented("Register a sensor (create-or-return)", ProblemCodes.InvalidSensorId, ProblemCodes.InvalidName, ProblemCodes.SensorExists, ProblemCodes.TenantNotFound);
+        sensors.MapGet("/{sensorId}", GetSensor).RequireApiKey(OperatorPermissions.Read).WithName("GetSensor").Documented("A sensor", ProblemCodes.SensorNotFound);
+        sensors.MapPost("/{sensorId}/claim-codes", CreateClaimCode).JsonRequest<CreateClaimCodeRequest>(optional: true).RequireApiKey(OperatorPermissions.CreateClaimCode).WithName("CreateClaimCode").Documented("Issue a claim code (shown once)", ProblemCodes.ClaimCodeLifetimeInvalid, ProblemCodes.SensorAlreadyEnrolled, ProblemCodes.SensorDisabled, ProblemCodes.SensorRevoked, ProblemCodes.SensorNotFound);
+        sensors.MapPost("/{sensorId}/disable", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.DisableAsync(ct))).RequireApiKey(OperatorPermissions.DisableSensor).WithName("DisableSensor").Documented("Disable a sensor (reversible)", ProblemCodes.SensorRevoked, ProblemCodes.SensorNotFound);
+        sensors.MapPost("/{sensorId}/enable", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.EnableAsync(ct))).RequireApiKey(OperatorPermissions.EnableSensor).WithName("EnableSensor").Documented("Enable a disabled sensor", ProblemCodes.SensorRevoked, ProblemCodes.SensorNotFound);
+        sensors.MapPost("/{sensorId}/revoke", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.RevokeAsync(ct))).RequireApiKey(OperatorPermissions.RevokeSensor).WithName("RevokeSensor").Documented("Revoke a sensor (final)", ProblemCodes.SensorNotFound);
+        sensors.MapPost("/{sensorId}/renew", (string tenantId, string sensorId, IClusterClient c, CancellationToken ct) => Transition(tenantId, sensorId, c, g => g.RequestRenewalAsync(ct))).RequireApiKey(OperatorPermissions.RequestRenewal).WithName("RequestRenewal").Documented("Ask the agent to renew (bumps the renewal generation)", ProblemCodes.SensorNotEnrolled, ProblemCodes.SensorDisabled, ProblemCodes.SensorRevoked, ProblemCodes.SensorNotFound);
 
-        sensors.MapPost("/{sensorId}/commands", SubmitCommand).JsonRequest<SubmitCommandRequest>().RequireApiKey(ApiKeyRole.Operator).WithName("SubmitCommand").Documented("Send start, stop or restart", ProblemCodes.InvalidCommandType, ProblemCodes.InvalidTtl, ProblemCodes.InvalidIdempotencyKey, ProblemCodes.SensorNotEnrolled, ProblemCodes.SensorDisabled, ProblemCodes.SensorRevoked, ProblemCodes.SensorNotFound);
-        sensors.MapGet("/{sensorId}/commands/{commandId}", GetCommand).RequireApiKey(ApiKeyRole.Reader).WithName("GetCommand").Documented("A command ledger entry", ProblemCodes.CommandNotFound);
+        sensors.MapPost("/{sensorId}/commands", SubmitCommand).JsonRequest<SubmitCommandRequest>().RequireApiKey(OperatorPermissions.SubmitCommand).WithName("SubmitCommand").Documented("Send start, stop or restart", ProblemCodes.InvalidCommandType, ProblemCodes.InvalidTtl, ProblemCodes.InvalidIdempotencyKey, ProblemCodes.SensorNotEnrolled, ProblemCodes.SensorDisabled, ProblemCodes.SensorRevoked, ProblemCodes.SensorNotFound);
+        sensors.MapGet("/{sensorId}/commands/{commandId}", GetCommand).RequireApiKey(OperatorPermissions.Read).WithName("GetCommand").Documented("A command ledger entry", ProblemCodes.CommandNotFound);
 
-        api.MapGet("/tenants/{tenantId}/audit", AuditLog).RequireApiKey(ApiKeyRole.Reader).WithName("AuditLog").Documented("The tenant's audit chain, paged by sequence", ProblemCodes.InvalidLimit, ProblemCodes.InvalidCursor, ProblemCodes.TenantNotFound);
+        api.MapGet("/tenants/{tenantId}/audit", AuditLog).RequireApiKey(OperatorPermissions.Read).WithName("AuditLog").Documented("The tenant's audit chain, paged by sequence", ProblemCodes.InvalidLimit, ProblemCodes.InvalidCursor, ProblemCodes.TenantNotFound);
 
         var fleet = api.MapGroup("/tenants/{tenantId}/fleet");
-        fleet.MapGet("/trust-summary", TrustSummary).RequireApiKey(ApiKeyRole.Reader).WithName("TrustSummary").Documented("Counts by trust state and lifecycle", ProblemCodes.TenantNotFound);
-        fleet.MapGet("/trust-alerts", TrustAlerts).RequireApiKey(ApiKeyRole.Reader).WithName("TrustAlerts").Documented("Sensors whose certificates need attention", ProblemCodes.TenantNotFound);
+        fleet.MapGet("/trust-summary", TrustSummary).RequireApiKey(OperatorPermissions.Read).WithName("TrustSummary").Documented("Counts by trust state and lifecycle", ProblemCodes.TenantNotFound);
+        fleet.MapGet("/trust-alerts", TrustAlerts).RequireApiKey(OperatorPermissions.Read).WithName("TrustAlerts").Documented("Sensors whose certificates need attention", ProblemCodes.TenantNotFound);
         return routes;
     }
 
@@ -223,38 +223,6 @@ public static partial class OperatorApi
         return existed ? TypedResults.Ok(body) : TypedResults.Created($"/api/v1/tenants/{tenantId}/sensors/{body.SensorId}", body);
     }
 
-    private static async Task<Results<Ok<SensorPage>, ProblemHttpResult>> ListSensors(
-        string tenantId, string? lifecycle, string? trustState, string? after, int? limit, IClusterClient cluster, FleetQueries queries, CancellationToken cancellationToken)
-    {
-        if (await TenantMissing(tenantId, cluster, cancellationToken) is { } missing)
-        {
-            return missing;
-        }
-
-        if (lifecycle is not null && WireNames.ParseLifecycle(lifecycle) is null)
-        {
-            return Problems.Of(ProblemCodes.InvalidFilter, "lifecycle must be registered, enrolled, disabled or revoked");
-        }
-
-        if (trustState is not null && WireNames.ParseTrustState(trustState) is null)
-        {
-            return Problems.Of(ProblemCodes.InvalidFilter, "trustState must be none, trusted, renewal_recommended, renewal_due, expired or trust_revoked");
-        }
-
-        if (limit is < 1 or > 500)
-        {
-            return Problems.Of(ProblemCodes.InvalidLimit, "limit must be between 1 and 500");
-        }
-
-        // The cursor is a sensor id (the last one of the previous page); anything else never reaches SQL.
-        if (after is not null && !Identifiers.IsValid(after))
-        {
-            return Problems.Of(ProblemCodes.InvalidCursor, "after must be the nextCursor of a previous page (a sensor id)");
-        }
-
-        return TypedResults.Ok(await queries.ListSensorsAsync(tenantId, lifecycle, trustState, after, limit ?? 100, cancellationToken));
-    }
-
     private static async Task<Results<Ok<SensorResponse>, ProblemHttpResult>> GetSensor(string tenantId, string sensorId, IClusterClient cluster, CancellationToken cancellationToken)
     {
         var sensor = Identifiers.IsValid(tenantId) && Identifiers.IsValid(sensorId)
@@ -383,7 +351,7 @@ public static partial class OperatorApi
     private static async Task<Results<Ok<TrustAlerts>, ProblemHttpResult>> TrustAlerts(string tenantId, IClusterClient cluster, FleetQueries queries, CancellationToken cancellationToken) =>
         await TenantMissing(tenantId, cluster, cancellationToken) is { } missing ? missing : TypedResults.Ok(await queries.AlertsAsync(tenantId, cancellationToken));
 
-    private static async Task<ProblemHttpResult?> TenantMissing(string tenantId, IClusterClient cluster, CancellationToken cancellationToken) =>
+    internal static async Task<ProblemHttpResult?> TenantMissing(string tenantId, IClusterClient cluster, CancellationToken cancellationToken) =>
         Identifiers.IsValid(tenantId) && await cluster.GetGrain<ITenantGrain>(Identifiers.TenantKey(tenantId)).GetAsync(cancellationToken) is not null
             ? null
             : Problems.Of(ProblemCodes.TenantNotFound, $"tenant {tenantId} does not exist");
@@ -395,7 +363,7 @@ public static partial class OperatorApi
 
     private static ProblemHttpResult SensorNotFound(string sensorId) => Problems.Of(ProblemCodes.SensorNotFound, $"sensor {sensorId} does not exist");
 
-    private static ProblemHttpResult? InvalidName(string? name) =>
+    internal static ProblemHttpResult? InvalidName(string? name) =>
         string.IsNullOrWhiteSpace(name) || name.Trim().Length > MaxNameLength || name.Any(char.IsControl)
             ? Problems.Of(ProblemCodes.InvalidName, $"name must be 1 to {MaxNameLength} printable characters")
             : null;

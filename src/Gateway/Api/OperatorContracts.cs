@@ -70,8 +70,23 @@ public sealed record RetiredIdentityResponse(string CertificateSerial, DateTimeO
 /// <summary>What the agent reported about its host.</summary>
 public sealed record HostResponse(string Hostname, string OsInfo, string Architecture, string AgentVersion, string? SensorIp, int InterfaceCount);
 
-/// <summary>A row of the sensor list.</summary>
-public sealed record SensorListItem(string SensorId, string Name, string Lifecycle, string TrustState, string? CertificateSerial, DateTimeOffset? CertificateExpiresAt, DateTimeOffset UpdatedAt);
+/// <summary>
+/// A row of the sensor list. <c>lastHeartbeatAt</c> is as of the sensor's last transition or liveness change (the
+/// list reads the read model, which no heartbeat writes); the sensor's own answer has the live value.
+/// </summary>
+public sealed record SensorListItem(
+    string SensorId,
+    string Name,
+    string Lifecycle,
+    string TrustState,
+    string? CertificateSerial,
+    DateTimeOffset? CertificateExpiresAt,
+    DateTimeOffset UpdatedAt,
+    string Liveness,
+    string? Suricata,
+    DateTimeOffset? LastHeartbeatAt,
+    string? Hostname,
+    string? AgentVersion);
 
 /// <summary>A page of sensors; <c>nextCursor</c> goes into <c>after</c> for the next page.</summary>
 public sealed record SensorPage(IReadOnlyList<SensorListItem> Items, string? NextCursor);

@@ -19,6 +19,7 @@ using Orleans.Configuration;
 using RavenXcope.Gateway.Health;
 using RavenXcope.Infrastructure.Postgres;
 using RavenXcope.ServiceDefaults;
+using RavenXcope.Gateway.OperatorConsole;
 
 namespace RavenXcope.Gateway.Hosting;
 
@@ -102,6 +103,7 @@ public static partial class GatewayApplication
         builder.Services.AddOpenApi(options => options.AddRavenXcopeTransformers());
         builder.Services.AddListenerRouting();
         builder.Services.AddHealthTransitions();
+        builder.Services.AddOperatorConsole();
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster").AddCheck<NatsHealthCheck>("nats");
 
         var app = builder.Build();
@@ -114,6 +116,7 @@ public static partial class GatewayApplication
             SuppressDiagnosticsCallback = context => Api.UnavailableExceptionHandler.IsExpected(context.Exception),
         });
         app.UseStatusCodePages();
+        app.UseOperatorConsole();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync }).ServedOn(Listener.Operator, Listener.Enrollment);
         var operatorPort = app.MapGroup(string.Empty).ServedOn(Listener.Operator);
         operatorPort.MapOpenApi();
@@ -121,6 +124,7 @@ public static partial class GatewayApplication
         operatorPort.MapApiReference();
         operatorPort.MapOperatorApi();
         operatorPort.MapAccountResolver();
+        app.MapOperatorConsole();
         operatorPort.MapProvisionerApi(app.Services.GetRequiredService<IOptions<ProvisionerOptions>>().Value.SharedSecret);
         app.MapSensorApi(gateway.MaxSensorRequestBytes);
         Listeners.RequireAssigned(app);

@@ -6,15 +6,40 @@ namespace RavenXcope.Gateway.ReadModel;
 /// <summary>The operator API's views of the read model and the audit chain: rows mapped to HTTP records at the edge.</summary>
 public sealed class FleetQueries(FleetReadModel readModel, AuditStore audit)
 {
-    /// <summary>One page of a tenant's sensors in id order, optionally filtered.</summary>
-    public async Task<SensorPage> ListSensorsAsync(string tenantId, string? lifecycle, string? trustState, string? after, int limit, CancellationToken cancellationToken)
+    /// <summary>One page of a tenant's sensors in id order, narrowed by <paramref name="filter"/>.</summary>
+    public async Task<SensorPage> ListSensorsAsync(string tenantId, SensorFilter filter, string? after, int limit, CancellationToken cancellationToken)
     {
-        var page = await readModel.ListSensorsAsync(tenantId, lifecycle, trustState, after, limit, cancellationToken);
-        var items = page.Items
-            .Select(s => new SensorListItem(s.SensorId, s.Name, s.Lifecycle, s.TrustState ?? "none", s.CertificateSerial, s.CertificateNotAfter, s.UpdatedAt))
-            .ToList();
+        var page = await readModel.ListSensorsAsync(tenantId, filter, after, limit, cancellationToken);
+        var items = page.Items.Select(ListItem).ToList();
         return new SensorPage(items, page.HasMore ? items[^1].SensorId : null);
     }
+
+    /// <summary>One page of the tenants <paramref name="scope"/> may see (null: all), in id order.</summary>
+    public async Task<TenantPage> ListTenantsAsync(string? scope, string? after, int limit, CancellationToken cancellationToken)
+    {
+        var page = await readModel.ListTenantsAsync(scope, after, limit, cancellationToken);
+        var items = page.Items.Select(t => new TenantListItem(t.TenantId, t.Name, t.CreatedAt)).ToList();
+        return new TenantPage(items, page.HasMore ? items[^1].TenantId : null);
+    }
+
+    /// <summary>What the fleet page shows, of one tenant or (null) of all: counts, trust alerts, sensors not seen lately.</summary>
+    public async Task<FleetOverview> OverviewAsync(string? tenantId, int listLimit, CancellationToken cancellationToken)
+    {
+        var counts = await readModel.CountAsync(tenantId, cancellationToken);
+        var alerts = await readModel.AlertsAsync(tenantId, listLimit, cancellationToken);
+        var notSeen = await readModel.NotSeenAsync(tenantId, listLimit, cancellationToken);
+        static IReadOnlyDictionary<string, int> By(IEnumerable<SensorCount> counts, Func<SensorCount, string> key) =>
+            counts.GroupBy(key).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(c => c.Count));
+        return new FleetOverview(
+            counts.Sum(c => c.Count), By(counts, c => c.TrustState), By(counts, c => c.Lifecycle), By(counts, c => c.Liveness),
+            [.. alerts.Select(s => new FleetAlert(s.TenantId, Alert(s)))], [.. notSeen.Select(s => new FleetSensor(s.TenantId, ListItem(s)))]);
+    }
+
+    private static SensorListItem ListItem(SensorRow s) =>
+        new(s.SensorId, s.Name, s.Lifecycle, s.TrustState ?? "none", s.CertificateSerial, s.CertificateNotAfter, s.UpdatedAt, s.Liveness, s.Suricata, s.LastHeartbeatAt, s.Hostname, s.AgentVersion);
+
+    private static TrustAlert Alert(SensorRow s) =>
+        new(s.SensorId, s.Name, s.TrustState!, s.TrustState switch { "expired" => "critical", "renewal_due" => "high", _ => "warning" }, s.CertificateNotAfter);
 
     /// <summary>A page of the tenant's audit chain in sequence order.</summary>
     public async Task<AuditPage> AuditAsync(string tenantId, long after, int limit, CancellationToken cancellationToken)
@@ -46,9 +71,6 @@ public sealed class FleetQueries(FleetReadModel readModel, AuditStore audit)
     public async Task<TrustAlerts> AlertsAsync(string tenantId, CancellationToken cancellationToken)
     {
         var rows = await readModel.AlertsAsync(tenantId, cancellationToken);
-        return new TrustAlerts([.. rows.Select(s => new TrustAlert(
-            s.SensorId, s.Name, s.TrustState!,
-            s.TrustState switch { "expired" => "critical", "renewal_due" => "high", _ => "warning" },
-            s.CertificateNotAfter))]);
+        return new TrustAlerts([.. rows.Select(Alert)]);
     }
 }

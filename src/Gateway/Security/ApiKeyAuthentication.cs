@@ -46,14 +46,10 @@ public static class ApiKeyAuthentication
                 };
             }
 
-            if (http.Request.RouteValues.TryGetValue("tenantId", out var tenant) && tenant is string tenantId && !identity.CanAccessTenant(tenantId))
+            var routeTenant = http.Request.RouteValues.TryGetValue("tenantId", out var tenant) ? tenant as string : null;
+            if (new OperatorCaller($"apikey:{identity.KeyId}", identity.Role, identity.TenantId).Refusal(routeTenant, role) is { } refusal)
             {
-                return Problems.Of(ProblemCodes.TenantNotFound, $"tenant {tenantId} does not exist");
-            }
-
-            if (!identity.HasRole(role))
-            {
-                return Problems.Of(ProblemCodes.Forbidden, $"this route needs the {role.ToString().ToLowerInvariant()} role");
+                return Problems.Of(refusal.Code, refusal.Detail);
             }
 
             http.Items[ItemKey] = identity;

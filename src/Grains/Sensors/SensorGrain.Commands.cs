@@ -73,6 +73,10 @@ public sealed partial class SensorGrain
         Task.FromResult(Ledger.Find(commandId) is { } command ? Snapshot(command) : null);
 
     /// <inheritdoc />
+    public Task<CommandSnapshot[]?> ListCommandsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(S.Exists ? S.Commands.AsEnumerable().Reverse().Select(Snapshot).ToArray() : null);
+
+    /// <inheritdoc />
     public async Task RecordPublishedAsync()
     {
         if (_acked.Count == 0)
@@ -120,7 +124,8 @@ public sealed partial class SensorGrain
         }
 
         // Suricata's state is what an operator cares about; the telemetry around it stays in memory.
-        if (status.Observed != S.SuricataObserved)
+        var suricataChanged = status.Observed != S.SuricataObserved;
+        if (suricataChanged)
         {
             S.SuricataObserved = status.Observed;
             changed = true;
@@ -130,6 +135,12 @@ public sealed partial class SensorGrain
         {
             await state.WriteOrResetAsync(this, cancellationToken);
             CountAwaitingPublication();
+        }
+
+        // The sensor list filters and shows Suricata's state: the read model follows its changes, not every status.
+        if (suricataChanged)
+        {
+            await directory.UpsertSensorAsync(Snapshot(), cancellationToken);
         }
 
         // Stored (or nothing to store): the agent may forget these outcomes.

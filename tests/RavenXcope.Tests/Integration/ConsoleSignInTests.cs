@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using RavenXcope.Gateway.OperatorConsole;
+using RavenXcope.Infrastructure.Postgres;
+using RavenXcope.Infrastructure.Postgres.Accounts;
+using RavenXcope.ServiceDefaults.ApiKeys;
+
+namespace RavenXcope.Tests.Integration;
+
+/// <summary>The console's sign-in as a browser without script sends it: antiforgery, lock-out, the sign-in log; and the fleet page over 10 000 sensors.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed partial class ConsoleSignInTests(TrustStackFixture stack) : IClassFixture<TrustStackFixture>
+{
+    [Fact]
+    public async Task Repeated_failures_lock_the_account_even_for_the_right_password_and_every_attempt_is_logged()
+    {
+        var user = $"lock-{Guid.NewGuid():N}"[..20];
+        const string password = "correct horse battery staple";
+        await CreateAsync(user, password, ApiKeyRole.Operator, null);
+        using var browser = Browser();
+
+        for (var i = 0; i < ConsoleAccounts.LockOutAfter; i++)
+        {
+            using var wrong = await SignInAsync(browser, user, $"wrong password {i}");
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using var right = await SignInAsync(browser, user, password);
+        Assert.Equal(HttpStatusCode.Unauthorized, right.StatusCode);
+        Assert.Contains("locked", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var outcomes = await stack.Database.ScalarAsync<string>(
+            $"SELECT string_agg(outcome, ',' ORDER BY id) FROM ravenxcope.operator_sign_ins WHERE user_name = '{user}'");
+        Assert.Equal("wrong_password,wrong_password,wrong_password,wrong_password,wrong_password_locked,locked_out", outcomes);
+    }
+
+    [Fact]
+    public async Task A_sign_in_without_the_antiforgery_token_is_refused_and_one_with_it_opens_the_fleet()
+    {
+        var user = $"ok-{Guid.NewGuid():N}"[..20];
+        const string password = "a long enough password";
+        await CreateAsync(user, password, ApiKeyRole.Reader, null);
+        using var browser = Browser();
+
+        using var bare = await browser.PostAsync(new Uri("/sign-in", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "sign-in", ["User"] = user, ["Password"] = password,
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, bare.StatusCode);
+        Assert.Equal(0L, await stack.Database.ScalarAsync<long>($"SELECT count(*) FROM ravenxcope.operator_sign_ins WHERE user_name = '{user}'"));
+
+        using var signedIn = await SignInAsync(browser, user, password);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        using var fleet = await browser.GetAsync(new Uri("/", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, fleet.StatusCode);
+        Assert.Contains("<h1", await fleet.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Signed out, the same browser is sent to the sign-in page again.
+        using var signOut = await browser.PostAsync(new Uri("/sign-out", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = await TokenAsync(browser, "/") }));
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        using var after = await browser.GetAsync(new Uri("/", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.StartsWith("/sign-in", after.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_fleet_page_of_ten_thousand_sensors_renders_with_its_counts()
+    {
+        var tenant = $"bulk-{Guid.NewGuid():N}"[..16];
+        await stack.Database.ExecuteAsync($"""
+            INSERT INTO ravenxcope.tenant_directory (tenant_id, name, created_at, updated_at) VALUES ('{tenant}', 'Bulk', now(), now());
+            INSERT INTO ravenxcope.sensor_directory (tenant_id, sensor_id, name, lifecycle, trust_state, cert_serial, cert_not_after, created_at, updated_at, liveness, hostname, agent_version, suricata, last_heartbeat_at)
+            SELECT '{tenant}', 's-' || lpad(i::text, 5, '0'), 'Sensor ' || i, CASE WHEN i % 50 = 0 THEN 'disabled' ELSE 'enrolled' END,
+                   CASE WHEN i % 97 = 0 THEN 'renewal_due' WHEN i % 89 = 0 THEN 'expired' ELSE 'trusted' END, md5(i::text), now() + interval '20 days',
+                   now(), now(), CASE WHEN i % 10 = 0 THEN 'offline' ELSE 'online' END, 'host-' || i, '1.0.0', 'running', now() - (i % 600) * interval '1 second'
+              FROM generate_series(1, 10000) AS i;
+            """);
+        var user = $"bulk-{Guid.NewGuid():N}"[..20];
+        await CreateAsync(user, "a long enough password", ApiKeyRole.Reader, null);
+        using var browser = Browser();
+        using (var signedIn = await SignInAsync(browser, user, "a long enough password"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        }
+
+        var times = new List<double>();
+        string html = string.Empty;
+        for (var i = 0; i < 5; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            using var fleet = await browser.GetAsync(new Uri($"/?tenant={tenant}", UriKind.Relative));
+            html = await fleet.Content.ReadAsStringAsync();
+            times.Add(clock.Elapsed.TotalMilliseconds);
+            Assert.Equal(HttpStatusCode.OK, fleet.StatusCode);
+        }
+
+        Assert.Contains("data-count=\"total\">10000<", html, StringComparison.Ordinal);
+        Assert.Contains("data-count=\"liveness:offline\">1000<", html, StringComparison.Ordinal);
+        var report = new { sensors = 10000, firstMs = times[0], warmMs = times.Skip(1).ToArray(), bytes = html.Length };
+        await File.WriteAllTextAsync(Path.Combine(TestEnvironment.ArtifactsDirectory, "console-fleet-10k.json"), JsonSerializer.Serialize(report));
+        Assert.True(times.Skip(1).Min() < 1000, $"the fleet page of 10 000 sensors took {string.Join(", ", times.Select(t => t.ToString("F0", CultureInfo.InvariantCulture)))} ms");
+    }
+
+    private async Task CreateAsync(string user, string password, ApiKeyRole role, string? tenant)
+    {
+        await using var database = PostgresServiceCollectionExtensions.OpenPostgres(stack.Database.ConnectionString);
+        Assert.True(await database.GetRequiredService<OperatorAccountStore>().CreateAsync(user, ConsoleAccounts.Hash(password), role, tenant));
+    }
+
+    private HttpClient Browser() =>
+        new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = stack.Gateway.HttpBase };
+
+    private static async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string user, string password) =>
+        await browser.PostAsync(new Uri("/sign-in", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "sign-in", ["__RequestVerificationToken"] = await TokenAsync(browser, "/sign-in"), ["User"] = user, ["Password"] = password,
+        }));
+
+    private static async Task<string> TokenAsync(HttpClient browser, string path)
+    {
+        var html = await browser.GetStringAsync(new Uri(path, UriKind.Relative));
+        return TokenPattern().Match(html) is { Success: true } match ? WebUtility.HtmlDecode(match.Groups[1].Value) : throw new InvalidOperationException($"no antiforgery token on {path}:\n{html}");
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+}
