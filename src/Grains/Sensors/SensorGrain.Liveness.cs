@@ -27,6 +27,7 @@ public sealed partial class SensorGrain
         _livenessTimer?.Dispose();
         Telemetry.ControlPlaneMetrics.AwaitingPublication(-_awaitingCounted);
         _awaitingCounted = 0;
+        ForgetSuricata();
         return base.OnDeactivateAsync(reason, cancellationToken);
     }
 

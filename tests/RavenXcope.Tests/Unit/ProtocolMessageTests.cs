@@ -183,6 +183,50 @@ public sealed class ProtocolMessageTests
     }
 
     [Fact]
+    public void Suricatas_own_facts_and_an_outcomes_detail_travel_within_version_1()
+    {
+        var facts = new StatusFacts("running", "running", "cmd_3", "failed", "trusted", new SuricataReport("7.0.10 RELEASE", 42, 1, 0, 120, 3));
+        var read = ProtocolReader.ReadStatus(StatusReporter.Build(facts, [new CommandOutcome("cmd_3", "failed", "'suricata -T' failed (exit code 1): bad yaml")]));
+
+        Assert.True(read.IsAccepted, read.Refusal);
+        Assert.Equal(1, read.Message!.Version);
+        Assert.Equal(new SuricataReport("7.0.10 RELEASE", 42, 1, 0, 120, 3), read.Message.Suricata);
+        Assert.Equal("'suricata -T' failed (exit code 1): bad yaml", read.Message.RecentOutcomes![0].Detail);
+
+        // A reader that knows neither field (an older silo) still reads the message: unknown members are skipped.
+        var json = Encoding.UTF8.GetString(StatusReporter.Build(facts, [new CommandOutcome("cmd_3", "failed", "x")]));
+        Assert.Contains("\"suricata\":{\"version\":\"7.0.10 RELEASE\",\"uptimeSeconds\":42,\"rulesLoaded\":1,\"rulesFailed\":0,\"packets\":120,\"kernelDrops\":3}", json, StringComparison.Ordinal);
+        Assert.True(ProtocolReader.ReadStatus(Bytes(StatusV1.Replace("\"trustState\"", "\"suricata\":{\"packets\":1,\"future\":[1]},\"trustState\"", StringComparison.Ordinal))).IsAccepted);
+    }
+
+    [Fact]
+    public void A_suricata_report_out_of_bounds_is_read_without_what_is_out_of_bounds()
+    {
+        var error = new string('e', ProtocolLimits.MaxSuricataErrorLength + 1);
+        var detail = new string('d', ProtocolLimits.MaxOutcomeDetailLength + 1);
+        var read = ProtocolReader.ReadStatus(Bytes($$$"""{"desired":"running","observed":"crashed","recentOutcomes":[{"commandId":"c1","outcome":"failed","detail":"{{{detail}}}"}],"suricata":{"packets":-5,"kernelDrops":2,"error":"{{{error}}}"}}"""));
+
+        Assert.True(read.IsAccepted, read.Refusal);
+        Assert.Equal(new SuricataReport(KernelDrops: 2), read.Message!.Suricata);
+        Assert.Null(read.Message.RecentOutcomes![0].Detail);
+        Assert.Null(ProtocolReader.ReadStatus(Bytes("""{"desired":"running","observed":"crashed","suricata":{"packets":-1}}""")).Message!.Suricata);
+    }
+
+    [Fact]
+    public void The_longest_status_an_agent_sends_stays_within_the_size_a_reader_accepts()
+    {
+        var longest = new string('x', ProtocolLimits.MaxStatusTextLength);
+        var outcomes = Enumerable.Range(0, ProtocolLimits.MaxRecentOutcomes)
+            .Select(_ => new CommandOutcome(longest, CommandOutcomes.Accepted, new string('d', ProtocolLimits.MaxOutcomeDetailLength))).ToList();
+        var report = new SuricataReport(longest, long.MaxValue, long.MaxValue, long.MaxValue, long.MaxValue, long.MaxValue, int.MaxValue, new string('e', ProtocolLimits.MaxSuricataErrorLength));
+
+        var body = StatusReporter.Build(new StatusFacts(longest, longest, longest, longest, longest, report), outcomes);
+
+        Assert.True(body.Length <= ProtocolLimits.MaxStatusBytes, $"{body.Length} bytes");
+        Assert.True(ProtocolReader.ReadStatus(body).IsAccepted);
+    }
+
+    [Fact]
     public void Subjects_are_derived_from_the_ids_and_the_status_subject_gives_the_sensor_back()
     {
         Assert.Equal("rxc.t1.s1.status", NatsNames.StatusSubject("t1", "s1"));
