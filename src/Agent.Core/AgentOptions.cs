@@ -6,6 +6,9 @@ public sealed record AgentOptions
     /// <summary>The state directory (key, certificates, trust record, credentials, outcomes).</summary>
     public required string StateDirectory { get; init; }
 
+    /// <summary>The runtime directory (Suricata's command socket, the live status), or null for none.</summary>
+    public string? RuntimeDirectory { get; init; }
+
     /// <summary>The mTLS sensor API, instead of the URL recorded at enrollment.</summary>
     public Uri? SensorUrl { get; init; }
 

@@ -14,6 +14,16 @@ public interface IAgentObserver
     {
     }
 
+    /// <summary>What a heartbeat was answered with: the status (0 when nothing answered), the problem code and detail of a refusal.</summary>
+    void HeartbeatAnswered(int status, string? code, string? detail)
+    {
+    }
+
+    /// <summary>Why the agent has no NATS connection now (credentials refused or pending, server unreachable, connection lost).</summary>
+    void NatsDown(string reason)
+    {
+    }
+
     /// <summary>The control plane issued NATS credentials.</summary>
     void CredentialsIssued()
     {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using RavenXcope.Protocol.Sensors;
 
 namespace RavenXcope.Domain;
 
@@ -7,9 +8,9 @@ namespace RavenXcope.Domain;
 public static class ClaimCodes
 {
     /// <summary>Prefix of every code, so that a code is recognisable in a shell history or a ticket.</summary>
-    public const string Prefix = "rxc_";
+    public const string Prefix = JoinCode.Prefix;
 
-    private const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+    private const string Alphabet = JoinCode.Alphabet;
 
     /// <summary>A new code from the operating system's CSPRNG.</summary>
     public static string NewCode()
@@ -29,8 +30,7 @@ public static class ClaimCodes
     }
 
     /// <summary>True when <paramref name="code"/> has the shape of a code (it may still be unknown).</summary>
-    public static bool IsWellFormed(string? code) =>
-        code is { Length: 36 } && code.StartsWith(Prefix, StringComparison.Ordinal) && code[Prefix.Length..].All(c => Alphabet.Contains(c, StringComparison.Ordinal));
+    public static bool IsWellFormed(string? code) => JoinCode.IsClaimCode(code);
 
     /// <summary>SHA-256 of the code, hex: the claim-code grain's key.</summary>
     public static string Digest(string code) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(code)));

@@ -109,7 +109,10 @@ public sealed partial class StatusBridge(
 
             var report = new SensorStatusReport(
                 status.Desired, status.Observed, status.LastCommandId, status.LastCommandOutcome, status.TrustState, status.AgentVersion,
-                status.RecentOutcomes?.Select(o => new ReportedOutcome(o.CommandId, o.Outcome)).ToList());
+                status.RecentOutcomes?.Select(o => new ReportedOutcome(o.CommandId, o.Outcome, o.Detail)).ToList(),
+                status.Suricata is { } engine
+                    ? new SuricataSnapshot(engine.Version, engine.UptimeSeconds, engine.RulesLoaded, engine.RulesFailed, engine.Packets, engine.KernelDrops, engine.Restarts, engine.Error)
+                    : null);
 
             Grains.Telemetry.ControlPlaneMetrics.StatusMessage(routed: true);
             Recovered(pump, backoff);

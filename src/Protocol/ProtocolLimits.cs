@@ -13,6 +13,16 @@ public static class ProtocolLimits
     public const int MaxStatusTextLength = 128;
 
     /// <summary>
+    /// Longest detail of a command outcome (why it failed); a sender shortens a longer one, a reader reads a longer one
+    /// as absent. With <see cref="MaxRecentOutcomes"/> outcomes at their longest a status stays under
+    /// <see cref="MaxStatusBytes"/>.
+    /// </summary>
+    public const int MaxOutcomeDetailLength = 200;
+
+    /// <summary>Longest error text of a status's Suricata report; a sender shortens a longer one, a reader reads a longer one as absent.</summary>
+    public const int MaxSuricataErrorLength = 1000;
+
+    /// <summary>
     /// Largest status message a reader accepts: the fixed fields at their longest plus <see cref="MaxRecentOutcomes"/>
     /// outcomes at their longest, with room to spare.
     /// </summary>

@@ -29,11 +29,30 @@ public static class ExitCodes
     /// <summary>The sensor was revoked: the agent stops; enroll again with a new claim code.</summary>
     public const int Revoked = 7;
 
+    /// <summary>The control plane's CA (or the CA file) is not the one the claim code's fingerprint names: nothing was sent.</summary>
+    public const int CaMismatch = 8;
+
+    /// <summary>Enrolled, but the agent (<c>run</c>) is not running (status).</summary>
+    public const int AgentNotRunning = 9;
+
+    /// <summary>The agent runs, but Suricata, meant to run, failed to start or crashed (status).</summary>
+    public const int SuricataDown = 10;
+
+    /// <summary>Every code and its meaning, for <c>--help</c>.</summary>
+    public static string Describe() => string.Join("; ", new[]
+    {
+        $"{Ok} done", $"{NotEnrolled} not enrolled (enroll again)", $"{Usage} bad arguments or a malformed claim code",
+        $"{Refused} refused by the control plane", $"{Unreachable} control plane unreachable or not trusted", $"{ServerError} unexpected answer",
+        $"{LocalError} state directory or service not usable", $"{Revoked} revoked", $"{CaMismatch} the control plane's CA is not the one the code names",
+        $"{AgentNotRunning} the agent is not running (status)", $"{SuricataDown} Suricata failed or crashed (status)",
+    });
+
     /// <summary>The exit code of an enrollment.</summary>
     public static int Of(EnrollOutcome outcome) => outcome switch
     {
         EnrollOutcome.Enrolled or EnrollOutcome.AlreadyEnrolled => Ok,
-        EnrollOutcome.BadCaFile => Usage,
+        EnrollOutcome.BadCaFile or EnrollOutcome.MalformedCode => Usage,
+        EnrollOutcome.CaMismatch => CaMismatch,
         EnrollOutcome.LocalError => LocalError,
         EnrollOutcome.Unreachable => Unreachable,
         EnrollOutcome.Refused => Refused,

@@ -29,6 +29,7 @@ public static class EnvironmentNames
         ["GATEWAY_ENROLL_PORT"] = "Gateway:EnrollPort",
         ["GATEWAY_MTLS_PORT"] = "Gateway:MtlsPort",
         ["GATEWAY_BIND_ADDRESS"] = "Gateway:BindAddress",
+        ["GATEWAY_PUBLIC_ENROLL_URL"] = "Gateway:PublicEnrollmentUrl",
         ["NATS_URL"] = "Nats:Url",
         ["OPERATOR_SEED_PATH"] = "Nats:OperatorSeedPath",
         ["NATS_SYSTEM_CREDS_PATH"] = "Nats:SystemUserCredsPath",

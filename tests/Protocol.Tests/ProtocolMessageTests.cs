@@ -171,6 +171,26 @@ public sealed class ProtocolMessageTests
     }
 
     [Fact]
+    public void A_member_a_reader_does_not_know_inside_the_suricata_report_is_skipped()
+    {
+        // An older silo reads a newer agent's status: unknown members are skipped, not refused.
+        Assert.True(ProtocolReader.ReadStatus(Bytes(StatusV1.Replace("\"trustState\"", "\"suricata\":{\"packets\":1,\"future\":[1]},\"trustState\"", StringComparison.Ordinal))).IsAccepted);
+    }
+
+    [Fact]
+    public void A_suricata_report_out_of_bounds_is_read_without_what_is_out_of_bounds()
+    {
+        var error = new string('e', ProtocolLimits.MaxSuricataErrorLength + 1);
+        var detail = new string('d', ProtocolLimits.MaxOutcomeDetailLength + 1);
+        var read = ProtocolReader.ReadStatus(Bytes($$$"""{"desired":"running","observed":"crashed","recentOutcomes":[{"commandId":"c1","outcome":"failed","detail":"{{{detail}}}"}],"suricata":{"packets":-5,"kernelDrops":2,"error":"{{{error}}}"}}"""));
+
+        Assert.True(read.IsAccepted, read.Refusal);
+        Assert.Equal(new SuricataReport(KernelDrops: 2), read.Message!.Suricata);
+        Assert.Null(read.Message.RecentOutcomes![0].Detail);
+        Assert.Null(ProtocolReader.ReadStatus(Bytes("""{"desired":"running","observed":"crashed","suricata":{"packets":-1}}""")).Message!.Suricata);
+    }
+
+    [Fact]
     public void Subjects_are_derived_from_the_ids_and_the_status_subject_gives_the_sensor_back()
     {
         Assert.Equal("rxc.t1.s1.status", NatsNames.StatusSubject("t1", "s1"));

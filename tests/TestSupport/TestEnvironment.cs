@@ -36,6 +36,23 @@ public static class TestEnvironment
         }
     }
 
+    /// <summary>Suricata 7, for the tests that supervise the real program.</summary>
+    public static string Suricata
+    {
+        get
+        {
+            var path = Environment.GetEnvironmentVariable("RXC_SURICATA") is { Length: > 0 } configured ? configured : "/usr/bin/suricata";
+            if (!File.Exists(path) || !File.Exists("/etc/suricata/suricata.yaml"))
+            {
+                throw new InvalidOperationException(
+                    $"{path} or /etc/suricata/suricata.yaml is missing. The Suricata tests need Suricata 7: run scripts/test.sh, which installs it as root " +
+                    "(Debian 12: add 'deb http://deb.debian.org/debian bookworm-backports main' to apt's sources, then apt-get install -t bookworm-backports suricata), or set RXC_SURICATA.");
+            }
+
+            return path;
+        }
+    }
+
     private static string Require(string name, string what)
     {
         var value = Environment.GetEnvironmentVariable(name);

@@ -23,7 +23,7 @@ public sealed class StandInSupervisor(double failFraction, int seed) : ISupervis
     public string Observed { get; private set; } = "stopped";
 
     /// <inheritdoc />
-    public Task<string> ApplyAsync(string type)
+    public Task<SupervisorOutcome> ApplyAsync(string type)
     {
         lock (_gate)
         {
@@ -35,7 +35,7 @@ public sealed class StandInSupervisor(double failFraction, int seed) : ISupervis
             };
             if (desired is null || _random.NextDouble() < failFraction)
             {
-                return Task.FromResult(CommandOutcomes.Failed);
+                return Task.FromResult(SupervisorOutcome.Failed(desired is null ? $"unknown command type '{type}'" : "the simulated Suricata failed"));
             }
 
             Desired = desired;
@@ -43,6 +43,6 @@ public sealed class StandInSupervisor(double failFraction, int seed) : ISupervis
         }
 
         Changed?.Invoke();
-        return Task.FromResult(CommandOutcomes.Done);
+        return Task.FromResult(SupervisorOutcome.Done);
     }
 }

@@ -144,6 +144,9 @@ public sealed partial class ControlLoop(
             }
 
             LogCredentialsRefused(logger, answer.Status, answer.Code ?? (answer.Status == 202 ? "pending" : "unknown"), wait);
+            observer.NatsDown(answer.Status == 202
+                ? "NATS credentials pending: the tenant's account is not provisioned yet"
+                : $"NATS credentials not issued ({(answer.Status == 0 ? "no answer" : answer.Status.ToString(System.Globalization.CultureInfo.InvariantCulture))} {answer.Code ?? answer.Detail ?? string.Empty})".TrimEnd());
             return (null, false, wait);
         }
 
@@ -197,6 +200,7 @@ public sealed partial class ControlLoop(
             {
                 // Credentials that may still be good are kept: asking for new ones adds load where there already is some.
                 LogNatsUnreachable(logger, NatsFailure.Describe(e), wait);
+                observer.NatsDown($"cannot connect to {credentials.NatsUrl}: {NatsFailure.Describe(e)}");
                 return wait;
             }
 
@@ -205,6 +209,7 @@ public sealed partial class ControlLoop(
             _unexplainedFailures = 0;
             NatsCredentialsFile.Delete(directory);
             LogNatsRefused(logger, NatsFailure.Describe(e));
+            observer.NatsDown($"{credentials.NatsUrl} refused the credentials ({NatsFailure.Describe(e)}); asking for new ones");
             return fromCache ? TimeSpan.Zero : wait;
         }
 
@@ -225,7 +230,21 @@ public sealed partial class ControlLoop(
                 var message = await consumer.NextAsync<byte[]>(opts: new NatsJSNextOpts { Expires = options.StatusInterval }, cancellationToken: cancellationToken);
                 if (message is { } m && m.Data is { } data)
                 {
-                    await ExecuteAsync(data);
+                    // A start checks Suricata's configuration and waits for it to answer: longer than JetStream's ack
+                    // wait with a large ruleset. Telling the server the work goes on keeps it from redelivering meanwhile.
+                    using (var working = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                    {
+                        var progress = KeepInProgressAsync(m, working.Token);
+                        try
+                        {
+                            await ExecuteAsync(data);
+                        }
+                        finally
+                        {
+                            await working.CancelAsync();
+                            await progress;
+                        }
+                    }
 
                     // Acked once the outcome is on disk: a crash before this line redelivers the command,
                     // and the ledger recognises it instead of executing it again.
@@ -242,6 +261,7 @@ public sealed partial class ControlLoop(
             observer.NatsLost();
             var wait = _connectBackoff.Failed();
             LogNatsLost(logger, NatsFailure.Describe(e), wait);
+            observer.NatsDown($"connection to {credentials.NatsUrl} lost: {NatsFailure.Describe(e)}");
             return wait;
         }
         finally
@@ -262,6 +282,25 @@ public sealed partial class ControlLoop(
         }
     }
 
+    private async Task KeepInProgressAsync(INatsJSMsg<byte[]> message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(10), time, cancellationToken);
+                await message.AckProgressAsync(cancellationToken: cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e) when (e is NatsException or ObjectDisposedException)
+        {
+            // The ack that follows the outcome settles it; a redelivery meanwhile is recognised by the ledger.
+        }
+    }
+
     private async Task ExecuteAsync(byte[] data)
     {
         var read = ProtocolReader.ReadCommand(data);
@@ -273,6 +312,7 @@ public sealed partial class ControlLoop(
 
         var commandId = command.CommandId;
         string outcome;
+        string? detail = null;
         if (_ledger!.TryGetExecuted(commandId, out var earlier))
         {
             // Delivered again (an ack lost, or a crash after the outcome was stored): report, do not repeat.
@@ -287,10 +327,10 @@ public sealed partial class ControlLoop(
         else
         {
             LogCommand(logger, commandId, command.Type);
-            outcome = await supervisor.ApplyAsync(command.Type);
+            (outcome, detail) = await supervisor.ApplyAsync(command.Type);
         }
 
-        _ledger.Record(commandId, outcome);
+        _ledger.Record(commandId, outcome, detail);
         if (_ledger.LastSaveError is { } error)
         {
             LogLedgerSaveFailed(logger, directory.OutcomesFile, error);
@@ -326,5 +366,5 @@ public sealed partial class ControlLoop(
         return ++_unexplainedFailures >= UnexplainedFailuresBeforeNewCredentials;
     }
 
-    private StatusFacts Facts() => new(supervisor.Desired, supervisor.Observed, _lastCommandId, _lastOutcome, TrustState);
+    private StatusFacts Facts() => new(supervisor.Desired, supervisor.Observed, _lastCommandId, _lastOutcome, TrustState, supervisor.Report);
 }

@@ -118,8 +118,9 @@ public sealed class OutcomeLedger
     /// Records an outcome to report (a new one, or an earlier one again for a redelivered command). Written to
     /// the file before it returns, so the command may be acknowledged after.
     /// </summary>
-    public void Record(string commandId, string outcome)
+    public void Record(string commandId, string outcome, string? detail = null)
     {
+        detail = Shorten(detail, ProtocolLimits.MaxOutcomeDetailLength);
         lock (_gate)
         {
             if (_byId.TryGetValue(commandId, out var known))
@@ -131,10 +132,10 @@ public sealed class OutcomeLedger
 
                 // Confirmed before and delivered again: report the same outcome once more.
                 _confirmed.Remove(known);
-                outcome = known.Outcome;
+                (outcome, detail) = (known.Outcome, known.Detail);
             }
 
-            var entry = new CommandOutcome(commandId, outcome);
+            var entry = new CommandOutcome(commandId, outcome, detail);
             _unconfirmed.Add(entry);
             _byId[commandId] = entry;
             while (_unconfirmed.Count > _maxUnconfirmed)
@@ -181,6 +182,10 @@ public sealed class OutcomeLedger
             return dropped;
         }
     }
+
+    /// <summary><paramref name="text"/> cut to <paramref name="max"/> characters (the end marked), or null.</summary>
+    public static string? Shorten(string? text, int max) =>
+        text is null || text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
 
     private void RememberConfirmed(CommandOutcome outcome)
     {

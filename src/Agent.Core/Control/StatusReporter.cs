@@ -12,7 +12,8 @@ namespace RavenXcope.Agent;
 /// <param name="LastCommandId">The last command taken, if any.</param>
 /// <param name="LastCommandOutcome">Its outcome.</param>
 /// <param name="TrustState">The trust state the heartbeat last reported.</param>
-public sealed record StatusFacts(string Desired, string Observed, string? LastCommandId, string? LastCommandOutcome, string TrustState);
+/// <param name="Suricata">What Suricata itself last said, if anything.</param>
+public sealed record StatusFacts(string Desired, string Observed, string? LastCommandId, string? LastCommandOutcome, string TrustState, SuricataReport? Suricata = null);
 
 /// <summary>
 /// Sends the agent's status as a NATS request on its status subject, on a timer and whenever it is
@@ -131,7 +132,8 @@ public sealed partial class StatusReporter(
     /// <summary>The status message, with the oldest unconfirmed outcomes (at most <see cref="ProtocolLimits.MaxRecentOutcomes"/>).</summary>
     public static byte[] Build(StatusFacts facts, IReadOnlyList<CommandOutcome> pending) =>
         JsonSerializer.SerializeToUtf8Bytes(
-            new StatusMessage(facts.Desired, facts.Observed, facts.LastCommandId, facts.LastCommandOutcome, pending, facts.TrustState, HostInfo.Version),
+            new StatusMessage(facts.Desired, facts.Observed, facts.LastCommandId, facts.LastCommandOutcome, pending, facts.TrustState, HostInfo.Version,
+                Suricata: facts.Suricata is { Error: { } error } report ? report with { Error = OutcomeLedger.Shorten(error, ProtocolLimits.MaxSuricataErrorLength) } : facts.Suricata),
             ProtocolJson.Default.StatusMessage);
 
     /// <inheritdoc />

@@ -19,6 +19,12 @@ public enum EnrollOutcome
     /// <summary>The CA file given cannot be read.</summary>
     BadCaFile,
 
+    /// <summary>The claim code is not shaped like one (refused before any request).</summary>
+    MalformedCode,
+
+    /// <summary>The control plane's CA (or the CA file) is not the one the claim code's fingerprint names.</summary>
+    CaMismatch,
+
     /// <summary>The state directory cannot be written.</summary>
     LocalError,
 
@@ -53,6 +59,13 @@ public sealed partial class Enrollment(ILogger logger)
     public async Task<EnrollOutcome> RunAsync(
         string code, Uri url, string? caFile, StateDirectory state, CancellationToken cancellationToken, HostInfo? host = null, ControlPlaneClient? client = null)
     {
+        // Before anything else, and never echoed: a code cut when it was copied is said so here, not by a refusal.
+        if (!JoinCode.TryParse(code, out var joinCode, out var malformed))
+        {
+            LogMalformedCode(logger, malformed);
+            return EnrollOutcome.MalformedCode;
+        }
+
         var existing = state.SafeLoad();
         if (existing is not null && existing.TrustState != "trust_revoked")
         {
@@ -79,6 +92,31 @@ public sealed partial class Enrollment(ILogger logger)
                 LogBadCaFile(logger, caFile, e.Message);
                 return EnrollOutcome.BadCaFile;
             }
+
+            if (joinCode.CaFingerprint is { } pinned && !CaDiscovery.Matches(ca, pinned))
+            {
+                LogCaMismatch(logger, $"the CA file {caFile} (SHA-256 {JoinCode.FingerprintOf(ca)}) is not the CA the claim code names (SHA-256 {pinned}); nothing was sent");
+                ca.Dispose();
+                return EnrollOutcome.CaMismatch;
+            }
+        }
+        else if (joinCode.CaFingerprint is { } fingerprint && client is null)
+        {
+            var discovered = await DiscoverCaAsync(url, fingerprint, cancellationToken);
+            if (discovered.Ca is null)
+            {
+                if (discovered.Unreachable)
+                {
+                    LogUnreachable(logger, url, discovered.Problem!);
+                    return EnrollOutcome.Unreachable;
+                }
+
+                LogCaMismatch(logger, discovered.Problem!);
+                return EnrollOutcome.CaMismatch;
+            }
+
+            ca = discovered.Ca;
+            LogCaPinned(logger, ca.Subject, fingerprint);
         }
 
         host ??= HostInfo.Detect(url);
@@ -99,7 +137,7 @@ public sealed partial class Enrollment(ILogger logger)
         using (var own = client is null ? new ControlPlaneClient(url, ca, clientCertificate: null) : null)
         {
             var http = client ?? own!;
-            var body = new EnrollRequest(code.Trim(), csr, host.Hostname, host.OsInfo, host.Architecture, host.AgentVersion, host.SensorIp, host.Interfaces);
+            var body = new EnrollRequest(joinCode.ClaimCode, csr, host.Hostname, host.OsInfo, host.Architecture, host.AgentVersion, host.SensorIp, host.Interfaces);
 
             // A lost answer (connection reset, gateway or silo restarting) is retried with the same CSR:
             // the control plane answers a retry with the same code and key with the same certificate.
@@ -160,6 +198,22 @@ public sealed partial class Enrollment(ILogger logger)
         }
     }
 
+    // The CA chain, fetched with the retries an enrollment gets: a gateway restarting does not fail a join.
+    private async Task<PinnedCa> DiscoverCaAsync(Uri url, string fingerprint, CancellationToken cancellationToken)
+    {
+        var backoff = new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(16));
+        var found = await CaDiscovery.PinAsync(url, fingerprint, cancellationToken);
+        while (found.Unreachable && backoff.Failures < MaxEnrollRetries)
+        {
+            var wait = backoff.Failed();
+            LogRetrying(logger, 0, "unreachable", found.Problem!, wait);
+            await Task.Delay(wait, cancellationToken);
+            found = await CaDiscovery.PinAsync(url, fingerprint, cancellationToken);
+        }
+
+        return found;
+    }
+
     /// <summary>
     /// The key and CSR of this host's enrollment: made once, kept (0600, written atomically, key first) until
     /// an enrollment succeeds, so a run whose answer was lost, and any run after it, sends the same CSR.
@@ -216,6 +270,15 @@ public sealed partial class Enrollment(ILogger logger)
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Cannot read the CA file {CaFile}: {Reason}")]
     private static partial void LogBadCaFile(ILogger logger, string caFile, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The claim code is malformed: {Problem}; nothing was sent")]
+    private static partial void LogMalformedCode(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Refusing to enroll: {Reason}")]
+    private static partial void LogCaMismatch(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The control plane's CA {Subject} has the fingerprint the claim code names (SHA-256 {Fingerprint}): trusting it")]
+    private static partial void LogCaPinned(ILogger logger, string subject, string fingerprint);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Cannot reach the control plane at {Url}: {Reason}")]
     private static partial void LogUnreachable(ILogger logger, Uri url, string reason);

@@ -101,7 +101,7 @@ public sealed class CommandLedger<TEntry>(List<TEntry> entries)
     /// the new status, or null when nothing changed (unknown command or outcome, the same status again, or a final
     /// one already). An outcome replaces <c>superseded</c>: that was the ledger's guess, the outcome is what happened.
     /// </summary>
-    public CommandStatus? RecordOutcome(string id, string? reported, DateTimeOffset now)
+    public CommandStatus? RecordOutcome(string id, string? reported, DateTimeOffset now, string? detail = null)
     {
         if (Find(id) is not { } command)
         {
@@ -130,6 +130,12 @@ public sealed class CommandLedger<TEntry>(List<TEntry> entries)
 
         command.Status = outcome;
         command.UpdatedAt = now;
+        if (detail is not null && outcome == CommandStatus.Failed)
+        {
+            // Why it failed, in the agent's words (Suricata's own error when it gave one).
+            command.Detail = command.Detail is null ? detail : $"{detail} ({command.Detail})";
+        }
+
         return outcome;
     }
 

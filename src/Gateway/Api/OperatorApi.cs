@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using RavenXcope.Gateway.Hosting;
 using RavenXcope.Gateway.ReadModel;
 using RavenXcope.Gateway.Security;
 using RavenXcope.Grains;
@@ -6,6 +7,7 @@ using RavenXcope.Grains.Model;
 using RavenXcope.Infrastructure.Postgres;
 using RavenXcope.ServiceDefaults.ApiKeys;
 using RavenXcope.Protocol.Problems;
+using RavenXcope.Protocol.Sensors;
 
 namespace RavenXcope.Gateway.Api;
 
@@ -231,7 +233,8 @@ public static partial class OperatorApi
         return sensor is null ? SensorNotFound(sensorId) : TypedResults.Ok(SensorResponse.From(sensor));
     }
 
-    private static async Task<Results<Created<ClaimCodeResponse>, ProblemHttpResult>> CreateClaimCode(string tenantId, string sensorId, HttpContext http, IClusterClient cluster, CancellationToken cancellationToken)
+    private static async Task<Results<Created<ClaimCodeResponse>, ProblemHttpResult>> CreateClaimCode(
+        string tenantId, string sensorId, HttpContext http, IClusterClient cluster, CaTrust ca, GatewayOptions settings, CancellationToken cancellationToken)
     {
         TimeSpan? lifetime = null;
         if (http.Request.ContentLength is > 0 || http.Request.ContentType is not null)
@@ -265,7 +268,11 @@ public static partial class OperatorApi
         }
 
         http.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Created((string?)null, new ClaimCodeResponse(result.Value!.ClaimCode, result.Value.ExpiresAt));
+        var code = new JoinCode(result.Value!.ClaimCode, JoinCode.FingerprintOf(ca.Certificate)).ToString();
+        var enrollUrl = settings.PublicEnrollmentUrl is { Length: > 0 } configured
+            ? configured.TrimEnd('/')
+            : $"https://{http.Request.Host.Host}:{settings.EnrollPort}";
+        return TypedResults.Created((string?)null, new ClaimCodeResponse(code, result.Value.ExpiresAt, ca.CaFingerprint, $"ravenxcope-sensor enroll --url {enrollUrl} --code {code}"));
     }
 
     private static async Task<Results<Ok<SensorResponse>, ProblemHttpResult>> Transition(

@@ -53,7 +53,8 @@ public sealed record SensorResponse(
     string? Suricata,
     DateTimeOffset? LastStatusAt,
     string Liveness,
-    IReadOnlyList<RetiredIdentityResponse> PreviousIdentities)
+    IReadOnlyList<RetiredIdentityResponse> PreviousIdentities,
+    SuricataResponse? SuricataDetail)
 {
     /// <summary>Maps the grain's snapshot.</summary>
     public static SensorResponse From(SensorSnapshot s) => new(
@@ -61,8 +62,17 @@ public sealed record SensorResponse(
         s.CertificateNotAfter, s.RenewalGeneration, s.CreatedAt, s.UpdatedAt, s.LastHeartbeatAt,
         s.Host is { } h ? new HostResponse(h.Hostname, h.OsInfo, h.Architecture, h.AgentVersion, h.SensorIp, h.Interfaces.Count) : null,
         s.Suricata, s.LastStatusAt, s.Liveness,
-        [.. (s.RetiredIdentities ?? []).Select(r => new RetiredIdentityResponse(r.CertificateSerial, r.CertificateIssuedAt, r.RevokedAt))]);
+        [.. (s.RetiredIdentities ?? []).Select(r => new RetiredIdentityResponse(r.CertificateSerial, r.CertificateIssuedAt, r.RevokedAt))],
+        s.SuricataDetail is { } e ? new SuricataResponse(e.Version, e.UptimeSeconds, e.RulesLoaded, e.RulesFailed, e.Packets, e.KernelDrops, e.Restarts, e.Error, e.ReportedAt) : null);
 }
+
+/// <summary>
+/// What the sensor's agent last read from Suricata itself (its unix socket): version, uptime, rules loaded and failed,
+/// packets captured and dropped by the kernel since Suricata's last start, restarts after a crash or hang since the
+/// last command, and why it is not running when it is not. Absent until the agent reports it.
+/// </summary>
+public sealed record SuricataResponse(
+    string? Version, long? UptimeSeconds, long? RulesLoaded, long? RulesFailed, long? Packets, long? KernelDrops, int? Restarts, string? Error, DateTimeOffset? ReportedAt);
 
 /// <summary>An identity the sensor had before it was revoked and enrolled again; its certificate and NATS user stay refused.</summary>
 public sealed record RetiredIdentityResponse(string CertificateSerial, DateTimeOffset CertificateIssuedAt, DateTimeOffset RevokedAt);
@@ -94,8 +104,12 @@ public sealed record SensorPage(IReadOnlyList<SensorListItem> Items, string? Nex
 /// <summary>POST …/claim-codes.</summary>
 public sealed record CreateClaimCodeRequest(int? TtlSeconds);
 
-/// <summary>The claim code, shown once.</summary>
-public sealed record ClaimCodeResponse(string ClaimCode, DateTimeOffset ExpiresAt);
+/// <summary>
+/// The claim code, shown once: the code itself followed by <c>_</c> and the CA certificate's SHA-256 fingerprint (so the
+/// agent needs no CA file), the fingerprint alone (to compare with <c>openssl x509 -in ca.cert.pem -outform DER | sha256sum</c>),
+/// and the command that enrolls a host with it.
+/// </summary>
+public sealed record ClaimCodeResponse(string ClaimCode, DateTimeOffset ExpiresAt, string CaFingerprint, string JoinCommand);
 
 /// <summary>Counts of a tenant's sensors.</summary>
 public sealed record TrustSummary(int Total, IReadOnlyDictionary<string, int> ByTrustState, IReadOnlyDictionary<string, int> ByLifecycle);

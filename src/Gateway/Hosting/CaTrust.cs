@@ -12,6 +12,12 @@ public sealed class CaTrust(X509Certificate2 caCertificate)
     /// <summary>The CA certificate.</summary>
     public X509Certificate2 Certificate { get; } = caCertificate;
 
+    /// <summary>Its SHA-256 fingerprint (lowercase hex), which claim codes carry.</summary>
+    public string CaFingerprint { get; } = RavenXcope.Protocol.Sensors.JoinCode.FingerprintOf(caCertificate);
+
+    /// <summary>Its PEM, served to agents that pin it by that fingerprint.</summary>
+    public string Pem { get; } = caCertificate.ExportCertificatePem() + "\n";
+
     private readonly X509ChainPolicy _policy = RavenXcope.Common.PrivateCa.Policy(caCertificate, RavenXcope.Common.PrivateCa.ClientAuthentication);
 
     /// <summary>

@@ -34,6 +34,12 @@ public sealed class GatewayOptions
     [Required(ErrorMessage = "is required: the gateway.key.pem made by 'ravenxcope-silo init-ca'")]
     public string TlsKeyPath { get; set; } = string.Empty;
 
+    /// <summary>
+    /// The enrollment URL as sensor hosts reach it (<c>https://control.example:8443</c>), for the join command in a
+    /// claim code's answer; when unset, the host name the operator's request named and <see cref="EnrollPort"/>.
+    /// </summary>
+    public string? PublicEnrollmentUrl { get; set; }
+
     /// <summary>Largest request body on the sensor-facing listeners, bytes.</summary>
     [Range(1024, 1048576)]
     public int MaxSensorRequestBytes { get; set; } = 64 * 1024;
@@ -55,6 +61,12 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         if (!IPAddress.TryParse(options.BindAddress, out _))
         {
             failures.Add($"{nameof(GatewayOptions.BindAddress)}: not an IP address");
+        }
+
+        if (options.PublicEnrollmentUrl is { Length: > 0 } url
+            && (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme != Uri.UriSchemeHttps || parsed.PathAndQuery != "/"))
+        {
+            failures.Add($"{nameof(GatewayOptions.PublicEnrollmentUrl)}: must be an https:// URL without a path (GATEWAY_PUBLIC_ENROLL_URL)");
         }
 
         if (new[] { options.HttpPort, options.EnrollPort, options.MtlsPort }.Distinct().Count() != 3)

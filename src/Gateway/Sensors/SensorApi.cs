@@ -23,6 +23,8 @@ public static class SensorApi
     public static IEndpointRouteBuilder MapSensorApi(this IEndpointRouteBuilder routes, int maxBodyBytes)
     {
         routes.MapPost("/api/v1/enroll", Enroll).JsonRequest<EnrollRequest>().ServedOn(Listener.Enrollment).LimitBody(maxBodyBytes).WithTags("sensor").WithName("Enroll").Documented("Enroll with a claim code and a CSR made on the host", ProblemCodes.CsrMalformed, ProblemCodes.CsrTooLarge, ProblemCodes.CsrKeyNotAllowed, ProblemCodes.CsrSignatureInvalid, ProblemCodes.CsrCaNotAllowed, ProblemCodes.CsrIdentityNotAllowed, ProblemCodes.InvalidEnrollment, ProblemCodes.RequestTooLarge, ProblemCodes.EnrollmentRefused);
+        routes.MapGet("/api/v1/enroll/ca", CaCertificate).ServedOn(Listener.Enrollment).WithTags("sensor").WithName("EnrollmentCa")
+            .Documented("The CA certificate chain (PEM) an agent pins by the fingerprint its claim code carries, before it enrolls");
         var mtls = routes.MapGroup("/sensor/v1").ServedOn(Listener.Mtls).LimitBody(maxBodyBytes).WithTags("sensor");
         mtls.MapPost("/heartbeat", Heartbeat).JsonRequest<HeartbeatRequest>().CountedAsHeartbeat().WithName("Heartbeat").Documented("Heartbeat (mTLS)", ProblemCodes.ClientCertificateInvalid, ProblemCodes.InvalidHeartbeat, ProblemCodes.SensorRevoked, ProblemCodes.SensorDisabled, ProblemCodes.CertificateNotCurrent, ProblemCodes.CertificateExpired);
         mtls.MapPost("/renew", Renew).JsonRequest<RenewRequest>().WithName("Renew").Documented("Renew with a new key (mTLS)", ProblemCodes.ClientCertificateInvalid, ProblemCodes.CsrKeyReused, ProblemCodes.CsrMalformed, ProblemCodes.SensorRevoked, ProblemCodes.SensorDisabled, ProblemCodes.CertificateNotCurrent, ProblemCodes.CertificateExpired);
@@ -68,7 +70,8 @@ public static class SensorApi
             return Problems.Of(enrollCsrRefusal.Problem, enrollCsrRefusal.Detail);
         }
 
-        if (!ClaimCodes.IsWellFormed(request.ClaimCode?.Trim()))
+        // With or without the CA fingerprint the agent pinned: only the claim code itself is looked up.
+        if (!JoinCode.TryParse(request.ClaimCode, out var joinCode, out _))
         {
             return EnrollmentRefused();
         }
@@ -76,7 +79,7 @@ public static class SensorApi
         var host = new HostMetadata(
             request.Hostname!.Trim(), request.OsInfo!.Trim(), request.Architecture!.Trim(), request.AgentVersion!.Trim(), request.SensorIp,
             (request.Interfaces ?? []).Select(i => new NetworkInterfaceInfo(i.Name!, i.IsManagement, i.IsLoopback, i.IsVirtual, i.IsWireless, i.IsUp, i.BytesSent, i.BytesRecv)).ToList());
-        var digest = ClaimCodes.Digest(request.ClaimCode!.Trim());
+        var digest = ClaimCodes.Digest(joinCode.ClaimCode);
         var result = await cluster.Grain<IClaimCodeGrain>(Identifiers.ClaimCodeKey(digest)).RedeemAsync(request.CsrPem!, host, cancellationToken);
         http.Response.Headers.CacheControl = "no-store";
         // The sensor API is on the same host name the agent reached, on the mTLS port.
@@ -87,6 +90,14 @@ public static class SensorApi
             { ErrorCode: { } code } when ProblemCodes.IsCsrRefusal(code) => Problems.FromRefusal(code, result.ErrorDetail!),
             _ => EnrollmentRefused(),
         };
+    }
+
+    // Public by nature (every sensor host gets it), and answered over a TLS connection the agent does not trust yet: the
+    // agent trusts what it reads only if its SHA-256 is the fingerprint the operator handed it with the claim code.
+    private static IResult CaCertificate(CaTrust ca, HttpContext http)
+    {
+        http.Response.Headers.CacheControl = "no-cache";
+        return TypedResults.Text(ca.Pem, "application/pem-certificate-chain");
     }
 
     private static async Task<Results<Ok<HeartbeatResponse>, ProblemHttpResult>> Heartbeat(HttpContext http, IClusterClient cluster, CancellationToken cancellationToken)

@@ -21,7 +21,8 @@ public sealed record SensorStatusReport(
     [property: Id(3)] string? LastCommandOutcome,
     [property: Id(4)] string? TrustState,
     [property: Id(5)] string? AgentVersion,
-    [property: Id(6)] IReadOnlyList<ReportedOutcome>? RecentOutcomes = null);
+    [property: Id(6)] IReadOnlyList<ReportedOutcome>? RecentOutcomes = null,
+    [property: Id(7)] SuricataSnapshot? Suricata = null);
 
 /// <summary>
 /// One of the agent's latest command outcomes. Status messages repeat the last few, so that a status lost
@@ -30,4 +31,5 @@ public sealed record SensorStatusReport(
 [GenerateSerializer, Immutable, Alias("RavenXcope.ReportedOutcome")]
 public sealed record ReportedOutcome(
     [property: Id(0)] string CommandId,
-    [property: Id(1)] string Outcome);
+    [property: Id(1)] string Outcome,
+    [property: Id(2)] string? Detail = null);

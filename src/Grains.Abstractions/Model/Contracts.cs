@@ -53,7 +53,8 @@ public sealed record SensorSnapshot(
     [property: Id(12)] string? Suricata = null,
     [property: Id(13)] DateTimeOffset? LastStatusAt = null,
     [property: Id(14)] string Liveness = "offline",
-    [property: Id(15)] IReadOnlyList<RetiredIdentitySnapshot>? RetiredIdentities = null);
+    [property: Id(15)] IReadOnlyList<RetiredIdentitySnapshot>? RetiredIdentities = null,
+    [property: Id(16)] SuricataSnapshot? SuricataDetail = null);
 
 /// <summary>An identity the sensor had before a revocation (refused for good): when it was enrolled and revoked.</summary>
 [GenerateSerializer, Immutable, Alias("RavenXcope.RetiredIdentitySnapshot")]

@@ -171,6 +171,7 @@ public sealed partial class SensorGrain
         S.NatsUserIssuedAt = null;
         _lastHeartbeatAt = null;
         _lastStatusAt = null;
+        ForgetSuricata();
     }
 
     private CertificateRecord Issue(ValidCsr csr, DateTimeOffset now)

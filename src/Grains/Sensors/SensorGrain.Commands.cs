@@ -27,7 +27,6 @@ public sealed partial class SensorGrain
     private bool _publishing;
     private string? _publishFailure;
     private int _awaitingCounted;
-    private string? _suricataReported;
     private DateTimeOffset? _lastStatusAt;
 
     private CommandLedger<CommandRecord> Ledger => new(S.Commands);
@@ -108,15 +107,14 @@ public sealed partial class SensorGrain
         }
 
         _lastStatusAt = time.GetUtcNow();
-        Telemetry.ControlPlaneMetrics.SuricataState(_suricataReported, status.Observed);
-        _suricataReported = status.Observed;
+        ObserveSuricata(status.Observed, status.Suricata, _lastStatusAt.Value);
         var changed = false;
         List<string>? recorded = null; // most status messages carry no outcome: nothing allocated for them
         var ledger = Ledger;
-        foreach (var (id, reported) in Outcomes(status))
+        foreach (var (id, reported, detail) in Outcomes(status))
         {
             (recorded ??= []).Add(id);
-            if (ledger.RecordOutcome(id, reported, _lastStatusAt.Value) is { } outcome)
+            if (ledger.RecordOutcome(id, reported, _lastStatusAt.Value, detail) is { } outcome)
             {
                 Telemetry.ControlPlaneMetrics.Command(outcome.ToString().ToLowerInvariant());
                 changed = true;
@@ -147,18 +145,18 @@ public sealed partial class SensorGrain
         return recorded is null ? [] : [.. recorded.Distinct(StringComparer.Ordinal)];
     }
 
-    // The latest outcome, then the ones the agent has not had confirmed. Applying one twice changes nothing:
-    // the second finds the entry already in that state or final.
-    private static IEnumerable<(string Id, string? Outcome)> Outcomes(SensorStatusReport status)
+    // The outcomes the agent has not had confirmed (with their details), then the latest. Applying one twice changes
+    // nothing: the second finds the entry already in that state or final.
+    private static IEnumerable<(string Id, string? Outcome, string? Detail)> Outcomes(SensorStatusReport status)
     {
-        if (status.LastCommandId is { } last)
-        {
-            yield return (last, status.LastCommandOutcome);
-        }
-
         foreach (var recent in status.RecentOutcomes ?? [])
         {
-            yield return (recent.CommandId, recent.Outcome);
+            yield return (recent.CommandId, recent.Outcome, recent.Detail);
+        }
+
+        if (status.LastCommandId is { } last)
+        {
+            yield return (last, status.LastCommandOutcome, null);
         }
     }
 

@@ -26,8 +26,7 @@ public sealed partial class SensorGrain
         _livenessTimer?.Dispose();
         Telemetry.ControlPlaneMetrics.AwaitingPublication(-_awaitingCounted);
         _awaitingCounted = 0;
-        Telemetry.ControlPlaneMetrics.SuricataState(_suricataReported, null);
-        _suricataReported = null;
+        ForgetSuricata();
         return base.OnDeactivateAsync(reason, cancellationToken);
     }
 

@@ -232,5 +232,5 @@ public sealed partial class SensorGrain(
     private SensorSnapshot Snapshot() => new(
         S.TenantId, S.SensorId, S.Name, S.Lifecycle, S.TrustState, S.Current?.Serial, S.Current?.NotAfter,
         S.RenewalGeneration, S.CreatedAt, S.UpdatedAt, S.Host, _lastHeartbeatAt, _suricataReported ?? S.SuricataObserved, _lastStatusAt,
-        CurrentLiveness(), [.. S.RetiredIdentities.Select(r => new RetiredIdentitySnapshot(r.Serial, r.CertificateIssuedAt, r.RevokedAt))]);
+        CurrentLiveness(), [.. S.RetiredIdentities.Select(r => new RetiredIdentitySnapshot(r.Serial, r.CertificateIssuedAt, r.RevokedAt))], _suricata);
 }

@@ -16,13 +16,6 @@ public static class ControlPlaneMetrics
     private static readonly Counter<long> Commands = Meter.CreateCounter<long>("rxc.commands", description: "Command ledger transitions by outcome");
     private static readonly Counter<long> StatusMessages = Meter.CreateCounter<long>("rxc.status_messages", description: "Status messages from agents, routed to grains or dropped");
 
-    private static readonly UpDownCounter<long> SuricataStates = Meter.CreateUpDownCounter<long>(
-        "rxc.sensors.suricata",
-        description: "Sensors active in this silo by the Suricata state their agent last reported (sum over silos: the fleet)");
-
-    /// <summary>The Suricata states counted under their own name; anything else an agent reports counts as <c>other</c>.</summary>
-    public static readonly IReadOnlySet<string> KnownSuricataStates = new HashSet<string>(StringComparer.Ordinal) { "running", "stopped", "crashed", "starting", "stopping", "failed" };
-
     private static long _awaitingPublication;
 
     private static readonly ObservableGauge<long> AwaitingPublicationGauge = Meter.CreateObservableGauge(
@@ -48,16 +41,10 @@ public static class ControlPlaneMetrics
         StatusMessages.Add(0, new KeyValuePair<string, object?>("result", "routed"));
         StatusMessages.Add(0, new KeyValuePair<string, object?>("result", "dropped"));
         Commands.Add(0, new KeyValuePair<string, object?>("outcome", "published"));
-        foreach (var state in new[] { "running", "stopped", "crashed" })
-        {
-            SuricataStates.Add(0, new KeyValuePair<string, object?>("state", state));
-        }
     }
 
     /// <summary>Creates the instruments now (a no-op after the first call), so that every family is exported from the silo's start.</summary>
-    public static void Register()
-    {
-    }
+    public static void Register() => SuricataMetrics.Register();
 
     /// <summary>Counts an accepted enrollment.</summary>
     public static void EnrollmentAccepted() => Enrollments.Add(1, new KeyValuePair<string, object?>("outcome", "accepted"));
@@ -65,31 +52,6 @@ public static class ControlPlaneMetrics
     /// <summary>Counts a refused enrollment with its <paramref name="reason"/> (snake_case: a problem code, or the claim code's state).</summary>
     public static void EnrollmentRefused(string reason) =>
         Enrollments.Add(1, new KeyValuePair<string, object?>("outcome", "refused"), new KeyValuePair<string, object?>("reason", reason));
-
-    /// <summary>
-    /// Moves a sensor from the Suricata state <paramref name="before"/> to <paramref name="after"/> (null: not counted,
-    /// as before its agent's first report in this activation, or after the activation ends).
-    /// </summary>
-    public static void SuricataState(string? before, string? after)
-    {
-        if (string.Equals(before, after, StringComparison.Ordinal))
-        {
-            return;
-        }
-
-        if (before is not null)
-        {
-            SuricataStates.Add(-1, new KeyValuePair<string, object?>("state", SuricataLabel(before)));
-        }
-
-        if (after is not null)
-        {
-            SuricataStates.Add(1, new KeyValuePair<string, object?>("state", SuricataLabel(after)));
-        }
-    }
-
-    // The label's values stay a small fixed set whatever an agent sends.
-    private static string SuricataLabel(string state) => KnownSuricataStates.Contains(state) ? state : "other";
 
     /// <summary>Counts a command reaching <paramref name="outcome"/>.</summary>
     public static void Command(string outcome) => Commands.Add(1, new KeyValuePair<string, object?>("outcome", outcome));

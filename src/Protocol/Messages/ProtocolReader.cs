@@ -33,6 +33,7 @@ public static class ProtocolReader
         var outcomes = status.RecentOutcomes?
             .Where(o => o is not null && Text(o.CommandId) is not null && Text(o.Outcome) is not null)
             .Take(ProtocolLimits.MaxRecentOutcomes)
+            .Select(o => o with { Detail = Text(o.Detail, ProtocolLimits.MaxOutcomeDetailLength) })
             .ToList();
         return ReadResult<StatusMessage>.Accepted(status with
         {
@@ -41,6 +42,7 @@ public static class ProtocolReader
             RecentOutcomes = outcomes is { Count: > 0 } ? outcomes : null,
             TrustState = Text(status.TrustState),
             AgentVersion = Text(status.AgentVersion),
+            Suricata = Suricata(status.Suricata),
         });
     }
 
@@ -151,5 +153,26 @@ public static class ProtocolReader
         }
     }
 
-    private static string? Text(string? value) => value is { Length: <= ProtocolLimits.MaxStatusTextLength } ? value : null;
+    private static string? Text(string? value, int maxLength = ProtocolLimits.MaxStatusTextLength) => value is { } text && text.Length <= maxLength ? text : null;
+
+    // A counter below zero is no counter; a report with nothing left in it is no report.
+    private static SuricataReport? Suricata(SuricataReport? report)
+    {
+        if (report is null)
+        {
+            return null;
+        }
+
+        static long? Count(long? value) => value >= 0 ? value : null;
+        var read = new SuricataReport(
+            Text(report.Version),
+            Count(report.UptimeSeconds),
+            Count(report.RulesLoaded),
+            Count(report.RulesFailed),
+            Count(report.Packets),
+            Count(report.KernelDrops),
+            report.Restarts >= 0 ? report.Restarts : null,
+            Text(report.Error, ProtocolLimits.MaxSuricataErrorLength));
+        return read == new SuricataReport() ? null : read;
+    }
 }

@@ -15,6 +15,10 @@ namespace RavenXcope.Protocol.Messages;
 /// <param name="TrustState">The trust state the agent's last heartbeat reported.</param>
 /// <param name="AgentVersion">The agent's version.</param>
 /// <param name="Version">The message version; absent on the wire means 1.</param>
+/// <param name="Suricata">
+/// What Suricata itself says (version, uptime, rules, capture counters), when the agent could ask it. Added within
+/// version 1: left out of the JSON when absent, and a reader that does not know it ignores it.
+/// </param>
 public sealed record StatusMessage(
     [property: JsonPropertyName("desired")] string Desired,
     [property: JsonPropertyName("observed")] string Observed,
@@ -23,4 +27,5 @@ public sealed record StatusMessage(
     [property: JsonPropertyName("recentOutcomes")] IReadOnlyList<CommandOutcome>? RecentOutcomes,
     [property: JsonPropertyName("trustState")] string? TrustState,
     [property: JsonPropertyName("agentVersion")] string? AgentVersion,
-    [property: JsonPropertyName("v")] int Version = ProtocolVersions.Status);
+    [property: JsonPropertyName("v")] int Version = ProtocolVersions.Status,
+    [property: JsonPropertyName("suricata"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SuricataReport? Suricata = null);

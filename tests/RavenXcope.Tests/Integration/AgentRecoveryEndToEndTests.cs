@@ -117,8 +117,10 @@ public sealed class AgentRecoveryEndToEndTests(Xunit.Abstractions.ITestOutputHel
         Assert.True(withKey.HasPrivateKey);
         Assert.False(File.Exists(Path.Combine(stateDir, "enroll.key.pem")), "the pending key is the identity now");
         Assert.False(File.Exists(Path.Combine(stateDir, "enroll.csr.pem")));
+        // Enrolled and trusted; no agent runs yet, which status tells by its exit code.
         var (statusExit, statusOutput) = await ServiceProcess.RunAsync(ProcessStack.Agent, ["status", "--state-dir", stateDir], NoEnvironment);
-        Assert.True(statusExit == 0, statusOutput);
+        Assert.True(statusExit == 9, statusOutput);
+        Assert.Contains("trusted", statusOutput, StringComparison.Ordinal);
     }
 
     private static Task<(int ExitCode, string Output)> EnrollThroughAsync(string url, string code, string stateDir, string caFile) =>

@@ -16,7 +16,7 @@ public sealed partial class MetricsProcessTests
     private static readonly string[] SiloFamilies =
     [
         "rxc_enrollments_total", "rxc_commands_total", "rxc_status_messages_total", "rxc_commands_awaiting_publication",
-        "rxc_nats_connections", "rxc_sensors", "rxc_sensors_suricata", "rxc_fleet_exporter", "rxc_audit_entries_total", "rxc_audit_queue",
+        "rxc_nats_connections", "rxc_sensors", "rxc_suricata_sensors", "rxc_fleet_exporter", "rxc_audit_entries_total", "rxc_audit_queue",
     ];
 
     private static readonly string[] GatewayFamilies = ["rxc_heartbeats_total", "rxc_problems_total", "rxc_audit_entries_total", "rxc_audit_queue", "http_server_request_duration_seconds"];

@@ -301,7 +301,7 @@ public sealed partial class TrustApiTests(TrustStackFixture stack) : IClassFixtu
             "/api/v1/api-keys", "/api/v1/api-keys/{keyId}", "/api/v1/tenants", "/api/v1/tenants/{tenantId}", "/api/v1/tenants/{tenantId}/sensors",
             "/api/v1/tenants/{tenantId}/sensors/{sensorId}", "/api/v1/tenants/{tenantId}/sensors/{sensorId}/claim-codes",
             "/api/v1/tenants/{tenantId}/sensors/{sensorId}/revoke", "/api/v1/tenants/{tenantId}/sensors/{sensorId}/commands",
-            "/api/v1/tenants/{tenantId}/fleet/trust-summary", "/api/v1/enroll", "/sensor/v1/heartbeat", "/sensor/v1/renew",
+            "/api/v1/tenants/{tenantId}/fleet/trust-summary", "/api/v1/enroll", "/api/v1/enroll/ca", "/sensor/v1/heartbeat", "/sensor/v1/renew",
             "/sensor/v1/nats-credentials", "/jwt/v1/accounts/{publicKey}", "/accounts", "/revoke",
         })
         {
