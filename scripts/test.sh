@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of RavenXcope against a private PostgreSQL started here on 127.0.0.1, in a temporary
-# directory, and the nats-server 2.10 the tests start (RXC_NATS_SERVER). Installs what is missing
-# (Debian packages as root, nats-server into the user's tools folder, the npm packages of tests/interop).
+# directory, the nats-server 2.10 the tests start (RXC_NATS_SERVER) and the Suricata 7 they supervise (RXC_SURICATA).
+# Installs what is missing (Debian packages as root, Suricata from bookworm-backports as root, nats-server into the
+# user's tools folder, the npm packages of tests/interop).
 # Stops everything it started, also on failure or Ctrl-C, and exits non-zero when any test fails or none ran.
 #
 #   scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Migrations]
@@ -16,6 +17,7 @@ command -v dotnet >/dev/null || rxc_die "the .NET SDK 10 is required (dotnet not
 rxc_require_packages curl=curl openssl=openssl node=nodejs npm=npm docker-compose=docker-compose chromium=chromium
 rxc_require_postgres
 rxc_require_nats_server
+rxc_require_suricata
 
 # Independent implementations to cross-check ours against (the official NATS JavaScript packages).
 if [ ! -f tests/interop/node_modules/.package-lock.json ] || [ tests/interop/package-lock.json -nt tests/interop/node_modules/.package-lock.json ]; then

@@ -4,8 +4,8 @@
 #
 #   scripts/up.sh            foreground: Ctrl-C stops everything
 #   scripts/up.sh --detach   returns once everything is healthy; stop it with scripts/down.sh
-#   scripts/up.sh --demo     also a demo tenant with three enrolled sensors (agents with a stand-in
-#                            Suricata), Suricata started on one of them
+#   scripts/up.sh --demo     also a demo tenant with three enrolled sensors, Suricata started on one of them
+#                            (the real Suricata 7 when it is installed and this is root, else a stand-in)
 #   scripts/up.sh --no-build uses the programs already in .data/bin instead of building them
 #
 # Run again while the stack is up, it checks each part (PostgreSQL answering, silo and gateway /healthz,

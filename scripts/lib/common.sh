@@ -243,3 +243,50 @@ rxc_debian_mirror() {
     $2 ~ /^[a-z+]+:\/\// && $3 ~ /\/main$/ { uri = $2; next }
     /^ *release / && index($0, "o=Debian,") && index($0 ",", release) { print uri; exit }'
 }
+
+# Suricata: the agent supervises Suricata 7, which Debian 12 has only in bookworm-backports (7.0.10; main has none).
+RXC_SURICATA_MAJOR=7
+
+rxc_suricata_how_to_get() {
+  cat <<HOW
+get Suricata $RXC_SURICATA_MAJOR on Debian 12 (as root):
+  echo 'deb http://deb.debian.org/debian bookworm-backports main' > /etc/apt/sources.list.d/bookworm-backports.list
+  apt-get update && apt-get install -y -t bookworm-backports suricata
+or set RXC_SURICATA to a Suricata $RXC_SURICATA_MAJOR program of your own
+HOW
+}
+
+# rxc_suricata_version PROGRAM: prints its version (7.0.10), or nothing when it does not run.
+rxc_suricata_version() {
+  "$1" -V 2>/dev/null | sed -n 's/^This is Suricata version \([0-9][0-9.]*\).*/\1/p' | head -n 1
+}
+
+# Sets and exports RXC_SURICATA to a Suricata 7 program: $RXC_SURICATA, or the one on PATH; when there is none, as root
+# it installs Debian's bookworm-backports package (adding that source, which apt pins low by itself: nothing else
+# moves), and as another user it stops with the commands to run.
+rxc_require_suricata() {
+  local program=${RXC_SURICATA:-} version codename
+  if [ -z "$program" ]; then
+    program=$(command -v suricata 2>/dev/null || true)
+  fi
+  if [ -z "$program" ]; then
+    [ "$(id -u)" -eq 0 ] || rxc_die "Suricata is missing; $(rxc_suricata_how_to_get)"
+    codename=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}")
+    [ "$codename" = bookworm ] || rxc_die "Suricata is missing, and this is not Debian 12 (bookworm); install Suricata $RXC_SURICATA_MAJOR and put it on PATH, or set RXC_SURICATA"
+    if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+      rxc_log "adding Debian's bookworm-backports to apt's sources (for Suricata 7)"
+      printf 'deb http://deb.debian.org/debian bookworm-backports main\n' >/etc/apt/sources.list.d/bookworm-backports.list
+    fi
+    rxc_log "installing Suricata from bookworm-backports"
+    apt-get update -qq >&2 || rxc_die "apt-get update failed"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -t bookworm-backports suricata >&2 \
+      || rxc_die "apt-get install -t bookworm-backports suricata failed; $(rxc_suricata_how_to_get)"
+    program=$(command -v suricata) || rxc_die "suricata is not on PATH after its installation"
+  fi
+  version=$(rxc_suricata_version "$program")
+  [ "${version%%.*}" = "$RXC_SURICATA_MAJOR" ] \
+    || rxc_die "$program is Suricata ${version:-of an unknown version}, and the agent needs Suricata $RXC_SURICATA_MAJOR; $(rxc_suricata_how_to_get)"
+  RXC_SURICATA=$program
+  export RXC_SURICATA
+  rxc_log "Suricata $version: $RXC_SURICATA"
+}

@@ -211,10 +211,30 @@ rxc_api() {
     ${3:+-d "$3"} "http://127.0.0.1:$RXC_GATEWAY_PORT$2"
 }
 
-# The demo: tenant "demo", sensors demo-edge-1..3 enrolled by real agents (stand-in Suricata, state in
-# .data/sensors/), and a start command for demo-edge-1. Re-running keeps what exists.
+# The demo's Suricata on demo-edge-1: the real one when Suricata 7 is installed and this is root (AF_PACKET capture
+# needs CAP_NET_RAW), capturing on lo what the BPF filter lets through (ICMP and UDP port 5514, so the machine's other
+# loopback traffic costs nothing), with a rules file of its own; otherwise the stand-in. Prints the run arguments.
+RXC_DEMO_SURICATA_PORT=5514
+rxc_demo_suricata_args() {
+  local sensor=$1 program version dir
+  program=$(command -v suricata 2>/dev/null || true)
+  version=${program:+$(rxc_suricata_version "$program")}
+  if [ "$sensor" = demo-edge-1 ] && [ "${version%%.*}" = "$RXC_SURICATA_MAJOR" ] && [ "$(id -u)" -eq 0 ]; then
+    dir="$RXC_DATA/suricata/$sensor"
+    mkdir -p "$dir/log"
+    printf '%s\n' "alert udp any any -> any $RXC_DEMO_SURICATA_PORT (msg:\"RavenXcope demo: a datagram to port $RXC_DEMO_SURICATA_PORT\"; sid:9000001; rev:1;)" >"$dir/demo.rules"
+    printf '%s\n' --suricata "$program" --interface lo --runtime-dir "$RXC_RUN/$sensor" --suricata-log-dir "$dir/log" \
+      "--suricata-arg=-S" "--suricata-arg=$dir/demo.rules" --capture-filter "icmp or udp port $RXC_DEMO_SURICATA_PORT"
+  else
+    printf '%s\n' --suricata-command "$root/tests/standin/suricata-standin.sh"
+  fi
+}
+
+# The demo: tenant "demo", sensors demo-edge-1..3 enrolled by real agents with the join command (the claim code alone;
+# state in .data/sensors/), the real Suricata on demo-edge-1 when it is installed (the stand-in elsewhere), and a start
+# command for demo-edge-1. Re-running keeps what exists.
 rxc_stack_demo() {
-  local sensor code deadline
+  local sensor code deadline suricata_args real=stand-in
   rxc_log "demo: tenant 'demo' with three sensors"
   rxc_api POST /api/v1/tenants '{"tenantId":"demo","name":"Demo tenant"}' >/dev/null
   deadline=$((SECONDS + 60))
@@ -226,29 +246,39 @@ rxc_stack_demo() {
     rxc_api POST /api/v1/tenants/demo/sensors "{\"sensorId\":\"$sensor\",\"name\":\"Demo $sensor\"}" >/dev/null
     if [ ! -f "$RXC_DATA/sensors/$sensor/sensor-state.json" ]; then
       code=$(rxc_api POST "/api/v1/tenants/demo/sensors/$sensor/claim-codes" '{}' | sed -E 's/.*"claimCode":"([^"]+)".*/\1/')
-      "$RXC_BIN/sensor/ravenxcope-sensor" enroll --code "$code" --url "https://127.0.0.1:$RXC_ENROLL_PORT" \
-        --ca-file "$RXC_PKI/ca.cert.pem" --state-dir "$RXC_DATA/sensors/$sensor" >>"$RXC_LOGS/$sensor.log" 2>&1 \
+      # The join command as the claim code's answer gives it: no CA file, the CA pinned by the code's fingerprint.
+      "$RXC_BIN/sensor/ravenxcope-sensor" enroll --url "https://127.0.0.1:$RXC_ENROLL_PORT" --code "$code" \
+        --state-dir "$RXC_DATA/sensors/$sensor" >>"$RXC_LOGS/$sensor.log" 2>&1 \
         || rxc_die "demo: enrolling $sensor failed (log: $RXC_LOGS/$sensor.log)"
     fi
+    mapfile -t suricata_args < <(rxc_demo_suricata_args "$sensor")
+    [ "$sensor" = demo-edge-1 ] && [ "${suricata_args[0]}" = --suricata ] && real=real
     # A re-run that restarted other parts keeps an agent that is still running.
     rxc_stack_pid "$sensor" >/dev/null && continue
     RXC_STANDIN_PIDFILE="$RXC_RUN/$sensor.suricata.pid" setsid "$RXC_BIN/sensor/ravenxcope-sensor" run \
-      --state-dir "$RXC_DATA/sensors/$sensor" --suricata-command "$root/tests/standin/suricata-standin.sh" \
+      --state-dir "$RXC_DATA/sensors/$sensor" "${suricata_args[@]}" \
       >>"$RXC_LOGS/demo-$sensor.log" 2>&1 </dev/null &
     printf '%s\n' "$!" >"$RXC_RUN/$sensor.pid"
   done
   rxc_api POST /api/v1/tenants/demo/sensors/demo-edge-1/commands '{"type":"start"}' >/dev/null
-  deadline=$((SECONDS + 60))
+  deadline=$((SECONDS + 120))
   until [[ "$(rxc_api GET /api/v1/tenants/demo/sensors/demo-edge-1)" == *'"suricata":"running"'* ]]; do
     [ $SECONDS -lt $deadline ] || rxc_die "demo: Suricata did not start on demo-edge-1 (log: $RXC_LOGS/demo-demo-edge-1.log)"
     sleep 0.5
   done
+  if [ "$real" = real ]; then
+    real="Suricata $(rxc_suricata_version "$(command -v suricata)") running on demo-edge-1, capturing on lo (ICMP and UDP port $RXC_DEMO_SURICATA_PORT).
+  Send it packets: for i in \$(seq 10); do echo hi >/dev/udp/127.0.0.1/$RXC_DEMO_SURICATA_PORT; done
+  The host's own view: $RXC_BIN/sensor/ravenxcope-sensor status --state-dir $RXC_DATA/sensors/demo-edge-1 --runtime-dir $RXC_RUN/demo-edge-1"
+  else
+    real="Suricata (the stand-in: install Suricata 7 and run as root for the real one) running on demo-edge-1."
+  fi
   cat <<DEMO
 
-Demo ready: tenant "demo", sensors demo-edge-1..3 enrolled, Suricata (stand-in) running on demo-edge-1.
+Demo ready: tenant "demo", sensors demo-edge-1..3 enrolled, $real
   . .data/up.env; AUTH="Authorization: Bearer \$ADMIN_API_KEY"
   curl -H "\$AUTH" \$GATEWAY_URL/api/v1/tenants/demo/sensors
-  curl -H "\$AUTH" \$GATEWAY_URL/api/v1/tenants/demo/sensors/demo-edge-1
+  curl -H "\$AUTH" \$GATEWAY_URL/api/v1/tenants/demo/sensors/demo-edge-1      # suricata, suricataDetail (version, rules, packets)
   curl -H "\$AUTH" -H 'Content-Type: application/json' -d '{"type":"stop"}' \$GATEWAY_URL/api/v1/tenants/demo/sensors/demo-edge-1/commands
   curl -H "\$AUTH" \$GATEWAY_URL/api/v1/tenants/demo/fleet/trust-summary
   Console: \$CONSOLE_URL (user \$CONSOLE_USER, password \$CONSOLE_PASSWORD): Sensors, demo, demo-edge-1, Stop Suricata.
@@ -303,10 +333,10 @@ These values are also in .data/up.env (KEY=value). Onboard a sensor host:
   . .data/up.env; AUTH="Authorization: Bearer \$ADMIN_API_KEY"; JSON='Content-Type: application/json'
   curl -H "\$AUTH" -H "\$JSON" -d '{"tenantId":"acme","name":"Acme"}' \$GATEWAY_URL/api/v1/tenants
   curl -H "\$AUTH" -H "\$JSON" -d '{"sensorId":"edge-1","name":"Edge 1"}' \$GATEWAY_URL/api/v1/tenants/acme/sensors
-  curl -H "\$AUTH" -X POST \$GATEWAY_URL/api/v1/tenants/acme/sensors/edge-1/claim-codes
-  \$SENSOR_BIN enroll --code <claimCode> --url \$ENROLL_URL --ca-file \$CA_FILE --state-dir .data/sensors/edge-1
-  \$SENSOR_BIN run --state-dir .data/sensors/edge-1 --suricata-command "\$PWD/tests/standin/suricata-standin.sh"
-  (the stand-in runs where Suricata is not installed; on a sensor host leave --suricata-command out)
+  curl -H "\$AUTH" -X POST \$GATEWAY_URL/api/v1/tenants/acme/sensors/edge-1/claim-codes   # its joinCommand:
+  \$SENSOR_BIN enroll --url \$ENROLL_URL --code <claimCode> --state-dir .data/sensors/edge-1
+  \$SENSOR_BIN run --state-dir .data/sensors/edge-1 --interface lo     # as root, with Suricata 7 installed
+  (without Suricata: --suricata-command "\$PWD/tests/standin/suricata-standin.sh" runs the stand-in instead)
 Stop with scripts/down.sh.
 SUMMARY
 }

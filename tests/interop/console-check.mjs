@@ -4,7 +4,7 @@
 //
 // stdin: { "url": "http://127.0.0.1:port/", "admin": {"user","password"}, "reader": {...}, "scoped": {"user","password","tenant"},
 //          "tenant": "acme", "sensor": "edge-1", "otherTenant": "...", "otherSensor": "...",
-//          "agent": "/path/ravenxcope-sensor", "standIn": "/path/suricata-standin.sh", "stateDir": "...", "pidFile": "...",
+//          "agent": "/path/ravenxcope-sensor", "suricataArguments": ["--suricata-config", "..."], "stateDir": "...",
 //          "artifacts": "/path", "chromium": "/usr/bin/chromium" }
 // stdout: { "steps": [...], "axe": { page: [violations] }, "serials": [before, after], "forgedStatus": 403, ... }
 import { readFileSync } from 'node:fs';
@@ -111,7 +111,7 @@ try {
   await page.goto(url(`/tenants/${input.tenant}/sensors`));
   const row = page.locator(`tr[data-sensor="${input.sensor}"]`);
   await row.waitFor({ timeout: wait });
-  const agent = run(['run', '--state-dir', input.stateDir, '--suricata-command', input.standIn, '--status-interval', '1'], { RXC_STANDIN_PIDFILE: input.pidFile });
+  const agent = run(['run', '--state-dir', input.stateDir, '--status-interval', '1', ...input.suricataArguments]);
   await row.locator('[data-field="liveness"]', { hasText: /^online$/ }).waitFor({ timeout: wait });
   result.navigationsWhileWaiting = await page.evaluate(() => performance.getEntriesByType('navigation').length);
   await check(page, 'sensors');

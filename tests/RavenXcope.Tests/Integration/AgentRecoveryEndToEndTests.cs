@@ -20,13 +20,14 @@ public sealed class AgentRecoveryEndToEndTests(Xunit.Abstractions.ITestOutputHel
         await using var stack = await ProcessStack.StartAsync("e2e_reauth", withNats: true);
         var api = stack.Api;
         var stateDir = await EnrollAsync(stack, "edge-1", provisionNats: true);
-        var pidFile = Path.Combine(stack.Work, "suricata.pid");
-        var standIn = Path.Combine(ServiceProcess.RepositoryRoot, "tests", "standin", "suricata-standin.sh");
-        var agent = stack.Start("agent", ProcessStack.Agent, ["run", "--state-dir", stateDir, "--suricata-command", standIn, "--status-interval", "1"], new Dictionary<string, string> { ["RXC_STANDIN_PIDFILE"] = pidFile });
+        var suricata = Suricata.RealSuricata.In(Path.Combine(stack.Work, "suricata"));
+        var agent = stack.Start("agent", ProcessStack.Agent, ["run", "--state-dir", stateDir, "--status-interval", "1", .. suricata.RunArguments()], NoEnvironment);
 
         // Connected and working, with credentials cached in the state directory.
         await CommandDoneAsync(api, "edge-1", await SendAsync(api, "edge-1", "start"), agent, TimeSpan.FromSeconds(60));
         var cachedJwt = File.ReadAllText(Path.Combine(stateDir, "nats.creds"));
+        var live = JsonDocument.Parse(File.ReadAllText(Path.Combine(suricata.RuntimeDirectory, "agent-status.json")));
+        var suricataPid = live.RootElement.GetProperty("suricata").GetProperty("pid").GetInt32();
 
         // Disabled: the JWTs issued so far are revoked. Long enough for the agent to have tried its cached
         // credentials on NATS and had its backoffs grow.
@@ -46,7 +47,7 @@ public sealed class AgentRecoveryEndToEndTests(Xunit.Abstractions.ITestOutputHel
         var stop = await SendAsync(api, "edge-1", "stop");
         await CommandDoneAsync(api, "edge-1", stop, agent, TimeSpan.FromSeconds(2 + 10));
         var tookSeconds = (DateTimeOffset.UtcNow - acceptedAt).TotalSeconds;
-        Assert.False(File.Exists(pidFile), "the stop stopped the stand-in");
+        Assert.False(Suricata.RealSuricata.Alive(suricataPid), "the stop stopped Suricata");
 
         // New credentials replaced the refused ones, and no credential ever reached the log.
         var newJwt = File.ReadAllText(Path.Combine(stateDir, "nats.creds"));

@@ -38,9 +38,8 @@ public sealed class ConsoleBrowserTests
             otherTenant = other,
             otherSensor,
             agent = ProcessStack.Agent,
-            standIn = ProcessStack.StandIn,
+            suricataArguments = Suricata.RealSuricata.In(Path.Combine(stack.Work, "suricata")).RunArguments(),
             stateDir = Path.Combine(stack.Work, "sensor"),
-            pidFile = Path.Combine(stack.Work, "suricata.pid"),
             artifacts = TestEnvironment.ArtifactsDirectory,
             chromium = TestEnvironment.Chromium,
         });

@@ -31,7 +31,8 @@ public sealed class ProcessEndToEndTests
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(stateDir, file)));
         }
 
-        var running = stack.Start("agent", ProcessStack.Agent, ["run", "--state-dir", stateDir, "--suricata-command", "true"], new Dictionary<string, string>());
+        var suricata = Suricata.RealSuricata.In(Path.Combine(stack.Work, "suricata"));
+        var running = stack.Start("agent", ProcessStack.Agent, ["run", "--state-dir", stateDir, .. suricata.RunArguments()], new Dictionary<string, string>());
         var firstSerial = (await SensorAsync(api, s => s.GetProperty("lastHeartbeatAt").ValueKind == JsonValueKind.String, "a first heartbeat", running))
             .GetProperty("certificateSerial").GetString();
 

@@ -239,12 +239,16 @@ public sealed class ProcessStack : IAsyncDisposable
         return stateDir;
     }
 
-    /// <summary>Runs the agent of <paramref name="stateDir"/> with the stand-in Suricata (its pid file next to the state).</summary>
-    public ServiceProcess RunAgent(string name, string stateDir) =>
-        Start(name, Agent, ["run", "--state-dir", stateDir, "--suricata-command", StandIn, "--status-interval", "1"], new Dictionary<string, string> { ["RXC_STANDIN_PIDFILE"] = stateDir + ".suricata.pid" });
+    /// <summary>
+    /// Runs the agent of <paramref name="stateDir"/> supervising the real Suricata on lo (a setting of its own in the
+    /// stack's folder: rules, logs, command socket, a BPF filter on one UDP port).
+    /// </summary>
+    public ServiceProcess RunAgent(string name, string stateDir)
+    {
+        var suricata = Suricata.RealSuricata.In(Path.Combine(Work, $"suricata-{name}"));
+        return Start(name, Agent, ["run", "--state-dir", stateDir, "--status-interval", "1", .. suricata.RunArguments()], new Dictionary<string, string>());
+    }
 
-    /// <summary>The stand-in for Suricata.</summary>
-    public static string StandIn => Path.Combine(ServiceProcess.RepositoryRoot, "tests", "standin", "suricata-standin.sh");
 
     /// <summary>Stops nats-server (an outage); <see cref="StartNatsAsync"/> brings it back on the same port and store.</summary>
     public async Task StopNatsAsync()

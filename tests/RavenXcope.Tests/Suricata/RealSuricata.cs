@@ -55,6 +55,14 @@ public sealed class RealSuricata : IDisposable
         return new RealSuricata(directory, FreePort.Next());
     }
 
+    /// <summary>A new setting in <paramref name="directory"/> (made here; removed with whatever holds it).</summary>
+    public static RealSuricata In(string directory)
+    {
+        _ = TestEnvironment.Suricata;
+        System.IO.Directory.CreateDirectory(directory);
+        return new RealSuricata(directory, FreePort.Next());
+    }
+
     /// <summary>The options that run it: the package's configuration on lo, with the rules and filter above.</summary>
     public SuricataOptions Options(string? config = null) => new()
     {
