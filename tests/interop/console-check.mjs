@@ -155,7 +155,7 @@ try {
   await check(page, 'fleet');
   await page.goto(url(`/tenants/${input.tenant}/audit`));
   await check(page, 'audit');
-  await page.goto(url('/accounts'));
+  await page.goto(url('/operators'));
   await check(page, 'accounts');
   step('fleet, audit and accounts pages');
 
