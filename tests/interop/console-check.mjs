@@ -37,11 +37,13 @@ async function check(page, name) {
 
 async function signIn(context, who) {
   const page = await context.newPage();
+  page.on('console', m => { if (m.type() === 'error') process.stderr.write(`browser console (${who.user}): ${m.text()}\n`); });
+  page.on('requestfailed', r => process.stderr.write(`request failed (${who.user}): ${r.url()} ${r.failure()?.errorText}\n`));
   await page.goto(url('/'));
   await page.waitForURL(/\/sign-in/);
   await page.getByLabel('User name').fill(who.user);
   await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForURL(u => !u.pathname.startsWith('/sign-in'), { timeout: wait });
   return page;
 }
@@ -79,7 +81,7 @@ try {
   await page.goto(url('/tenants'));
   await page.getByLabel('Tenant id').fill(input.tenant);
   await page.getByLabel('Name').fill('Acme');
-  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
   await page.getByRole('status').filter({ hasText: `Tenant ${input.tenant} created` }).waitFor({ timeout: wait });
   await check(page, 'tenants');
   step('tenant created');
@@ -87,11 +89,11 @@ try {
   await page.goto(url(`/tenants/${input.tenant}/sensors`));
   await page.getByLabel('Sensor id').fill(input.sensor);
   await page.getByLabel('Name', { exact: true }).fill('Edge 1');
-  await page.getByRole('button', { name: 'Register' }).click();
+  await page.getByRole('button', { name: 'Register', exact: true }).click();
   await page.waitForURL(new RegExp(`/sensors/${input.sensor}`));
   step('sensor registered');
 
-  await page.getByRole('button', { name: 'Create claim code' }).click();
+  await page.getByRole('button', { name: 'Create claim code', exact: true }).click();
   const join = (await page.locator('#join-command').innerText()).trim();
   result.joinCommand = join.replace(/rxc_[A-Za-z0-9_-]+/, 'rxc_…');
   await check(page, 'claim-code');
@@ -118,33 +120,33 @@ try {
   step('sensor online in the list without a reload');
 
   await page.goto(url(`/tenants/${input.tenant}/sensors/${input.sensor}`));
-  await page.getByRole('button', { name: 'Start Suricata' }).click();
+  await page.getByRole('button', { name: 'Start Suricata', exact: true }).click();
   await expectField(page, 'suricata', 'running');
   step('Suricata running');
 
   const before = (await field(page, 'serial').innerText()).trim();
-  await page.getByRole('button', { name: 'Trigger renewal' }).click();
+  await page.getByRole('button', { name: 'Trigger renewal', exact: true }).click();
   await page.locator('[data-field="serial"]').filter({ hasNotText: before }).first().waitFor({ timeout: wait });
   result.serials = [before, (await field(page, 'serial').innerText()).trim()];
   step('renewed: new serial');
 
-  await page.getByRole('button', { name: 'Stop Suricata' }).click();
+  await page.getByRole('button', { name: 'Stop Suricata', exact: true }).click();
   await expectField(page, 'suricata', 'stopped');
   await check(page, 'sensor');
   step('Suricata stopped');
 
-  await page.getByRole('button', { name: 'Disable' }).click();
+  await page.getByRole('button', { name: 'Disable', exact: true }).click();
   await expectField(page, 'lifecycle', 'disabled');
-  await page.getByRole('button', { name: 'Enable' }).click();
+  await page.getByRole('button', { name: 'Enable', exact: true }).click();
   await expectField(page, 'lifecycle', 'enrolled');
   step('disabled and enabled');
 
-  await page.getByRole('button', { name: 'Revoke…' }).click();
+  await page.getByRole('button', { name: 'Revoke…', exact: true }).click();
   await page.getByLabel(/Type the sensor id/).fill(input.sensor);
   await check(page, 'revoke-confirmation');
-  await page.getByRole('button', { name: `Revoke ${input.sensor}` }).click();
+  await page.getByRole('button', { name: `Revoke ${input.sensor}`, exact: true }).click();
   await expectField(page, 'lifecycle', 'revoked');
-  await page.getByRole('button', { name: 'New claim code' }).waitFor({ timeout: wait });
+  await page.getByRole('button', { name: 'New claim code', exact: true }).waitFor({ timeout: wait });
   result.agentExit = await Promise.race([agent.exited, new Promise(r => setTimeout(() => r('still running'), 30_000))]);
   step('revoked; a new claim code is offered');
 
@@ -153,7 +155,7 @@ try {
   await check(page, 'fleet');
   await page.goto(url(`/tenants/${input.tenant}/audit`));
   await check(page, 'audit');
-  await page.goto(url('/accounts'));
+  await page.goto(url('/operators'));
   await check(page, 'accounts');
   step('fleet, audit and accounts pages');
 
@@ -176,17 +178,19 @@ try {
   result.scopedFleetText = await scoped.locator('main').innerText();
   await scoped.goto(url('/tenants'));
   result.scopedTenantsText = await scoped.locator('main').innerText();
+  await check(scoped, 'tenants-as-scoped');
   const otherList = await scoped.goto(url(`/tenants/${input.otherTenant}/sensors`));
   result.scopedOtherListStatus = otherList.status();
-  result.scopedOtherListText = await scoped.locator('main').innerText();
+  result.scopedOtherListText = await scoped.locator('body').innerText();
+  await scoped.screenshot({ path: `${input.artifacts}/console-other-tenant-as-scoped.png`, fullPage: true });
   const otherSensor = await scoped.goto(url(`/tenants/${input.otherTenant}/sensors/${input.otherSensor}`));
   result.scopedOtherSensorStatus = otherSensor.status();
-  result.scopedOtherSensorText = await scoped.locator('main').innerText();
+  result.scopedOtherSensorText = await scoped.locator('body').innerText();
   step('scoped user sees its tenant only');
 
   // Sign-out ends the session: the console asks for a sign-in again.
   await scoped.goto(url('/'));
-  await scoped.getByRole('button', { name: 'Sign out' }).click();
+  await scoped.getByRole('button', { name: 'Sign out', exact: true }).click();
   await scoped.waitForURL(/\/sign-in/);
   await scoped.goto(url('/'));
   result.afterSignOut = new URL(scoped.url()).pathname;

@@ -35,6 +35,10 @@ public static partial class GatewayApplication
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddEnvironmentNames();
+
+        // The console's one script (the framework's blazor.web.js) comes with the framework's package: a build run in
+        // place finds it through the build's static-asset manifest (a published one has it under wwwroot).
+        builder.WebHost.UseStaticWebAssets();
         configure?.Invoke(builder);
         builder.AddRavenXcopeLogging();
 

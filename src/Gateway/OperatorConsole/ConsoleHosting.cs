@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Endpoints;
 using RavenXcope.Gateway.OperatorConsole.Components;
 using RavenXcope.Gateway.Hosting;
+using RavenXcope.Protocol.Problems;
 
 namespace RavenXcope.Gateway.OperatorConsole;
 
@@ -46,6 +48,21 @@ public static class ConsoleHosting
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+
+        // A page's form posted without a valid token (or with a body that cannot be read) is refused before the page
+        // runs, as a problem with a code like every other refusal of this port, not the framework's plain-text 400.
+        app.Use(async (context, next) =>
+        {
+            if (HttpMethods.IsPost(context.Request.Method)
+                && context.GetEndpoint()?.Metadata.GetMetadata<ComponentTypeMetadata>() is not null
+                && context.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false })
+            {
+                await Api.Problems.Of(ProblemCodes.BadRequest, "the form's antiforgery token is missing or invalid, or the form could not be read; reload the page and try again").ExecuteAsync(context);
+                return;
+            }
+
+            await next(context);
+        });
     }
 
     /// <summary>Maps the pages, the framework's script and the sign-out form on the operator port.</summary>
@@ -54,17 +71,30 @@ public static class ConsoleHosting
         // One group for all of it: the framework adds endpoints of its own (the circuit's hub, a fallback for static
         // files) that the group's listener convention covers too.
         var console = app.MapGroup(string.Empty).ServedOn(Listener.Operator);
-        // The framework's script (blazor.web.js) is a static asset of the gateway's build, listed in its manifest; a
-        // gateway hosted inside another program (the tests) may have none, and then serves the pages without live parts.
-        var manifest = Path.Combine(AppContext.BaseDirectory, $"{typeof(ConsoleHosting).Assembly.GetName().Name}.staticwebassets.endpoints.json");
-        if (File.Exists(manifest))
-        {
-            console.MapStaticAssets(manifest);
-        }
+        // The framework's one script, from the web root (the build's static-asset manifest when run in place, wwwroot when
+        // published). Mapped alone rather than with MapStaticAssets, whose catch-all for files would turn every unknown
+        // POST on this port into a 405 instead of a 404.
+        console.MapGet("/_framework/blazor.web.js", (IWebHostEnvironment environment, HttpContext http) =>
+            {
+                var script = environment.WebRootFileProvider.GetFileInfo("_framework/blazor.web.js");
+                if (!script.Exists)
+                {
+                    return Results.NotFound();
+                }
 
+                http.Response.Headers.CacheControl = "public, max-age=3600";
+                return Results.Stream(script.CreateReadStream(), "text/javascript");
+            })
+            .ExcludeFromDescription();
         console.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         console.MapPost("/sign-out", async (HttpContext http) =>
             {
+                // The middleware checks the token; an endpoint that binds no form must refuse a failed check itself.
+                if (http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false })
+                {
+                    return (IResult)Api.Problems.Of(ProblemCodes.BadRequest, "the form's antiforgery token is missing or invalid; reload the page and try again");
+                }
+
                 await http.SignOutAsync(ConsoleAccounts.Scheme);
                 return Results.Redirect("/sign-in");
             })

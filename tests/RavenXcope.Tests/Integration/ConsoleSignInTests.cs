@@ -59,6 +59,17 @@ public sealed partial class ConsoleSignInTests(TrustStackFixture stack) : IClass
         Assert.Equal(HttpStatusCode.OK, fleet.StatusCode);
         Assert.Contains("<h1", await fleet.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
+        // A sign-out posted from elsewhere (no token) is refused and leaves the session as it was.
+        using (var forgedSignOut = await browser.PostAsync(new Uri("/sign-out", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>())))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, forgedSignOut.StatusCode);
+        }
+
+        using (var still = await browser.GetAsync(new Uri("/", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, still.StatusCode);
+        }
+
         // Signed out, the same browser is sent to the sign-in page again.
         using var signOut = await browser.PostAsync(new Uri("/sign-out", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = await TokenAsync(browser, "/") }));
         Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);

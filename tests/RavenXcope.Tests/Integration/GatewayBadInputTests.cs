@@ -39,7 +39,7 @@ public sealed partial class GatewayBoundaryTests
         using var admin = TrustClient.Operator(stack.Gateway, stack.AdminKey);
         var (tenantId, _) = await TrustClient.CreateTenantWithSensorAsync(admin);
 
-        using (var wrongMethod = await admin.GetAsync(new Uri("/api/v1/tenants", UriKind.Relative)))
+        using (var wrongMethod = await admin.PutAsync(new Uri("/api/v1/tenants", UriKind.Relative), null))
         {
             Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
             Assert.Equal("method_not_allowed", await CodeAsync(wrongMethod));

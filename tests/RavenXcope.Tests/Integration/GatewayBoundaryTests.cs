@@ -141,7 +141,8 @@ public sealed partial class GatewayBoundaryTests(GatewayBoundaryFixture stack) :
             var certificate = ca.IssueSensorCertificate(new CertificateRequest("CN=probe", _key, HashAlgorithmName.SHA256).PublicKey, "probe-tenant", "probe-sensor", DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
             _clients = new Dictionary<Listener, HttpClient>
             {
-                [Listener.Operator] = TrustClient.Operator(stack.Gateway, null),
+                // Not following redirects: a console page's own answer to a browser without a session is its redirect to the sign-in page.
+                [Listener.Operator] = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = stack.Gateway.HttpBase },
                 [Listener.Enrollment] = TrustClient.Enrollment(stack.Gateway),
                 [Listener.Mtls] = TrustClient.Sensor(stack.Gateway, certificate.CertificatePem, _key),
             };
