@@ -81,7 +81,7 @@ public static class OpenApiTransformers
         {
             Type = SecuritySchemeType.Http,
             Scheme = "bearer",
-            Description = "An operator API key (rxc_…): Authorization: Bearer <key>. Made with ravenxcope-silo create-api-key or POST /api/v1/api-keys.",
+            Description = "An operator API key, sent as `Authorization: Bearer rxc_…`. Made with ravenxcope-silo create-api-key or POST /api/v1/api-keys.",
         };
         document.Components.SecuritySchemes[SharedSecretScheme] = new OpenApiSecurityScheme
         {
