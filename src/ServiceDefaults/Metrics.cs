@@ -40,6 +40,21 @@ public static class Metrics
         return services;
     }
 
+    /// <summary>
+    /// Starts the metrics pipeline now, then runs <paramref name="registrations"/> (which record the zeros of our
+    /// counters): a measurement made before the pipeline listens is lost, so this cannot wait for the host's start.
+    /// </summary>
+    public static WebApplication StartMetrics(this WebApplication app, params Action[] registrations)
+    {
+        app.Services.GetService<MeterProvider>();
+        foreach (var register in registrations)
+        {
+            register();
+        }
+
+        return app;
+    }
+
     /// <summary>Serves <c>/metrics</c>.</summary>
     public static WebApplication MapRavenXcopeMetrics(this WebApplication app)
     {

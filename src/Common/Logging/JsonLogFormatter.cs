@@ -46,7 +46,7 @@ public sealed class JsonLogFormatter() : ConsoleFormatter(FormatterName)
                 json.WriteString("event", eventName);
             }
 
-            json.WriteString("message", message ?? string.Empty);
+            json.WriteString("message", LogLine.Message(logEntry.State, message ?? string.Empty));
             if (logEntry.Exception is { } exception)
             {
                 json.WriteString("exception", LogLine.Exception(exception, logEntry.LogLevel));

@@ -31,7 +31,7 @@ public sealed class TextLogFormatter() : ConsoleFormatter(FormatterName)
         textWriter.Write(' ');
         textWriter.Write(logEntry.Category);
         textWriter.Write(": ");
-        textWriter.Write(LogLine.OneLine(message ?? string.Empty));
+        textWriter.Write(LogLine.OneLine(LogLine.Message(logEntry.State, message ?? string.Empty)));
         if (logEntry.Exception is { } exception)
         {
             textWriter.Write(" | ");

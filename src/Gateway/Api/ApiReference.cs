@@ -4,7 +4,8 @@ namespace RavenXcope.Gateway.Api;
 
 /// <summary>
 /// The browsable reference of our API at <c>/docs</c>, rendered from <c>/openapi/v1.json</c>: our routes only. The
-/// viewer's own offers (its AI chat, MCP, deployment and SDK toolbar, usage telemetry, fonts from its CDN) are off, so
+/// viewer's own offers (its AI chat, MCP, deployment and SDK toolbar, usage telemetry, fonts from its CDN, the link to
+/// its vendor) are off, so
 /// the page works on a host without internet access and shows nothing of the viewer's vendor. "Test Request" sends the
 /// request's body from the document and the API key entered once under the bearer scheme (kept in the browser).
 /// </summary>
@@ -24,5 +25,9 @@ public static class ApiReference
             .HideDeveloperTools()
             .WithDotNetFlag(false)
             .AddPreferredSecuritySchemes([OpenApiTransformers.ApiKeyScheme])
-            .EnablePersistentAuthentication());
+            .EnablePersistentAuthentication()
+            .WithCustomCss(HideVendorCredit));
+
+    // The viewer's link to its vendor's site, in the sidebar's footer.
+    private const string HideVendorCredit = "a[href*=\"utm_source=powered-by\"] { display: none !important; }";
 }

@@ -38,6 +38,18 @@ public static class OpenApiTransformers
                 schema.Examples = [JsonNode.Parse(example)!];
             }
 
+            // A member that may be null may be left out: the route says itself which it needs (with a problem code).
+            if (schema.Required is { Count: > 0 } required && schema.Properties is { } properties)
+            {
+                foreach (var (name, property) in properties)
+                {
+                    if (property.Type is { } type && type.HasFlag(JsonSchemaType.Null))
+                    {
+                        required.Remove(name);
+                    }
+                }
+            }
+
             return Task.CompletedTask;
         });
         return options;
@@ -69,7 +81,7 @@ public static class OpenApiTransformers
         {
             Type = SecuritySchemeType.Http,
             Scheme = "bearer",
-            Description = "An operator API key (rxc_…): Authorization: Bearer <key>. Made with ravenxcope-silo create-api-key or POST /api/v1/api-keys.",
+            Description = "An operator API key, sent as `Authorization: Bearer rxc_…`. Made with ravenxcope-silo create-api-key or POST /api/v1/api-keys.",
         };
         document.Components.SecuritySchemes[SharedSecretScheme] = new OpenApiSecurityScheme
         {

@@ -95,7 +95,6 @@ public static partial class GatewayApplication
         builder.Services.AddAuditTrail();
         builder.Services.AddSingleton<FleetQueries>();
         builder.Services.AddRavenXcopeMetrics("ravenxcope-gateway");
-        Telemetry.GatewayMetrics.Register();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, RavenXcope.Protocol.ProtocolJson.Default));
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Api.Problems.Complete);
         builder.Services.AddExceptionHandler<Api.UnavailableExceptionHandler>();
@@ -111,6 +110,7 @@ public static partial class GatewayApplication
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster").AddCheck<NatsHealthCheck>("nats");
 
         var app = builder.Build();
+        app.StartMetrics(Telemetry.GatewayMetrics.Register, AuditTrail.RegisterMetrics);
         app.UseRequestLimits();
 
         // An outage is logged once per request by the handler, as a warning without a stack trace; a client's mistake

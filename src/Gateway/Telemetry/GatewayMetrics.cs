@@ -19,14 +19,14 @@ public static class GatewayMetrics
         "rxc.problems",
         description: "Problem responses of the gateway by code (every port)");
 
-    static GatewayMetrics()
-    {
-        Heartbeats.Add(0, new KeyValuePair<string, object?>("outcome", "accepted"));
-    }
-
-    /// <summary>Creates the instruments now (a no-op after the first call), so that every family is exported from the gateway's start.</summary>
+    /// <summary>
+    /// Records zero for the usual label sets, so that every family is exported from the gateway's start. Call once the
+    /// metrics pipeline listens (a measurement made before it does is not seen).
+    /// </summary>
     public static void Register()
     {
+        Heartbeats.Add(0, new KeyValuePair<string, object?>("outcome", "accepted"));
+        ProblemsAnswered.Add(0, new KeyValuePair<string, object?>("code", Protocol.Problems.ProblemCodes.Unauthenticated.Code));
     }
 
     /// <summary>Counts a problem answered with <paramref name="code"/>.</summary>

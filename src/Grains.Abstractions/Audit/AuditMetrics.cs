@@ -22,17 +22,13 @@ internal static class AuditMetrics
         () => Interlocked.Read(ref _queued),
         description: "Audit entries in this process waiting to be appended (background appends and retries)");
 
-    static AuditMetrics()
+    /// <summary>Records zero for every outcome (once the metrics pipeline listens: earlier measurements are not seen).</summary>
+    public static void Register()
     {
         foreach (var outcome in new[] { "appended", "deferred", "appended_late", "lost" })
         {
             Entries.Add(0, new KeyValuePair<string, object?>("outcome", outcome));
         }
-    }
-
-    /// <summary>Creates the instruments now (a no-op after the first call).</summary>
-    public static void Register()
-    {
     }
 
     /// <summary>Counts an entry reaching <paramref name="outcome"/>.</summary>

@@ -21,8 +21,8 @@ public sealed partial class AuditTrail(IGrainFactory grains, TimeProvider time, 
 
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
-    // The trail exists from the process's start: so do its instruments, before the first entry.
-    static AuditTrail() => AuditMetrics.Register();
+    /// <summary>Exports the trail's counters at zero from the start (call once the metrics pipeline listens).</summary>
+    public static void RegisterMetrics() => AuditMetrics.Register();
 
     private readonly Channel<(string TenantId, AuditEvent Entry, bool Late)> _queue = Channel.CreateBounded<(string, AuditEvent, bool)>(
         new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });

@@ -35,16 +35,18 @@ public static class ControlPlaneMetrics
         }
     }
 
-    static ControlPlaneMetrics()
+    /// <summary>
+    /// Records zero for the usual label sets, so that every family is exported from the silo's start. Call once the
+    /// metrics pipeline listens (a measurement made before it does is not seen).
+    /// </summary>
+    public static void Register()
     {
         Enrollments.Add(0, new KeyValuePair<string, object?>("outcome", "accepted"));
         StatusMessages.Add(0, new KeyValuePair<string, object?>("result", "routed"));
         StatusMessages.Add(0, new KeyValuePair<string, object?>("result", "dropped"));
         Commands.Add(0, new KeyValuePair<string, object?>("outcome", "published"));
+        SuricataMetrics.Register();
     }
-
-    /// <summary>Creates the instruments now (a no-op after the first call), so that every family is exported from the silo's start.</summary>
-    public static void Register() => SuricataMetrics.Register();
 
     /// <summary>Counts an accepted enrollment.</summary>
     public static void EnrollmentAccepted() => Enrollments.Add(1, new KeyValuePair<string, object?>("outcome", "accepted"));

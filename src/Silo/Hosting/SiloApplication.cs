@@ -124,7 +124,6 @@ public static class SiloApplication
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FleetGauges>());
         RavenXcope.Grains.Audit.AuditTrailServiceCollectionExtensions.AddAuditTrail(builder.Services);
         builder.Services.AddRavenXcopeMetrics("ravenxcope-silo");
-        RavenXcope.Grains.Telemetry.ControlPlaneMetrics.Register();
         builder.Services.AddHealthTransitions();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
@@ -132,6 +131,7 @@ public static class SiloApplication
             .AddCheck<NatsHealthCheck>("nats");
 
         var app = builder.Build();
+        app.StartMetrics(RavenXcope.Grains.Telemetry.ControlPlaneMetrics.Register, RavenXcope.Grains.Audit.AuditTrail.RegisterMetrics);
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });

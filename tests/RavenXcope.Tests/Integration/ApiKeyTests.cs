@@ -241,6 +241,36 @@ public sealed class ApiKeyTests(TrustStackFixture stack) : IClassFixture<TrustSt
         Assert.DoesNotContain("all match", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Verify_audit_reads_the_stacks_settings_from_its_env_file_as_the_other_commands_do()
+    {
+        // The KEY=value file a local stack writes (.data/up.env), with nothing in the environment.
+        var tenantId = $"t-env-{Guid.NewGuid():N}"[..20];
+        using (var admin = TrustClient.Operator(stack.Gateway, stack.AdminKey))
+        using (var created = await admin.PostJsonAsync("/api/v1/tenants", new { tenantId, name = "Env" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        var silo = ServiceProcess.Program("Silo", "ravenxcope-silo");
+        var envFile = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllLinesAsync(envFile, ["GATEWAY_URL=http://127.0.0.1:1", $"PG_DSN={stack.Database.ConnectionString}", $"AUDIT_HMAC_KEY={TestSilo.AuditKey}"]);
+            var (exit, output) = await ServiceProcess.RunAsync(silo, ["verify-audit", "--tenant", tenantId, "--env-file", envFile], new Dictionary<string, string>());
+            Assert.True(exit == 0, output);
+            Assert.Contains("all match", output, StringComparison.Ordinal);
+
+            var (missingExit, missing) = await ServiceProcess.RunAsync(silo, ["verify-audit", "--tenant", tenantId, "--env-file", envFile + ".missing"], new Dictionary<string, string>());
+            Assert.Equal(2, missingExit);
+            Assert.Contains("--env-file", missing, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(envFile);
+        }
+    }
+
     private static async Task<(string Key, string Id)> CreateKeyAsync(HttpClient admin, object request)
     {
         using var created = await admin.PostJsonAsync("/api/v1/api-keys", request);

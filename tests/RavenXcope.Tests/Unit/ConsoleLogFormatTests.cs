@@ -50,6 +50,19 @@ public sealed class ConsoleLogFormatTests
         Assert.False(root.GetProperty("fields").TryGetProperty("{OriginalFormat}", out _));
     }
 
+    [Fact]
+    public void Dates_in_a_message_are_ISO_8601_UTC_not_month_day_year()
+    {
+        var writer = new StringWriter();
+        var expires = new DateTimeOffset(2027, 1, 2, 9, 30, 0, TimeSpan.FromHours(2));
+        List<KeyValuePair<string, object?>> state = [new("SensorId", "edge-1"), new("ExpiresAt", expires), new("{OriginalFormat}", "Enrolled as {SensorId}; valid until {ExpiresAt} ({{utc}})")];
+        new TextLogFormatter().Write(
+            new LogEntry<List<KeyValuePair<string, object?>>>(LogLevel.Information, "Test.Category", default, state, null, (_, _) => "Enrolled as edge-1; valid until 01/02/2027 09:30:00 +02:00 ({utc})"),
+            null,
+            writer);
+        Assert.EndsWith("Test.Category: Enrolled as edge-1; valid until 2027-01-02T07:30:00Z ({utc})\n", writer.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(new[] { "run", "--log-format", "json" }, LogFormat.Json)]
     [InlineData(new[] { "run", "--log-format=json" }, LogFormat.Json)]
