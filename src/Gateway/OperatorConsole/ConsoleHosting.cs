@@ -69,8 +69,8 @@ public static class ConsoleHosting
     public static void MapOperatorConsole(this WebApplication app)
     {
         // One group for all of it: the framework adds endpoints of its own (the circuit's hub, a fallback for static
-        // files) that the group's listener convention covers too.
-        var console = app.MapGroup(string.Empty).ServedOn(Listener.Operator);
+        // files) that the group's conventions cover too. Pages are not API: none of it is in the OpenAPI document.
+        var console = app.MapGroup(string.Empty).ServedOn(Listener.Operator).ExcludeFromDescription();
         // The framework's one script, from the web root (the build's static-asset manifest when run in place, wwwroot when
         // published). Mapped alone rather than with MapStaticAssets, whose catch-all for files would turn every unknown
         // POST on this port into a 405 instead of a 404.
@@ -84,8 +84,7 @@ public static class ConsoleHosting
 
                 http.Response.Headers.CacheControl = "public, max-age=3600";
                 return Results.Stream(script.CreateReadStream(), "text/javascript");
-            })
-            .ExcludeFromDescription();
+            });
         console.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         console.MapPost("/sign-out", async (HttpContext http) =>
             {
@@ -98,7 +97,6 @@ public static class ConsoleHosting
                 await http.SignOutAsync(ConsoleAccounts.Scheme);
                 return Results.Redirect("/sign-in");
             })
-            .WithMetadata(new RequireAntiforgeryTokenAttribute())
-            .ExcludeFromDescription();
+            .WithMetadata(new RequireAntiforgeryTokenAttribute());
     }
 }

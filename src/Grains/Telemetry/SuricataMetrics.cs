@@ -28,9 +28,16 @@ public static class SuricataMetrics
         () => SensorsByState.Select(s => new Measurement<long>(s.Value, new KeyValuePair<string, object?>("state", s.Key))),
         description: "Sensors whose grain is active in this silo, by the Suricata state their agent last reported");
 
-    /// <summary>Creates the instruments now (a no-op after the first call).</summary>
+    /// <summary>
+    /// Records zero on the counters, so that every family is exported from the silo's start. Call once the metrics
+    /// pipeline listens. Touching the fields is also what creates the instruments: the type has no static constructor,
+    /// so an empty method would leave them uncreated until the first sensor's report.
+    /// </summary>
     public static void Register()
     {
+        Packets.Add(0);
+        KernelDrops.Add(0);
+        GC.KeepAlive(SensorsGauge);
     }
 
     /// <summary>The tag a reported state is counted under.</summary>

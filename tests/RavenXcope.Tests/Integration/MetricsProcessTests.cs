@@ -78,7 +78,12 @@ public sealed partial class MetricsProcessTests
         Assert.True((await stack.Api.PostAsJsonAsync("/api/v1/tenants", new { tenantId = "acme", name = "Acme" })).IsSuccessStatusCode);
         Assert.True((await stack.Api.PostAsJsonAsync("/api/v1/tenants/acme/sensors", new { sensorId = "edge-1", name = "Edge 1" })).IsSuccessStatusCode);
         var first = new Uri(new Uri(stack.SiloHealthUrl), "/metrics");
-        await Eventually.WaitAsync(() => ScrapeAsync(first), t => Value(t!, "rxc_fleet_exporter") == 1, "the first silo to export the fleet count", TimeSpan.FromSeconds(60));
+        // The count is refreshed in the background: wait for a refresh that has seen the sensor.
+        await Eventually.WaitAsync(
+            () => ScrapeAsync(first),
+            t => Value(t!, "rxc_fleet_exporter") == 1 && t!.Contains("rxc_sensors{", StringComparison.Ordinal),
+            "the first silo to export the fleet count, with the sensor in it",
+            TimeSpan.FromSeconds(60));
 
         var secondSilo = await stack.StartSecondSiloAsync();
         var second = new Uri(SecondSiloUrl(secondSilo, stack), "/metrics");

@@ -44,7 +44,9 @@ public sealed class OpenApiDocumentTests(GatewayBoundaryFixture stack) : IClassF
         foreach (var endpoint in endpoints)
         {
             var path = PathOf(endpoint);
-            if (NotApiRoutes.Contains(path) || path.StartsWith("/docs/", StringComparison.Ordinal))
+            // Routes kept out on purpose: the documents and probes, and what is marked as not API (the console's pages).
+            if (NotApiRoutes.Contains(path) || path.StartsWith("/docs/", StringComparison.Ordinal)
+                || endpoint.Metadata.GetMetadata<IExcludeFromDescriptionMetadata>() is { ExcludeFromDescription: true })
             {
                 continue;
             }
