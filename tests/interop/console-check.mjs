@@ -99,11 +99,11 @@ try {
   await check(page, 'claim-code');
   step('claim code shown');
 
-  // The host runs the command as shown, with this run's agent binary and state folder in place of the installed ones.
+  // The host runs the command as shown (the code alone pins the CA: no CA file), with this run's agent binary and
+  // state folder in place of the installed ones.
   const words = join.split(/\s+/);
-  if (words[0] !== 'ravenxcope-sensor' || words[1] !== 'enroll') throw new Error(`unexpected join command: ${result.joinCommand}`);
-  const args = words.slice(1);
-  args[args.indexOf('--state-dir') + 1] = input.stateDir;
+  if (words[0] !== 'ravenxcope-sensor' || words[1] !== 'enroll' || words.includes('--ca-file')) throw new Error(`unexpected join command: ${result.joinCommand}`);
+  const args = [...words.slice(1), '--state-dir', input.stateDir];
   const enroll = run(args);
   const enrollExit = await enroll.exited;
   if (enrollExit !== 0) throw new Error(`enroll exited ${enrollExit}: ${enroll.output()}`);
@@ -147,7 +147,8 @@ try {
   await page.getByRole('button', { name: `Revoke ${input.sensor}`, exact: true }).click();
   await expectField(page, 'lifecycle', 'revoked');
   await page.getByRole('button', { name: 'New claim code', exact: true }).waitFor({ timeout: wait });
-  result.agentExit = await Promise.race([agent.exited, new Promise(r => setTimeout(() => r('still running'), 30_000))]);
+  // The revoked agent stops by itself; its exit code is checked by the caller (a deadline, not a wait for time).
+  result.agentExit = await Promise.race([agent.exited, new Promise(r => setTimeout(() => r('still running after 30 s'), 30_000))]);
   step('revoked; a new claim code is offered');
 
   await page.goto(url('/'));

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using RavenXcope.Gateway.Hosting;
 using RavenXcope.Gateway.ReadModel;
 using RavenXcope.Gateway.Security;
+using RavenXcope.Gateway.Sensors;
 using RavenXcope.Grains;
 using RavenXcope.Grains.Model;
 using RavenXcope.Infrastructure.Postgres;
@@ -234,7 +235,7 @@ public static partial class OperatorApi
     }
 
     private static async Task<Results<Created<ClaimCodeResponse>, ProblemHttpResult>> CreateClaimCode(
-        string tenantId, string sensorId, HttpContext http, IClusterClient cluster, CaTrust ca, GatewayOptions settings, CancellationToken cancellationToken)
+        string tenantId, string sensorId, HttpContext http, IClusterClient cluster, JoinCommand joinCommand, CancellationToken cancellationToken)
     {
         TimeSpan? lifetime = null;
         if (http.Request.ContentLength is > 0 || http.Request.ContentType is not null)
@@ -268,11 +269,8 @@ public static partial class OperatorApi
         }
 
         http.Response.Headers.CacheControl = "no-store";
-        var code = new JoinCode(result.Value!.ClaimCode, JoinCode.FingerprintOf(ca.Certificate)).ToString();
-        var enrollUrl = settings.PublicEnrollmentUrl is { Length: > 0 } configured
-            ? configured.TrimEnd('/')
-            : $"https://{http.Request.Host.Host}:{settings.EnrollPort}";
-        return TypedResults.Created((string?)null, new ClaimCodeResponse(code, result.Value.ExpiresAt, ca.CaFingerprint, $"ravenxcope-sensor enroll --url {enrollUrl} --code {code}"));
+        var join = joinCommand.For(result.Value!, http.Request.Host.Host);
+        return TypedResults.Created((string?)null, new ClaimCodeResponse(join.ClaimCode, result.Value!.ExpiresAt, join.CaFingerprint, join.Command));
     }
 
     private static async Task<Results<Ok<SensorResponse>, ProblemHttpResult>> Transition(

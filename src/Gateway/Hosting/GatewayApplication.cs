@@ -90,6 +90,7 @@ public static partial class GatewayApplication
         builder.Services.AddValidatedOptions<CaTrustOptions, CaTrustOptionsValidator>(CaTrustOptions.SectionName);
         builder.Services.AddOptions<ProvisionerOptions>().BindConfiguration(ProvisionerOptions.SectionName);
         builder.Services.AddSingleton(caTrust);
+        builder.Services.AddSingleton<JoinCommand>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddPostgres(database.ConnectionString);
         builder.Services.AddAuditTrail();

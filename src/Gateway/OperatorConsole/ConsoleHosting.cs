@@ -38,7 +38,6 @@ public static class ConsoleHosting
         services.AddAntiforgery(o => o.Cookie.Name = "rxc_antiforgery");
         services.AddSingleton<ConsoleAccounts>();
         services.AddSingleton<ConsoleActions>();
-        services.AddSingleton<JoinCommand>();
         return services;
     }
 

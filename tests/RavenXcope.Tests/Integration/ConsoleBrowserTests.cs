@@ -56,10 +56,17 @@ public sealed class ConsoleBrowserTests
         using var result = JsonDocument.Parse(output);
         var r = result.RootElement;
         Assert.Equal(400, r.GetProperty("signInWithoutAntiforgery").GetInt32());
-        Assert.StartsWith("ravenxcope-sensor enroll --code rxc_", r.GetProperty("joinCommand").GetString(), StringComparison.Ordinal);
+        // The same one line the operator API hands out: the code carries the CA's fingerprint, so no CA file is named.
+        var join = r.GetProperty("joinCommand").GetString()!;
+        Assert.StartsWith("ravenxcope-sensor enroll --url https://", join, StringComparison.Ordinal);
+        Assert.Contains(" --code rxc_", join, StringComparison.Ordinal);
+        Assert.DoesNotContain("--ca-file", join, StringComparison.Ordinal);
         Assert.Equal(1, r.GetProperty("navigationsWhileWaiting").GetInt32());
         var serials = r.GetProperty("serials");
         Assert.NotEqual(serials[0].GetString(), serials[1].GetString());
+
+        // Revoked from the browser, the agent on the host stops with the revoked exit code.
+        Assert.Equal(RavenXcope.SensorAgent.ExitCodes.Revoked, r.GetProperty("agentExit").GetInt32());
 
         // The reader is shown no action and its forged post changes nothing.
         Assert.Equal(0, r.GetProperty("readerButtons").GetInt32());

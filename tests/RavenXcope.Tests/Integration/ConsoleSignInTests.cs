@@ -79,6 +79,28 @@ public sealed partial class ConsoleSignInTests(TrustStackFixture stack) : IClass
     }
 
     [Fact]
+    public async Task An_audit_page_asked_for_after_a_cursor_that_is_not_a_number_answers_400_not_500()
+    {
+        using var admin = TrustClient.Operator(stack.Gateway, stack.AdminKey);
+        var (tenantId, _) = await TrustClient.CreateTenantWithSensorAsync(admin);
+        var user = $"au-{Guid.NewGuid():N}"[..20];
+        const string password = "a long enough password";
+        await CreateAsync(user, password, ApiKeyRole.Reader, null);
+        using var browser = Browser();
+        using (var signedIn = await SignInAsync(browser, user, password))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        }
+
+        using var bad = await browser.GetAsync(new Uri($"/tenants/{tenantId}/audit?after=abc", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("must be a sequence number", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var good = await browser.GetAsync(new Uri($"/tenants/{tenantId}/audit?after=0", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+    }
+
+    [Fact]
     public async Task The_fleet_page_of_ten_thousand_sensors_renders_with_its_counts()
     {
         var tenant = $"bulk-{Guid.NewGuid():N}"[..16];
