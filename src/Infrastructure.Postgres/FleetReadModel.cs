@@ -16,10 +16,6 @@ public sealed class FleetReadModel(NpgsqlDataSource dataSource)
     private const string SensorColumns =
         "tenant_id, sensor_id, name, lifecycle, trust_state, cert_serial, cert_not_after, updated_at, liveness, hostname, agent_version, suricata, last_heartbeat_at";
 
-    /// <summary>One page of a tenant's sensors in id order, optionally filtered by stored lifecycle and trust-state names.</summary>
-    public Task<RowPage<SensorRow>> ListSensorsAsync(string tenantId, string? lifecycle, string? trustState, string? after, int limit, CancellationToken cancellationToken) =>
-        ListSensorsAsync(tenantId, new SensorFilter(lifecycle, trustState), after, limit, cancellationToken);
-
     /// <summary>One page of a tenant's sensors in id order, narrowed by <paramref name="filter"/>.</summary>
     public async Task<RowPage<SensorRow>> ListSensorsAsync(string tenantId, SensorFilter filter, string? after, int limit, CancellationToken cancellationToken)
     {

@@ -17,16 +17,13 @@ public sealed record CommandPage(IReadOnlyList<CommandResponse> Items, string? N
         var start = 0;
         if (after is not null)
         {
-            start = -1;
-            for (var i = 0; i < ledger.Count && start < 0; i++)
-            {
-                start = ledger[i].CommandId == after ? i + 1 : -1;
-            }
-
-            if (start < 0)
+            var index = ledger.Select(c => c.CommandId).ToList().IndexOf(after);
+            if (index < 0)
             {
                 return null;
             }
+
+            start = index + 1;
         }
 
         var items = ledger.Skip(start).Take(limit).Select(CommandResponse.From).ToList();

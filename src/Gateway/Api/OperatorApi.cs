@@ -68,7 +68,7 @@ public static partial class OperatorApi
             return Problems.Of(ProblemCodes.TenantNotFound, $"tenant {tenantId} does not exist");
         }
 
-        if (tenantId is not null && (!Identifiers.IsValid(tenantId) || await cluster.GetGrain<ITenantGrain>(Identifiers.TenantKey(tenantId)).GetAsync(cancellationToken) is null))
+        if (tenantId is not null && !await TenantExistsAsync(tenantId, cluster, cancellationToken))
         {
             return Problems.Of(ProblemCodes.TenantNotFound, $"tenant {tenantId} does not exist");
         }
@@ -110,7 +110,7 @@ public static partial class OperatorApi
         }
 
         var caller = http.Caller();
-        if (tenantId is not null && (!caller.CanAccessTenant(tenantId) || await TenantMissing(tenantId, cluster, cancellationToken) is not null))
+        if (tenantId is not null && (!caller.CanAccessTenant(tenantId) || !await TenantExistsAsync(tenantId, cluster, cancellationToken)))
         {
             return Problems.Of(ProblemCodes.TenantNotFound, $"tenant {tenantId} does not exist");
         }
@@ -357,9 +357,11 @@ public static partial class OperatorApi
         await TenantMissing(tenantId, cluster, cancellationToken) is { } missing ? missing : TypedResults.Ok(await queries.AlertsAsync(tenantId, cancellationToken));
 
     internal static async Task<ProblemHttpResult?> TenantMissing(string tenantId, IClusterClient cluster, CancellationToken cancellationToken) =>
-        Identifiers.IsValid(tenantId) && await cluster.GetGrain<ITenantGrain>(Identifiers.TenantKey(tenantId)).GetAsync(cancellationToken) is not null
-            ? null
-            : Problems.Of(ProblemCodes.TenantNotFound, $"tenant {tenantId} does not exist");
+        await TenantExistsAsync(tenantId, cluster, cancellationToken) ? null : Problems.Of(ProblemCodes.TenantNotFound, $"tenant {tenantId} does not exist");
+
+    /// <summary>Whether <paramref name="tenantId"/> names a created tenant (the console asks this too, and answers in its own words).</summary>
+    internal static async Task<bool> TenantExistsAsync(string? tenantId, IClusterClient cluster, CancellationToken cancellationToken) =>
+        Identifiers.IsValid(tenantId) && await cluster.GetGrain<ITenantGrain>(Identifiers.TenantKey(tenantId!)).GetAsync(cancellationToken) is not null;
 
     private static ILogger Logger(HttpContext http) => http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("RavenXcope.ApiKeys");
 
@@ -369,7 +371,11 @@ public static partial class OperatorApi
     private static ProblemHttpResult SensorNotFound(string sensorId) => Problems.Of(ProblemCodes.SensorNotFound, $"sensor {sensorId} does not exist");
 
     internal static ProblemHttpResult? InvalidName(string? name) =>
+        NameRefusal(name) is { } refusal ? Problems.Of(ProblemCodes.InvalidName, refusal) : null;
+
+    /// <summary>Why <paramref name="name"/> cannot name a tenant or a sensor, or null.</summary>
+    internal static string? NameRefusal(string? name) =>
         string.IsNullOrWhiteSpace(name) || name.Trim().Length > MaxNameLength || name.Any(char.IsControl)
-            ? Problems.Of(ProblemCodes.InvalidName, $"name must be 1 to {MaxNameLength} printable characters")
+            ? $"name must be 1 to {MaxNameLength} printable characters"
             : null;
 }

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using RavenXcope.Gateway.Security;
+using RavenXcope.Grains.Audit;
+using RavenXcope.Grains.Model;
 using RavenXcope.Infrastructure.Postgres.Accounts;
 using RavenXcope.ServiceDefaults.ApiKeys;
 
@@ -16,7 +18,7 @@ public sealed record SignInOutcome(OperatorCaller? Caller, string? Message);
 /// versioned, so stronger settings rehash on the next sign-in), lock-out after repeated failures, and every attempt
 /// recorded in the sign-in log and the gateway's log.
 /// </summary>
-public sealed partial class ConsoleAccounts(OperatorAccountStore store, ILogger<ConsoleAccounts> logger)
+public sealed partial class ConsoleAccounts(OperatorAccountStore store, IClusterClient cluster, AuditTrail audit, ILogger<ConsoleAccounts> logger)
 {
     /// <summary>Failures in a row that lock an account.</summary>
     public const int LockOutAfter = 5;
@@ -29,6 +31,9 @@ public sealed partial class ConsoleAccounts(OperatorAccountStore store, ILogger<
 
     /// <summary>The claim carrying the tenant scope; absent for a global account.</summary>
     public const string TenantClaim = "rxc:tenant";
+
+    /// <summary>What the sign-in log records as the name of an attempt on an account that does not exist.</summary>
+    public const string UnknownUser = "(unknown user)";
 
     private const string Generic = "The user name or the password is wrong.";
     private static readonly PasswordHasher<OperatorAccount> Hasher = new();
@@ -50,12 +55,13 @@ public sealed partial class ConsoleAccounts(OperatorAccountStore store, ILogger<
     public async Task<SignInOutcome> SignInAsync(string? userName, string? password, string? remote, CancellationToken cancellationToken)
     {
         var name = (userName ?? string.Empty).Trim().ToLowerInvariant();
-        var logged = OperatorAccountStore.IsUserName(name) ? name : "(not a user name)";
         var account = OperatorAccountStore.IsUserName(name) ? await store.FindAsync(name, cancellationToken) : null;
         if (account is null)
         {
+            // What was typed as an unknown name is often a password in the wrong box: neither the log nor the
+            // sign-in record keeps it.
             Hasher.VerifyHashedPassword(null!, DecoyHash, password ?? string.Empty);
-            return await RefuseAsync(logged, "unknown_user", remote, Generic, cancellationToken);
+            return await RefuseAsync(UnknownUser, "unknown_user", remote, Generic, cancellationToken);
         }
 
         if (account.DisabledAt is not null)
@@ -118,7 +124,7 @@ public sealed partial class ConsoleAccounts(OperatorAccountStore store, ILogger<
             return "the role must be admin, operator or reader";
         }
 
-        if (tenantId is not null && !Grains.Model.Identifiers.IsValid(tenantId))
+        if (tenantId is not null && !await Api.OperatorApi.TenantExistsAsync(tenantId, cluster, cancellationToken))
         {
             return $"tenant {tenantId} does not exist";
         }
@@ -133,6 +139,12 @@ public sealed partial class ConsoleAccounts(OperatorAccountStore store, ILogger<
             return $"the user {name} exists already";
         }
 
+        if (tenantId is not null)
+        {
+            await audit.RecordAsync(tenantId, new AuditEvent(caller.Actor, "account.create", $"user:{name}", "done", ApiKeyRoles.Name(parsedRole)), cancellationToken);
+        }
+
+        // A global account belongs to no tenant's audit chain; the log keeps the record instead.
         LogCreated(logger, name, ApiKeyRoles.Name(parsedRole), tenantId ?? "*", caller.Actor);
         return null;
     }

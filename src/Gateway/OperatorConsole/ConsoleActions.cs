@@ -92,9 +92,9 @@ public sealed class ConsoleActions(IClusterClient cluster, FleetQueries queries)
             return new(default, ProblemCodes.InvalidTenantId.Code, "the tenant id must be 2 to 63 lower-case letters, digits or inner hyphens");
         }
 
-        if (OperatorApi.InvalidName(name) is { } problem)
+        if (OperatorApi.NameRefusal(name) is { } refusal)
         {
-            return new(default, ProblemCodes.InvalidName.Code, problem.ProblemDetails.Detail);
+            return new(default, ProblemCodes.InvalidName.Code, refusal);
         }
 
         return Of(await Acting(caller).GetGrain<ITenantGrain>(Identifiers.TenantKey(tenantId!)).CreateAsync(name!.Trim(), cancellationToken));
@@ -113,12 +113,12 @@ public sealed class ConsoleActions(IClusterClient cluster, FleetQueries queries)
             return new(default, ProblemCodes.InvalidSensorId.Code, "the sensor id must be 2 to 63 lower-case letters, digits or inner hyphens");
         }
 
-        if (OperatorApi.InvalidName(name) is { } problem)
+        if (OperatorApi.NameRefusal(name) is { } refusal)
         {
-            return new(default, ProblemCodes.InvalidName.Code, problem.ProblemDetails.Detail);
+            return new(default, ProblemCodes.InvalidName.Code, refusal);
         }
 
-        if (await OperatorApi.TenantMissing(tenantId, cluster, cancellationToken) is not null)
+        if (!await OperatorApi.TenantExistsAsync(tenantId, cluster, cancellationToken))
         {
             return new(default, ProblemCodes.TenantNotFound.Code, $"tenant {tenantId} does not exist");
         }
@@ -152,9 +152,6 @@ public sealed class ConsoleActions(IClusterClient cluster, FleetQueries queries)
         "revoke" => OperatorPermissions.RevokeSensor,
         "renew" => OperatorPermissions.RequestRenewal,
         "claim-code" => OperatorPermissions.CreateClaimCode,
-        "create-sensor" => OperatorPermissions.CreateSensor,
-        "create-tenant" => OperatorPermissions.CreateTenant,
-        "accounts" => OperatorPermissions.ManageAccounts,
         _ => OperatorPermissions.SubmitCommand,
     };
 

@@ -66,6 +66,11 @@ public static class CreateOperatorCommand
         }
 
         await using var database = PostgresServiceCollectionExtensions.OpenPostgres(dsn);
+        if (tenant is not null && !await database.GetRequiredService<AuditStore>().TenantExistsAsync(tenant, CancellationToken.None))
+        {
+            return await Fail($"tenant {tenant} does not exist: create it first (POST /api/v1/tenants, or the console's Tenants page)");
+        }
+
         var store = database.GetRequiredService<OperatorAccountStore>();
         if (!await store.CreateAsync(user!, ConsoleAccounts.Hash(password!), parsedRole, tenant))
         {

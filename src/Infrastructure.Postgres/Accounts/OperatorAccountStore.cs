@@ -103,23 +103,6 @@ public sealed class OperatorAccountStore(NpgsqlDataSource dataSource, TimeProvid
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The latest attempts, newest first, of one user or of all.</summary>
-    public async Task<IReadOnlyList<SignInRecord>> SignInsAsync(string? userName, int limit, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand(
-            "SELECT id, at, user_name, outcome, remote FROM operator_sign_ins WHERE ($1::text IS NULL OR user_name = $1) ORDER BY id DESC LIMIT $2");
-        command.Parameters.Add(FleetReadModel.NullableText(userName));
-        command.Parameters.AddWithValue(limit);
-        var records = new List<SignInRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            records.Add(new SignInRecord(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
-        }
-
-        return records;
-    }
-
     private const string Columns = "user_name, password_hash, role, tenant_id, created_at, failed_sign_ins, locked_until, disabled_at";
 
     private static OperatorAccount Read(NpgsqlDataReader reader)

@@ -39,6 +39,20 @@ public sealed partial class ConsoleSignInTests(TrustStackFixture stack) : IClass
     }
 
     [Fact]
+    public async Task A_password_typed_as_an_unknown_user_name_is_not_kept_in_the_sign_in_log()
+    {
+        var typed = $"hunter{Guid.NewGuid():N}"[..24];
+        using var browser = Browser();
+        var before = await stack.Database.ScalarAsync<long>($"SELECT count(*) FROM ravenxcope.operator_sign_ins WHERE user_name = '{ConsoleAccounts.UnknownUser}'");
+
+        using var refused = await SignInAsync(browser, typed, "whatever was typed next");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+
+        Assert.Equal(0L, await stack.Database.ScalarAsync<long>($"SELECT count(*) FROM ravenxcope.operator_sign_ins WHERE user_name LIKE '%{typed}%'"));
+        Assert.True(await stack.Database.ScalarAsync<long>($"SELECT count(*) FROM ravenxcope.operator_sign_ins WHERE user_name = '{ConsoleAccounts.UnknownUser}' AND outcome = 'unknown_user'") > before);
+    }
+
+    [Fact]
     public async Task A_sign_in_without_the_antiforgery_token_is_refused_and_one_with_it_opens_the_fleet()
     {
         var user = $"ok-{Guid.NewGuid():N}"[..20];
@@ -101,6 +115,56 @@ public sealed partial class ConsoleSignInTests(TrustStackFixture stack) : IClass
     }
 
     [Fact]
+    public async Task An_admin_creates_accounts_only_for_tenants_that_exist_and_each_creation_is_in_the_tenants_audit_chain()
+    {
+        using var api = TrustClient.Operator(stack.Gateway, stack.AdminKey);
+        var (tenantId, _) = await TrustClient.CreateTenantWithSensorAsync(api);
+        var admin = $"ad-{Guid.NewGuid():N}"[..20];
+        const string password = "a long enough password";
+        await CreateAsync(admin, password, ApiKeyRole.Admin, null);
+        using var browser = Browser();
+        using (var signedIn = await SignInAsync(browser, admin, password))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        }
+
+        var ghost = $"gh-{Guid.NewGuid():N}"[..20];
+        using (var refused = await CreateAccountAsync(browser, ghost, "no-such-tenant"))
+        {
+            Assert.Contains("tenant no-such-tenant does not exist", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0L, await stack.Database.ScalarAsync<long>($"SELECT count(*) FROM ravenxcope.operator_accounts WHERE user_name = '{ghost}'"));
+
+        var member = $"mb-{Guid.NewGuid():N}"[..20];
+        using (var created = await CreateAccountAsync(browser, member, tenantId))
+        {
+            Assert.Contains($"Account {member} created.", await created.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        await Eventually.WaitAsync(async () =>
+        {
+            using var audit = await api.GetAsync(new Uri($"/api/v1/tenants/{tenantId}/audit?limit=100", UriKind.Relative));
+            return (await audit.JsonAsync()).GetProperty("items").EnumerateArray().Any(e =>
+                e.GetProperty("action").GetString() == "account.create" && e.GetProperty("subject").GetString() == $"user:{member}"
+                && e.GetProperty("actor").GetString() == $"user:{admin}");
+        }, $"the creation of {member} in the audit chain of {tenantId}");
+    }
+
+    [Fact]
+    public async Task The_create_operator_subcommand_refuses_a_tenant_that_does_not_exist_and_creates_nothing()
+    {
+        var user = $"sc-{Guid.NewGuid():N}"[..20];
+        var (exit, output) = await ServiceProcess.RunAsync(
+            ServiceProcess.Program("Gateway", "ravenxcope-gateway"),
+            ["create-operator", "--user", user, "--role", "reader", "--tenant", "no-such-tenant", "--connection-string", stack.Database.ConnectionString],
+            new Dictionary<string, string>());
+        Assert.True(exit == 2, output);
+        Assert.Contains("tenant no-such-tenant does not exist", output, StringComparison.Ordinal);
+        Assert.Equal(0L, await stack.Database.ScalarAsync<long>($"SELECT count(*) FROM ravenxcope.operator_accounts WHERE user_name = '{user}'"));
+    }
+
+    [Fact]
     public async Task The_fleet_page_of_ten_thousand_sensors_renders_with_its_counts()
     {
         var tenant = $"bulk-{Guid.NewGuid():N}"[..16];
@@ -143,6 +207,13 @@ public sealed partial class ConsoleSignInTests(TrustStackFixture stack) : IClass
         await using var database = PostgresServiceCollectionExtensions.OpenPostgres(stack.Database.ConnectionString);
         Assert.True(await database.GetRequiredService<OperatorAccountStore>().CreateAsync(user, ConsoleAccounts.Hash(password), role, tenant));
     }
+
+    private static async Task<HttpResponseMessage> CreateAccountAsync(HttpClient browser, string user, string tenant) =>
+        await browser.PostAsync(new Uri("/operators", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "create-account", ["__RequestVerificationToken"] = await TokenAsync(browser, "/operators"),
+            ["NewUser"] = user, ["NewPassword"] = "another long password", ["NewRole"] = "reader", ["NewTenant"] = tenant,
+        }));
 
     private HttpClient Browser() =>
         new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = stack.Gateway.HttpBase };
