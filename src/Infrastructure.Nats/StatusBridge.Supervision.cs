@@ -15,6 +15,9 @@ public sealed partial class StatusBridge
     /// <summary>Pumps subscribed now (the others wait to start again).</summary>
     public int RunningPumps => _pumps.Values.Count(p => p.Running);
 
+    /// <summary>Whether the tenant's status subjects are subscribed now (a status published before that is not heard: it is not kept).</summary>
+    public bool IsRouting(string tenantId) => _pumps.TryGetValue(tenantId, out var pump) && pump.Running;
+
     /// <summary>Times a pump ended or failed and was scheduled to start again.</summary>
     public long PumpRestarts => Interlocked.Read(ref _restarts);
 

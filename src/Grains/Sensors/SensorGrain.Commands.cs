@@ -129,16 +129,19 @@ public sealed partial class SensorGrain
             changed = true;
         }
 
-        if (changed)
-        {
-            await state.WriteOrResetAsync(this, cancellationToken);
-            CountAwaitingPublication();
-        }
-
         // The sensor list filters and shows Suricata's state: the read model follows its changes, not every status.
         if (suricataChanged)
         {
-            await directory.UpsertSensorAsync(Snapshot(), cancellationToken);
+            await WriteAndListAsync(cancellationToken);
+        }
+        else if (changed)
+        {
+            await state.WriteOrResetAsync(this, cancellationToken);
+        }
+
+        if (changed)
+        {
+            CountAwaitingPublication();
         }
 
         // Stored (or nothing to store): the agent may forget these outcomes.

@@ -48,8 +48,7 @@ public sealed partial class SensorGrain
         {
             LogLiveness(logger, S.TenantId, S.SensorId, S.Liveness ?? "unknown", liveness);
             S.Liveness = liveness;
-            await state.WriteOrResetAsync(this, cancellationToken);
-            await directory.UpsertSensorAsync(Snapshot(), cancellationToken);
+            await WriteAndListAsync(cancellationToken);
         }
     }
 

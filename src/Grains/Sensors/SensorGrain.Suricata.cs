@@ -10,14 +10,12 @@ namespace RavenXcope.Grains.Sensors;
 /// </summary>
 public sealed partial class SensorGrain
 {
-    private string? _suricataReported;
     private SuricataSnapshot? _suricata;
     private string? _suricataCounted;
 
     // Called for every status: memory only, no write.
     private void ObserveSuricata(string observed, SuricataSnapshot? reported, DateTimeOffset now)
     {
-        _suricataReported = observed;
         var tag = SuricataMetrics.StateTag(observed);
         SuricataMetrics.Moved(_suricataCounted, tag);
         _suricataCounted = tag;

@@ -224,13 +224,19 @@ public sealed partial class SensorGrain(
     private async Task PersistAsync(CancellationToken cancellationToken)
     {
         S.TrustState = TrustEvaluator.Evaluate(S.Lifecycle, S.Current?.NotAfter, time.GetUtcNow(), policy);
+        await WriteAndListAsync(cancellationToken);
+        await ScheduleTrustReminderAsync();
+    }
+
+    /// <summary>Writes the state, then the sensor's row in the read model (which follows what is stored).</summary>
+    private async Task WriteAndListAsync(CancellationToken cancellationToken)
+    {
         await state.WriteOrResetAsync(this, cancellationToken);
         await directory.UpsertSensorAsync(Snapshot(), cancellationToken);
-        await ScheduleTrustReminderAsync();
     }
 
     private SensorSnapshot Snapshot() => new(
         S.TenantId, S.SensorId, S.Name, S.Lifecycle, S.TrustState, S.Current?.Serial, S.Current?.NotAfter,
-        S.RenewalGeneration, S.CreatedAt, S.UpdatedAt, S.Host, _lastHeartbeatAt, _suricataReported ?? S.SuricataObserved, _lastStatusAt,
+        S.RenewalGeneration, S.CreatedAt, S.UpdatedAt, S.Host, _lastHeartbeatAt, S.SuricataObserved, _lastStatusAt,
         CurrentLiveness(), [.. S.RetiredIdentities.Select(r => new RetiredIdentitySnapshot(r.Serial, r.CertificateIssuedAt, r.RevokedAt))], _suricata);
 }

@@ -30,16 +30,11 @@ public static class ProtocolReader
             return ReadResult<StatusMessage>.Refused("a status message needs desired and observed");
         }
 
-        var outcomes = status.RecentOutcomes?
-            .Where(o => o is not null && Text(o.CommandId) is not null && Text(o.Outcome) is not null)
-            .Take(ProtocolLimits.MaxRecentOutcomes)
-            .Select(o => o with { Detail = Text(o.Detail, ProtocolLimits.MaxOutcomeDetailLength) })
-            .ToList();
         return ReadResult<StatusMessage>.Accepted(status with
         {
             LastCommandId = Text(status.LastCommandId),
             LastCommandOutcome = Text(status.LastCommandOutcome),
-            RecentOutcomes = outcomes is { Count: > 0 } ? outcomes : null,
+            RecentOutcomes = Outcomes(status.RecentOutcomes),
             TrustState = Text(status.TrustState),
             AgentVersion = Text(status.AgentVersion),
             Suricata = Suricata(status.Suricata),
@@ -155,7 +150,36 @@ public static class ProtocolReader
 
     private static string? Text(string? value, int maxLength = ProtocolLimits.MaxStatusTextLength) => value is { } text && text.Length <= maxLength ? text : null;
 
-    // A counter below zero is no counter; a report with nothing left in it is no report.
+    // Most status messages carry no outcome, and most outcomes are kept as read: nothing is copied for them.
+    private static List<CommandOutcome>? Outcomes(IReadOnlyList<CommandOutcome>? recent)
+    {
+        if (recent is null)
+        {
+            return null;
+        }
+
+        List<CommandOutcome>? kept = null;
+        foreach (var outcome in recent)
+        {
+            if (kept?.Count == ProtocolLimits.MaxRecentOutcomes)
+            {
+                break;
+            }
+
+            if (outcome is null || Text(outcome.CommandId) is null || Text(outcome.Outcome) is null)
+            {
+                continue;
+            }
+
+            var detail = Text(outcome.Detail, ProtocolLimits.MaxOutcomeDetailLength);
+            (kept ??= []).Add(ReferenceEquals(detail, outcome.Detail) ? outcome : outcome with { Detail = detail });
+        }
+
+        return kept;
+    }
+
+    // A counter below zero is no counter; a report with nothing left in it is no report. A report that is valid as
+    // sent (the usual case) is kept as it is.
     private static SuricataReport? Suricata(SuricataReport? report)
     {
         if (report is null)
@@ -164,15 +188,23 @@ public static class ProtocolReader
         }
 
         static long? Count(long? value) => value >= 0 ? value : null;
-        var read = new SuricataReport(
-            Text(report.Version),
+        var version = Text(report.Version);
+        var error = Text(report.Error, ProtocolLimits.MaxSuricataErrorLength);
+        var valid = ReferenceEquals(version, report.Version) && ReferenceEquals(error, report.Error)
+            && Count(report.UptimeSeconds) == report.UptimeSeconds && Count(report.RulesLoaded) == report.RulesLoaded
+            && Count(report.RulesFailed) == report.RulesFailed && Count(report.Packets) == report.Packets
+            && Count(report.KernelDrops) == report.KernelDrops && (report.Restarts is null or >= 0);
+        var read = valid ? report : new SuricataReport(
+            version,
             Count(report.UptimeSeconds),
             Count(report.RulesLoaded),
             Count(report.RulesFailed),
             Count(report.Packets),
             Count(report.KernelDrops),
             report.Restarts >= 0 ? report.Restarts : null,
-            Text(report.Error, ProtocolLimits.MaxSuricataErrorLength));
-        return read == new SuricataReport() ? null : read;
+            error);
+        return read is { Version: null, UptimeSeconds: null, RulesLoaded: null, RulesFailed: null, Packets: null, KernelDrops: null, Restarts: null, Error: null }
+            ? null
+            : read;
     }
 }
