@@ -9,18 +9,19 @@ public interface IAgentObserver
     /// <summary>An observer that observes nothing.</summary>
     static readonly IAgentObserver None = new NoObserver();
 
-    /// <summary>A heartbeat was answered (<paramref name="status"/> 200) or not (its status; 0 when nothing answered).</summary>
-    void Heartbeat(TimeSpan elapsed, int status)
+    /// <summary>
+    /// A heartbeat took <paramref name="elapsed"/> and was answered with <paramref name="status"/> (200 when accepted; 0
+    /// when nothing answered) and, for a refusal, its problem <paramref name="code"/> and <paramref name="detail"/>.
+    /// </summary>
+    void Heartbeat(TimeSpan elapsed, int status, string? code, string? detail)
     {
     }
 
-    /// <summary>What a heartbeat was answered with: the status (0 when nothing answered), the problem code and detail of a refusal.</summary>
-    void HeartbeatAnswered(int status, string? code, string? detail)
-    {
-    }
-
-    /// <summary>Why the agent has no NATS connection now (credentials refused or pending, server unreachable, connection lost).</summary>
-    void NatsDown(string reason)
+    /// <summary>
+    /// Why the agent has no NATS connection now (credentials refused or pending, server unreachable, connection lost);
+    /// <paramref name="failed"/> when a connection failed or was lost, rather than never tried for want of credentials.
+    /// </summary>
+    void NatsDown(string reason, bool failed)
     {
     }
 
@@ -36,11 +37,6 @@ public interface IAgentObserver
 
     /// <summary>The agent's NATS connection is up and its consumer found: commands can arrive.</summary>
     void NatsConnected()
-    {
-    }
-
-    /// <summary>The NATS connection failed or was lost; the control loop connects again after its backoff.</summary>
-    void NatsLost()
     {
     }
 

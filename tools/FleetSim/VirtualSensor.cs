@@ -117,7 +117,7 @@ public sealed class VirtualSensor(int index, string tenantId, string sensorId, s
         Start(options, loggers);
     }
 
-    void IAgentObserver.Heartbeat(TimeSpan elapsed, int status)
+    void IAgentObserver.Heartbeat(TimeSpan elapsed, int status, string? code, string? detail)
     {
         if (status == 200)
         {
@@ -163,8 +163,13 @@ public sealed class VirtualSensor(int index, string tenantId, string sensorId, s
         _connected.TrySetResult();
     }
 
-    void IAgentObserver.NatsLost()
+    void IAgentObserver.NatsDown(string reason, bool failed)
     {
+        if (!failed)
+        {
+            return;
+        }
+
         NatsConnected = false;
         Interlocked.Increment(ref meter.Counts.NatsLost);
         if (Restarting)

@@ -146,7 +146,8 @@ public sealed partial class ControlLoop(
             LogCredentialsRefused(logger, answer.Status, answer.Code ?? (answer.Status == 202 ? "pending" : "unknown"), wait);
             observer.NatsDown(answer.Status == 202
                 ? "NATS credentials pending: the tenant's account is not provisioned yet"
-                : $"NATS credentials not issued ({(answer.Status == 0 ? "no answer" : answer.Status.ToString(System.Globalization.CultureInfo.InvariantCulture))} {answer.Code ?? answer.Detail ?? string.Empty})".TrimEnd());
+                : $"NATS credentials not issued ({(answer.Status == 0 ? "no answer" : answer.Status.ToString(System.Globalization.CultureInfo.InvariantCulture))} {answer.Code ?? answer.Detail ?? string.Empty})".TrimEnd(),
+                failed: false);
             return (null, false, wait);
         }
 
@@ -194,13 +195,12 @@ public sealed partial class ControlLoop(
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            observer.NatsLost();
             var wait = _connectBackoff.Failed();
             if (!await RefusedAsync(e, credentials, cancellationToken))
             {
                 // Credentials that may still be good are kept: asking for new ones adds load where there already is some.
                 LogNatsUnreachable(logger, NatsFailure.Describe(e), wait);
-                observer.NatsDown($"cannot connect to {credentials.NatsUrl}: {NatsFailure.Describe(e)}");
+                observer.NatsDown($"cannot connect to {credentials.NatsUrl}: {NatsFailure.Describe(e)}", failed: true);
                 return wait;
             }
 
@@ -209,7 +209,7 @@ public sealed partial class ControlLoop(
             _unexplainedFailures = 0;
             NatsCredentialsFile.Delete(directory);
             LogNatsRefused(logger, NatsFailure.Describe(e));
-            observer.NatsDown($"{credentials.NatsUrl} refused the credentials ({NatsFailure.Describe(e)}); asking for new ones");
+            observer.NatsDown($"{credentials.NatsUrl} refused the credentials ({NatsFailure.Describe(e)}); asking for new ones", failed: true);
             return fromCache ? TimeSpan.Zero : wait;
         }
 
@@ -258,10 +258,9 @@ public sealed partial class ControlLoop(
         catch (Exception e) when (e is NatsException or IOException or TimeoutException or ObjectDisposedException
                                    || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            observer.NatsLost();
             var wait = _connectBackoff.Failed();
             LogNatsLost(logger, NatsFailure.Describe(e), wait);
-            observer.NatsDown($"connection to {credentials.NatsUrl} lost: {NatsFailure.Describe(e)}");
+            observer.NatsDown($"connection to {credentials.NatsUrl} lost: {NatsFailure.Describe(e)}", failed: true);
             return wait;
         }
         finally

@@ -59,8 +59,7 @@ public sealed partial class HeartbeatLoop(
 
             var started = time.GetTimestamp();
             var beat = await link.Channel.HeartbeatAsync(AgentState, state.TrustState, cancellationToken);
-            observer.Heartbeat(time.GetElapsedTime(started), beat.Status);
-            observer.HeartbeatAnswered(beat.Status, beat.Code, beat.Detail);
+            observer.Heartbeat(time.GetElapsedTime(started), beat.Status, beat.Code, beat.Detail);
             TimeSpan wait;
             if (beat.IsSuccess)
             {

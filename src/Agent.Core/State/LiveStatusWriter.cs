@@ -34,7 +34,7 @@ public sealed class LiveStatusWriter : IAgentObserver, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public void HeartbeatAnswered(int status, string? code, string? detail) => Update(s => s with
+    public void Heartbeat(TimeSpan elapsed, int status, string? code, string? detail) => Update(s => s with
     {
         Heartbeat = new LiveStatus.HeartbeatStatus(DateTimeOffset.UtcNow, status, code, detail, status == 200 ? DateTimeOffset.UtcNow : s.Heartbeat?.LastAcceptedAt),
     });
@@ -43,7 +43,7 @@ public sealed class LiveStatusWriter : IAgentObserver, IAsyncDisposable
     public void NatsConnected() => Update(s => s with { Nats = s.Nats with { Connected = true, Since = DateTimeOffset.UtcNow, Reason = null } });
 
     /// <inheritdoc />
-    public void NatsDown(string reason) => Update(s => s with
+    public void NatsDown(string reason, bool failed) => Update(s => s with
     {
         Nats = s.Nats with { Connected = false, Since = s.Nats.Connected || s.Nats.Since is null ? DateTimeOffset.UtcNow : s.Nats.Since, Reason = reason },
     });
@@ -91,7 +91,7 @@ public sealed class LiveStatusWriter : IAgentObserver, IAsyncDisposable
             _status = _status with
             {
                 UpdatedAt = DateTimeOffset.UtcNow,
-                Suricata = new LiveStatus.SuricataStatus(_supervisor.Desired, _supervisor.Observed, (_supervisor as Supervisor)?.Pid, _supervisor.Report),
+                Suricata = new LiveStatus.SuricataStatus(_supervisor.Desired, _supervisor.Observed, _supervisor.Pid, _supervisor.Report),
             };
             try
             {

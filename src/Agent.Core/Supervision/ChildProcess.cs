@@ -13,13 +13,15 @@ public sealed partial class ChildProcess : IDisposable
     private const int TailLines = 40;
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
+    private readonly int _tailLines;
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _logger;
 
-    private ChildProcess(Process process, ILogger logger)
+    private ChildProcess(Process process, ILogger logger, int tailLines)
     {
         _process = process;
         _logger = logger;
+        _tailLines = tailLines;
     }
 
     /// <summary>The process id.</summary>
@@ -34,16 +36,16 @@ public sealed partial class ChildProcess : IDisposable
     /// <summary>True while it runs.</summary>
     public bool IsRunning => !_exited.Task.IsCompleted;
 
-    /// <summary>Starts <paramref name="start"/> (its output redirected here).</summary>
+    /// <summary>Starts <paramref name="start"/> (its output redirected here, the last <paramref name="tailLines"/> lines kept).</summary>
     /// <exception cref="System.ComponentModel.Win32Exception">The program cannot be run (missing, not executable).</exception>
-    public static ChildProcess Start(ProcessStartInfo start, ILogger logger)
+    public static ChildProcess Start(ProcessStartInfo start, ILogger logger, int tailLines = TailLines)
     {
         start.UseShellExecute = false;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.RedirectStandardInput = false;
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var child = new ChildProcess(process, logger);
+        var child = new ChildProcess(process, logger, tailLines);
         process.OutputDataReceived += (_, e) => child.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => child.Keep(e.Data);
         process.Exited += (_, _) => child.OnExited();
@@ -110,7 +112,7 @@ public sealed partial class ChildProcess : IDisposable
         lock (_tail)
         {
             _tail.Enqueue(line);
-            while (_tail.Count > TailLines)
+            while (_tail.Count > _tailLines)
             {
                 _tail.Dequeue();
             }

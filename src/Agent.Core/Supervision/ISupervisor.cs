@@ -21,6 +21,9 @@ public interface ISupervisor
     /// <summary>What Suricata last said about itself (and the last problem seen), or null when there is nothing to tell.</summary>
     SuricataReport? Report => null;
 
+    /// <summary>The process id of the supervised program while it runs; null when there is no process (or none of its own).</summary>
+    int? Pid => null;
+
     /// <summary>Applies a command (<c>start</c>, <c>stop</c>, <c>restart</c>); returns the outcome reported to the control plane.</summary>
     Task<SupervisorOutcome> ApplyAsync(string type);
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
 using RavenXcope.Agent.Supervision;
 using RavenXcope.Protocol.Messages;
 
@@ -66,68 +67,34 @@ public sealed class SuricataProgram(SuricataOptions options) : IEngineProgram
     /// <inheritdoc />
     public async Task<string?> CheckAsync(CancellationToken cancellationToken)
     {
-        var arguments = Options.CheckArguments();
-        var lines = new List<string>();
-        using var process = new Process { StartInfo = Start(arguments) };
-        process.StartInfo.RedirectStandardOutput = true;
-        process.StartInfo.RedirectStandardError = true;
-        process.StartInfo.UseShellExecute = false;
-        void Keep(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (lines)
-            {
-                if (lines.Count < MaxCheckOutputLines)
-                {
-                    lines.Add(line);
-                }
-            }
-        }
-
-        process.OutputDataReceived += (_, e) => Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        ChildProcess check;
         try
         {
-            process.Start();
+            check = ChildProcess.Start(Start(Options.CheckArguments()), NullLogger.Instance, MaxCheckOutputLines);
         }
         catch (Win32Exception e)
         {
             return $"Suricata cannot be run: '{Options.Program}': {e.Message} (install it: apt-get install -t bookworm-backports suricata, or set RXC_SURICATA to the program)";
         }
 
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Options.CheckTimeout);
-        try
+        using (check)
         {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            cancellationToken.ThrowIfCancellationRequested();
-            return $"'suricata -T' did not finish within {Options.CheckTimeout.TotalSeconds:0} s";
-        }
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(Options.CheckTimeout);
+            int exit;
+            try
+            {
+                exit = await check.Exited.WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                check.Kill();
+                cancellationToken.ThrowIfCancellationRequested();
+                return $"'suricata -T' did not finish within {Options.CheckTimeout.TotalSeconds:0} s";
+            }
 
-        // The output handlers have seen everything once the process is reaped.
-        process.WaitForExit();
-        if (process.ExitCode == 0)
-        {
-            return null;
+            return exit == 0 ? null : $"'suricata -T' failed (exit code {exit}): {Explain(check.Tail())}";
         }
-
-        List<string> said;
-        lock (lines)
-        {
-            said = [.. lines];
-        }
-
-        return $"'suricata -T' failed (exit code {process.ExitCode}): {Explain(said)}";
     }
 
     /// <inheritdoc />
