@@ -9,6 +9,7 @@
 set -euo pipefail
 RXC_SCRIPT=package-sensor
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+called_from=$PWD
 cd "$root"
 # shellcheck source=lib/common.sh
 . scripts/lib/common.sh
@@ -17,8 +18,10 @@ arch=$(dpkg --print-architecture 2>/dev/null || echo amd64)
 out="$root/artifacts"
 while [ $# -gt 0 ]; do
   case $1 in
-    --arch) arch=$2; shift 2 ;;
-    --out) out=$2; shift 2 ;;
+    --arch|--out)
+      [ $# -ge 2 ] && [ -n "$2" ] || rxc_die "$1 needs a value (see --help)"
+      if [ "$1" = --arch ]; then arch=$2; else out=$(cd "$called_from" && realpath -m -- "$2"); fi
+      shift 2 ;;
     -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) rxc_die "unknown argument: $1 (see --help)" ;;
   esac
