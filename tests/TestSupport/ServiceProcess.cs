@@ -55,11 +55,11 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The built program <paramref name="assemblyName"/> of project folder <paramref name="project"/>, same configuration as the tests.</summary>
-    public static string Program(string project, string assemblyName)
+    /// <summary>The built program <paramref name="assemblyName"/> of project folder <paramref name="project"/> (under <paramref name="folder"/>), same configuration as the tests.</summary>
+    public static string Program(string project, string assemblyName, string folder = "src")
     {
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var path = Path.Combine(RepositoryRoot, "src", project, "bin", configuration, "net10.0", assemblyName);
+        var path = Path.Combine(RepositoryRoot, folder, project, "bin", configuration, "net10.0", assemblyName);
         return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is not built: run scripts/test.sh (it builds the solution)", path);
     }
 

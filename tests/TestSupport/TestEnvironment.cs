@@ -49,8 +49,27 @@ public static class TestEnvironment
                     "(Debian 12: add 'deb http://deb.debian.org/debian bookworm-backports main' to apt's sources, then apt-get install -t bookworm-backports suricata), or set RXC_SURICATA.");
             }
 
+            // Suricata captures on lo with AF_PACKET: without these capabilities it starts, then fails to open the
+            // socket, and every test on it would fail far from the reason.
+            if (!HasCapabilities(NetAdminAndNetRaw))
+            {
+                throw new InvalidOperationException(
+                    "The Suricata tests capture packets on lo, which needs CAP_NET_RAW and CAP_NET_ADMIN: run scripts/test.sh as root.");
+            }
+
             return path;
         }
+    }
+
+    // CAP_NET_ADMIN (12) and CAP_NET_RAW (13).
+    private const ulong NetAdminAndNetRaw = (1UL << 12) | (1UL << 13);
+
+    private static bool HasCapabilities(ulong wanted)
+    {
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("CapEff:", StringComparison.Ordinal));
+        return line is not null
+            && ulong.TryParse(line["CapEff:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var effective)
+            && (effective & wanted) == wanted;
     }
 
     private static string Require(string name, string what)

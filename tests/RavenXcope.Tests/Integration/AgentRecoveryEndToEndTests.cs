@@ -21,7 +21,7 @@ public sealed class AgentRecoveryEndToEndTests(Xunit.Abstractions.ITestOutputHel
         var api = stack.Api;
         var stateDir = await EnrollAsync(stack, "edge-1", provisionNats: true);
         var suricata = Suricata.RealSuricata.In(Path.Combine(stack.Work, "suricata"));
-        var agent = stack.Start("agent", ProcessStack.Agent, ["run", "--state-dir", stateDir, "--status-interval", "1", .. suricata.RunArguments()], NoEnvironment);
+        var agent = stack.RunAgent("agent", stateDir, suricata);
 
         // Connected and working, with credentials cached in the state directory.
         await CommandDoneAsync(api, "edge-1", await SendAsync(api, "edge-1", "start"), agent, TimeSpan.FromSeconds(60));
@@ -47,7 +47,7 @@ public sealed class AgentRecoveryEndToEndTests(Xunit.Abstractions.ITestOutputHel
         var stop = await SendAsync(api, "edge-1", "stop");
         await CommandDoneAsync(api, "edge-1", stop, agent, TimeSpan.FromSeconds(2 + 10));
         var tookSeconds = (DateTimeOffset.UtcNow - acceptedAt).TotalSeconds;
-        Assert.False(Suricata.RealSuricata.Alive(suricataPid), "the stop stopped Suricata");
+        Assert.False(Processes.Alive(suricataPid), "the stop stopped Suricata");
 
         // New credentials replaced the refused ones, and no credential ever reached the log.
         var newJwt = File.ReadAllText(Path.Combine(stateDir, "nats.creds"));

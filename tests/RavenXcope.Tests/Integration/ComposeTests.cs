@@ -83,26 +83,31 @@ public sealed class ComposeTests
     [Fact]
     public async Task The_operator_API_is_published_on_loopback_only_unless_the_operator_says_otherwise()
     {
-        Assert.All(await PublishedAsync(Settings, "gateway", 8080), address => Assert.Equal("127.0.0.1", address));
+        var services = (await ResolvedAsync(Settings)).GetProperty("services");
+        Assert.All(Published(services, "gateway", 8080), address => Assert.Equal("127.0.0.1", address));
 
         // Sensors need the enrollment and mTLS ports and NATS from outside.
-        Assert.All(await PublishedAsync(Settings, "gateway", 8443), address => Assert.Equal("0.0.0.0", address));
-        Assert.All(await PublishedAsync(Settings, "gateway", 8444), address => Assert.Equal("0.0.0.0", address));
-        Assert.All(await PublishedAsync(Settings, "nats", 4222), address => Assert.Equal("0.0.0.0", address));
-        Assert.All(await PublishedAsync(Settings, "silo1", 8090), address => Assert.Equal("127.0.0.1", address));
+        Assert.All(Published(services, "gateway", 8443), address => Assert.Equal("0.0.0.0", address));
+        Assert.All(Published(services, "gateway", 8444), address => Assert.Equal("0.0.0.0", address));
+        Assert.All(Published(services, "nats", 4222), address => Assert.Equal("0.0.0.0", address));
+        Assert.All(Published(services, "silo1", 8090), address => Assert.Equal("127.0.0.1", address));
 
         var open = new Dictionary<string, string>(Settings) { ["OPERATOR_API_BIND"] = "0.0.0.0" };
-        Assert.All(await PublishedAsync(open, "gateway", 8080), address => Assert.Equal("0.0.0.0", address));
+        Assert.All(Published((await ResolvedAsync(open)).GetProperty("services"), "gateway", 8080), address => Assert.Equal("0.0.0.0", address));
     }
 
     [Fact]
     public async Task The_admin_key_is_kept_on_the_secrets_volume_every_service_has_a_health_check_and_the_silo_image_is_built_once()
     {
-        var services = (await ResolvedAsync(Settings)).GetProperty("services");
+        var resolved = await ResolvedAsync(Settings);
+        var services = resolved.GetProperty("services");
         var init = services.GetProperty("init");
         var script = string.Join('\n', init.GetProperty("command").EnumerateArray().Select(c => c.GetString()));
         Assert.Contains("> /secrets/admin-api-key.new", script, StringComparison.Ordinal);
-        Assert.Contains(init.GetProperty("volumes").EnumerateArray(), v => v.ToString().Contains("/secrets", StringComparison.Ordinal) && v.ToString().Contains("secrets", StringComparison.Ordinal));
+
+        // /secrets is the named volume (kept by 'down', removed only by 'down -v'), not a path inside the container.
+        Assert.Contains(init.GetProperty("volumes").EnumerateArray(), v => v.GetString()!.StartsWith("secrets:/secrets", StringComparison.Ordinal));
+        Assert.True(resolved.GetProperty("volumes").TryGetProperty("secrets", out _), "no named volume 'secrets'");
 
         var nats = services.GetProperty("nats");
         Assert.Contains("healthz", nats.GetProperty("healthcheck").GetProperty("test").ToString(), StringComparison.Ordinal);
@@ -141,9 +146,9 @@ public sealed class ComposeTests
     }
 
     // The host addresses a service's container port is published on ("0.0.0.0" when every interface).
-    private static async Task<List<string>> PublishedAsync(IReadOnlyDictionary<string, string> settings, string service, int port)
+    private static List<string> Published(JsonElement services, string service, int port)
     {
-        var ports = (await ResolvedAsync(settings)).GetProperty("services").GetProperty(service).GetProperty("ports").EnumerateArray();
+        var ports = services.GetProperty(service).GetProperty("ports").EnumerateArray();
         var addresses = new List<string>();
         foreach (var mapping in ports)
         {

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace RavenXcope.Tests.Integration;
 
 /// <summary>
@@ -18,9 +16,9 @@ internal sealed record GatewayMetrics(double TlsHandshakes, double Heartbeats, d
         var text = await stack.Api.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         var port = $"server_port=\"{new Uri(stack.SensorUrl).Port}\"";
         return new GatewayMetrics(
-            Sum(text, "kestrel_tls_handshake_duration_seconds_count{", port),
-            Sum(text, "http_server_request_duration_seconds_count{", "http_route=\"/sensor/v1/heartbeat\""),
-            Sum(text, "kestrel_active_connections{", port));
+            PrometheusText.Sum(text, "kestrel_tls_handshake_duration_seconds_count", port) ?? 0,
+            PrometheusText.Sum(text, "http_server_request_duration_seconds_count", "http_route=\"/sensor/v1/heartbeat\"") ?? 0,
+            PrometheusText.Sum(text, "kestrel_active_connections", port) ?? 0);
     }
 
     /// <summary>Waits until the gateway has answered at least <paramref name="count"/> heartbeats.</summary>
@@ -30,9 +28,4 @@ internal sealed record GatewayMetrics(double TlsHandshakes, double Heartbeats, d
             m => m!.Heartbeats >= count,
             $"{count} heartbeats answered by the gateway (agent:\n{agent.Output})",
             TimeSpan.FromSeconds(90));
-
-    // The sum over every series of a metric whose labels include the given one (Prometheus text format).
-    private static double Sum(string text, string series, string label) => text.Split('\n')
-        .Where(l => l.StartsWith(series, StringComparison.Ordinal) && l.Contains(label, StringComparison.Ordinal))
-        .Sum(l => double.Parse(l[(l.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
 }

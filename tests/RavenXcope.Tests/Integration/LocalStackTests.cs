@@ -44,10 +44,10 @@ public sealed class LocalStackTests
             var postmaster = int.Parse((await File.ReadAllLinesAsync(Path.Combine(pgData, "postmaster.pid")))[0], CultureInfo.InvariantCulture);
             var nats = int.Parse((await File.ReadAllTextAsync(Path.Combine(data.FullName, "run", "nats.pid"))).Trim(), CultureInfo.InvariantCulture);
             var silo = int.Parse((await File.ReadAllTextAsync(Path.Combine(data.FullName, "run", "silo.pid"))).Trim(), CultureInfo.InvariantCulture);
-            Signal(postmaster, 2);
-            Signal(nats, 9);
-            await Eventually.WaitAsync(() => Task.FromResult(!Alive(postmaster) && !Alive(nats)), "PostgreSQL and nats-server to stop", TimeSpan.FromSeconds(60));
-            Assert.True(Alive(silo), "the silo should still run: that is the case the old check took for 'already running'");
+            Processes.Signal(postmaster, "INT");
+            Processes.Signal(nats, "KILL");
+            await Eventually.WaitAsync(() => Task.FromResult(!Processes.Alive(postmaster) && !Processes.Alive(nats)), "PostgreSQL and nats-server to stop", TimeSpan.FromSeconds(60));
+            Assert.True(Processes.Alive(silo), "the silo should still run, so that up.sh meets a stack that is only partly down");
 
             var second = await UpAsync(environment);
             Assert.DoesNotContain("already running", second, StringComparison.Ordinal);
@@ -66,7 +66,7 @@ public sealed class LocalStackTests
         {
             var (downExit, downOutput) = await ServiceProcess.RunAsync(Script("down.sh"), [], environment, TimeSpan.FromMinutes(2));
             var left = Directory.Exists(Path.Combine(data.FullName, "run"))
-                ? Directory.GetFiles(Path.Combine(data.FullName, "run"), "*.pid").Where(f => Alive(int.Parse(File.ReadAllText(f).Trim(), CultureInfo.InvariantCulture))).ToList()
+                ? Directory.GetFiles(Path.Combine(data.FullName, "run"), "*.pid").Where(f => Processes.Alive(int.Parse(File.ReadAllText(f).Trim(), CultureInfo.InvariantCulture))).ToList()
                 : [];
             data.Delete(recursive: true);
             Assert.True(downExit == 0, downOutput);
@@ -83,26 +83,6 @@ public sealed class LocalStackTests
         var (exit, output) = await ServiceProcess.RunAsync(Script("up.sh"), ["--detach", "--no-build"], environment, TimeSpan.FromMinutes(4));
         Assert.True(exit == 0, $"up.sh failed ({exit}):\n{output}");
         return output;
-    }
-
-    private static bool Alive(int pid)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited && !File.ReadAllText($"/proc/{pid}/stat").Split(' ')[2].Equals("Z", StringComparison.Ordinal);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
-        {
-            return false;
-        }
-    }
-
-    private static void Signal(int pid, int signal)
-    {
-        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", pid.ToString(CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-        Assert.Equal(0, kill.ExitCode);
     }
 
     private static async Task<bool> AnswersAsync(int port)

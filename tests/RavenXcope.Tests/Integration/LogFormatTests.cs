@@ -9,14 +9,7 @@ namespace RavenXcope.Tests.Integration;
 [Collection(PostgresCollection.Name)]
 public sealed class LogFormatTests
 {
-    private static string Simulator
-    {
-        get
-        {
-            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-            return Path.Combine(ServiceProcess.RepositoryRoot, "tools", "FleetSim", "bin", configuration, "net10.0", "ravenxcope-fleetsim");
-        }
-    }
+    private static string Simulator => ServiceProcess.Program("FleetSim", "ravenxcope-fleetsim", "tools");
 
     [Fact]
     public async Task Silo_and_gateway_log_one_event_per_line_in_json_from_the_environment_and_in_text_from_the_option()

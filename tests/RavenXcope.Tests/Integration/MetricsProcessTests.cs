@@ -56,8 +56,8 @@ public sealed partial class MetricsProcessTests
             Assert.All(ReasonLabel().Matches(text), m => Assert.Matches("^[a-z][a-z0-9_]*$", m.Groups[1].Value));
         }
 
-        Assert.True(Value(gateway, "rxc_problems_total", "code=\"tenant_not_found\"") >= 1, gateway);
-        Assert.Equal(1, Value(silo, "rxc_fleet_exporter"));
+        Assert.True(PrometheusText.Sum(gateway, "rxc_problems_total", "code=\"tenant_not_found\"") >= 1, gateway);
+        Assert.Equal(1d, PrometheusText.Sum(silo, "rxc_fleet_exporter"));
 
         // Every query of the dashboard names metrics the processes export.
         var dashboard = Path.Combine(ServiceProcess.RepositoryRoot, "deploy", "grafana", "ravenxcope-fleet.json");
@@ -81,33 +81,22 @@ public sealed partial class MetricsProcessTests
         // The count is refreshed in the background: wait for a refresh that has seen the sensor.
         await Eventually.WaitAsync(
             () => ScrapeAsync(first),
-            t => Value(t!, "rxc_fleet_exporter") == 1 && t!.Contains("rxc_sensors{", StringComparison.Ordinal),
+            t => PrometheusText.Sum(t!, "rxc_fleet_exporter") == 1 && t!.Contains("rxc_sensors{", StringComparison.Ordinal),
             "the first silo to export the fleet count, with the sensor in it",
             TimeSpan.FromSeconds(60));
 
         var secondSilo = await stack.StartSecondSiloAsync();
         var second = new Uri(SecondSiloUrl(secondSilo, stack), "/metrics");
-        var text = await Eventually.WaitAsync(() => ScrapeAsync(second), t => Value(t!, "rxc_fleet_exporter") == 0, "the second silo to decide it is not the exporter", TimeSpan.FromSeconds(60));
+        var text = await Eventually.WaitAsync(() => ScrapeAsync(second), t => PrometheusText.Sum(t!, "rxc_fleet_exporter") == 0, "the second silo to decide it is not the exporter", TimeSpan.FromSeconds(60));
         Assert.DoesNotContain("rxc_sensors{", text, StringComparison.Ordinal);
         Assert.Contains("rxc_sensors{", await ScrapeAsync(first), StringComparison.Ordinal);
 
         await stack.StopAsync(stack.Silo);
         await Eventually.WaitAsync(
             () => ScrapeAsync(second),
-            t => Value(t!, "rxc_fleet_exporter") == 1 && t!.Contains("rxc_sensors{", StringComparison.Ordinal),
+            t => PrometheusText.Sum(t!, "rxc_fleet_exporter") == 1 && t!.Contains("rxc_sensors{", StringComparison.Ordinal),
             "the second silo to take over the fleet count",
             TimeSpan.FromSeconds(90));
-    }
-
-    // The sum over the series of a metric (with a label, when given), or -1 when it has none.
-    private static double Value(string text, string metric, string? label = null)
-    {
-        var series = text.Split('\n')
-            .Where(l => (l.StartsWith(metric + "{", StringComparison.Ordinal) || l.StartsWith(metric + " ", StringComparison.Ordinal))
-                && (label is null || l.Contains(label, StringComparison.Ordinal)))
-            .Select(l => double.Parse(l[(l.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture))
-            .ToList();
-        return series.Count == 0 ? -1 : series.Sum();
     }
 
     private static Uri SecondSiloUrl(ServiceProcess silo, ProcessStack stack) =>

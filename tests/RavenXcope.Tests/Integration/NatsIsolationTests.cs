@@ -112,6 +112,10 @@ public sealed class NatsIsolationTests
 
             var restart = (await sensor.SubmitCommandAsync(CommandType.Restart, null, null)).Value!;
 
+            // The simulator publishes each status once, as fire and forget: the bridge must be listening first.
+            var bridge = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<RavenXcope.Infrastructure.Nats.StatusBridge>(stack.Silo.App.Services);
+            await Eventually.WaitAsync(() => Task.FromResult(bridge.IsRouting("acme")), "the bridge to subscribe to acme's status subjects");
+
             var input = Path.Combine(stack.Work, "agent.json");
             await File.WriteAllTextAsync(input, new JsonObject
             {
@@ -134,7 +138,6 @@ public sealed class NatsIsolationTests
             Assert.Equal(CommandStatus.Done, (await sensor.GetCommandAsync(start.GetProperty("commandId").GetString()!))!.Status);
 
             // The malformed status the simulator sent last was counted and dropped; the bridge lives on.
-            var bridge = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<RavenXcope.Infrastructure.Nats.StatusBridge>(stack.Silo.App.Services);
             await Eventually.WaitAsync(() => Task.FromResult(bridge.MalformedMessages >= 1), "the malformed status to be counted");
 
             // A stop supersedes a start the agent has not taken.

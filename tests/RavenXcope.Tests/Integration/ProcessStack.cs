@@ -227,14 +227,14 @@ public sealed class ProcessStack : IAsyncDisposable
             $"tenant {tenantId}'s NATS account");
     }
 
-    /// <summary>Registers a sensor, enrolls it with the real agent into a state directory of its own, and returns that directory.</summary>
+    /// <summary>Registers a sensor, enrolls it with the real agent as the join command says (URL and code only) into a state directory of its own, and returns that directory.</summary>
     public async Task<string> EnrolledSensorAsync(string tenantId, string sensorId)
     {
         Assert.Equal(System.Net.HttpStatusCode.Created, (await Api.PostAsJsonAsync($"/api/v1/tenants/{tenantId}/sensors", new { sensorId, name = sensorId })).StatusCode);
         using var codeResponse = await Api.PostAsJsonAsync($"/api/v1/tenants/{tenantId}/sensors/{sensorId}/claim-codes", new { });
         var code = (await codeResponse.JsonAsync()).GetProperty("claimCode").GetString()!;
         var stateDir = Path.Combine(Work, $"sensor-{tenantId}-{sensorId}");
-        var (exit, output) = await ServiceProcess.RunAsync(Agent, ["enroll", "--code", code, "--url", EnrollUrl, "--ca-file", CaFile, "--state-dir", stateDir], new Dictionary<string, string>());
+        var (exit, output) = await ServiceProcess.RunAsync(Agent, ["enroll", "--url", EnrollUrl, "--code", code, "--state-dir", stateDir], new Dictionary<string, string>());
         Assert.True(exit == 0, output);
         return stateDir;
     }
@@ -243,11 +243,12 @@ public sealed class ProcessStack : IAsyncDisposable
     /// Runs the agent of <paramref name="stateDir"/> supervising the real Suricata on lo (a setting of its own in the
     /// stack's folder: rules, logs, command socket, a BPF filter on one UDP port).
     /// </summary>
-    public ServiceProcess RunAgent(string name, string stateDir)
-    {
-        var suricata = Suricata.RealSuricata.In(Path.Combine(Work, $"suricata-{name}"));
-        return Start(name, Agent, ["run", "--state-dir", stateDir, "--status-interval", "1", .. suricata.RunArguments()], new Dictionary<string, string>());
-    }
+    public ServiceProcess RunAgent(string name, string stateDir) =>
+        RunAgent(name, stateDir, Suricata.RealSuricata.In(Path.Combine(Work, $"suricata-{name}")));
+
+    /// <summary>Runs the agent of <paramref name="stateDir"/> supervising <paramref name="suricata"/> (with <paramref name="config"/> instead of its own, when given).</summary>
+    public ServiceProcess RunAgent(string name, string stateDir, Suricata.RealSuricata suricata, string? config = null) =>
+        Start(name, Agent, ["run", "--state-dir", stateDir, "--status-interval", "1", .. suricata.RunArguments(config)], new Dictionary<string, string>());
 
 
     /// <summary>Stops nats-server (an outage); <see cref="StartNatsAsync"/> brings it back on the same port and store.</summary>

@@ -28,10 +28,14 @@ public sealed class StatusReporterNatsTests
             ledger.Record($"cmd_{i}", "done");
         }
 
-        using var reporter = new StatusReporter(agent, Subject, ledger, () => new StatusFacts("running", "running", "cmd_12", "done", "trusted"), TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(500), NullLogger.Instance);
+        // Where no answer comes, the reporter waits its whole reply timeout: short for those cases, and long where an
+        // answer comes (it returns as soon as it has one), so that a slow machine does not pass for a silent one.
+        StatusFacts Facts() => new("running", "running", "cmd_12", "done", "trusted");
+        using var unanswered = new StatusReporter(agent, Subject, ledger, Facts, TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(500), NullLogger.Instance);
+        using var reporter = new StatusReporter(agent, Subject, ledger, Facts, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(30), NullLogger.Instance);
 
         // No control plane at all: nothing confirmed, everything kept.
-        Assert.Equal(0, await reporter.SendOnceAsync(CancellationToken.None));
+        Assert.Equal(0, await unanswered.SendOnceAsync(CancellationToken.None));
         Assert.Equal(12, ledger.UnconfirmedCount);
 
         // A control plane that hears but does not answer (one not yet speaking this protocol): the same.
@@ -60,7 +64,7 @@ public sealed class StatusReporterNatsTests
         });
         await silo.PingAsync();
 
-        Assert.Equal(0, await reporter.SendOnceAsync(CancellationToken.None));
+        Assert.Equal(0, await unanswered.SendOnceAsync(CancellationToken.None));
         Assert.Equal(12, ledger.UnconfirmedCount);
 
         Volatile.Write(ref mode, "some");

@@ -119,14 +119,4 @@ public sealed class RealSuricata : IDisposable
             // A Suricata that a failed test left running may still write here; the temporary folder is cleaned later.
         }
     }
-
-    /// <summary>True while a process with this id exists.</summary>
-    public static bool Alive(int pid) => System.IO.Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
-
-    /// <summary>Sends a signal to a process.</summary>
-    public static void Signal(int pid, string signal)
-    {
-        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-    }
 }

@@ -20,11 +20,11 @@ public sealed class SuricataEndToEndTests
         using var suricata = RealSuricata.Create();
         var api = stack.Api;
         await stack.CreateProvisionedTenantAsync("acme");
-        var stateDir = await JoinAsync(stack, "edge-1");
+        var stateDir = await stack.EnrolledSensorAsync("acme", "edge-1");
 
         // Sent while the agent is not running: it waits in the sensor's consumer.
         var start = await CommandAsync(api, "start");
-        var agent = stack.Start("agent", ProcessStack.Agent, ["run", "--state-dir", stateDir, "--status-interval", "1", .. suricata.RunArguments()], new Dictionary<string, string>());
+        var agent = stack.RunAgent("agent", stateDir, suricata);
         await ProcessEndToEndTests.CommandStatusAsync(api, start, "done", agent, TimeSpan.FromSeconds(90));
         var sensor = await ProcessEndToEndTests.SensorAsync(api, s => s.GetProperty("suricata").GetString() == "running" && s.GetProperty("suricataDetail").ValueKind == JsonValueKind.Object, "the sensor to show Suricata running with its own facts", agent);
         var detail = sensor.GetProperty("suricataDetail");
@@ -40,7 +40,7 @@ public sealed class SuricataEndToEndTests
             var metricsUrl = new Uri(stack.SiloHealthUrl.Replace("/healthz", "/metrics", StringComparison.Ordinal));
             var metrics = await Eventually.WaitAsync(
                 async () => (string?)await http.GetStringAsync(metricsUrl),
-                m => Counter(m!, "rxc_suricata_packets_total") > 0 && m!.Contains("rxc_suricata_sensors{", StringComparison.Ordinal),
+                m => PrometheusText.Sum(m!, "rxc_suricata_packets_total") > 0 && m!.Contains("rxc_suricata_sensors{", StringComparison.Ordinal),
                 "the silo's metrics to count Suricata's packets");
             var lines = metrics.Split('\n').Where(l => l.StartsWith("rxc_suricata", StringComparison.Ordinal)).ToList();
             Assert.Contains(lines, l => l.StartsWith("rxc_suricata_sensors{", StringComparison.Ordinal) && l.Contains("state=\"running\"", StringComparison.Ordinal));
@@ -56,11 +56,11 @@ public sealed class SuricataEndToEndTests
         Assert.Contains("heartbeat", statusText, StringComparison.Ordinal);
         var (_, statusJson) = await ServiceProcess.RunAsync(ProcessStack.Agent, ["status", "--json", "--state-dir", stateDir, "--runtime-dir", suricata.RuntimeDirectory], new Dictionary<string, string>());
         var pid = JsonDocument.Parse(statusJson).RootElement.GetProperty("agent").GetProperty("suricata").GetProperty("pid").GetInt32();
-        Assert.True(RealSuricata.Alive(pid));
+        Assert.True(Processes.Alive(pid));
 
         var stop = await CommandAsync(api, "stop");
         await ProcessEndToEndTests.CommandStatusAsync(api, stop, "done", agent);
-        Assert.False(RealSuricata.Alive(pid), $"Suricata (pid {pid}) is gone after the stop");
+        Assert.False(Processes.Alive(pid), $"Suricata (pid {pid}) is gone after the stop");
         await ProcessEndToEndTests.SensorAsync(api, s => s.GetProperty("suricata").GetString() == "stopped", "the sensor to show Suricata stopped", agent);
 
         await stack.StopAsync(agent);
@@ -76,8 +76,8 @@ public sealed class SuricataEndToEndTests
         using var suricata = RealSuricata.Create();
         var api = stack.Api;
         await stack.CreateProvisionedTenantAsync("acme");
-        var stateDir = await JoinAsync(stack, "edge-1");
-        var agent = stack.Start("agent", ProcessStack.Agent, ["run", "--state-dir", stateDir, "--status-interval", "1", .. suricata.RunArguments(suricata.BrokenConfig())], new Dictionary<string, string>());
+        var stateDir = await stack.EnrolledSensorAsync("acme", "edge-1");
+        var agent = stack.RunAgent("agent", stateDir, suricata, suricata.BrokenConfig());
 
         var start = await CommandAsync(api, "start");
 
@@ -92,25 +92,6 @@ public sealed class SuricataEndToEndTests
         var (statusExit, statusText) = await ServiceProcess.RunAsync(ProcessStack.Agent, ["status", "--state-dir", stateDir, "--runtime-dir", suricata.RuntimeDirectory], new Dictionary<string, string>());
         Assert.True(statusExit == 10, statusText);
         Assert.Contains("problem", statusText, StringComparison.Ordinal);
-    }
-
-    // The value of a counter in Prometheus text (its labels, if any, ignored); 0 when absent.
-    private static double Counter(string metrics, string name) =>
-        metrics.Split('\n')
-            .Where(l => l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal))
-            .Select(l => double.Parse(l[(l.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture))
-            .Sum();
-
-    /// <summary>Registers <paramref name="sensorId"/> of acme and enrolls it with the code alone, as the join command says.</summary>
-    internal static async Task<string> JoinAsync(ProcessStack stack, string sensorId)
-    {
-        Assert.Equal(HttpStatusCode.Created, (await stack.Api.PostAsJsonAsync("/api/v1/tenants/acme/sensors", new { sensorId, name = sensorId })).StatusCode);
-        using var codeResponse = await stack.Api.PostAsJsonAsync($"/api/v1/tenants/acme/sensors/{sensorId}/claim-codes", new { });
-        var code = (await codeResponse.JsonAsync()).GetProperty("claimCode").GetString()!;
-        var stateDir = Path.Combine(stack.Work, $"sensor-{sensorId}");
-        var (exit, output) = await ServiceProcess.RunAsync(ProcessStack.Agent, ["enroll", "--url", stack.EnrollUrl, "--code", code, "--state-dir", stateDir], new Dictionary<string, string>());
-        Assert.True(exit == 0, output);
-        return stateDir;
     }
 
     private static async Task<string> CommandAsync(HttpClient api, string type)

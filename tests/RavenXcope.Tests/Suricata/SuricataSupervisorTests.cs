@@ -33,7 +33,7 @@ public sealed class SuricataSupervisorTests
 
         Assert.Equal(SupervisorOutcome.Done, await supervisor.ApplyAsync("stop"));
         Assert.Equal(("stopped", "stopped"), (supervisor.Desired, supervisor.Observed));
-        Assert.False(RealSuricata.Alive(pid), $"Suricata (pid {pid}) is gone after the stop");
+        Assert.False(Processes.Alive(pid), $"Suricata (pid {pid}) is gone after the stop");
         Assert.Null(supervisor.Pid);
     }
 
@@ -47,7 +47,7 @@ public sealed class SuricataSupervisorTests
         var crashed = false;
         supervisor.Changed += () => crashed |= supervisor.Observed == "crashed";
 
-        RealSuricata.Signal(first, "KILL");
+        Processes.Signal(first, "KILL");
 
         await Eventually.WaitAsync(
             () => Task.FromResult(supervisor.Observed == "running" && supervisor.Pid is { } pid && pid != first && supervisor.Report?.Version is not null),
@@ -55,7 +55,7 @@ public sealed class SuricataSupervisorTests
         Assert.True(crashed, "the kill was seen as a crash");
         Assert.Equal(1, supervisor.Report!.Restarts);
         Assert.Contains("killed by signal 9", supervisor.Report.Error, StringComparison.Ordinal);
-        Assert.False(RealSuricata.Alive(first));
+        Assert.False(Processes.Alive(first));
     }
 
     [Fact]
@@ -67,13 +67,13 @@ public sealed class SuricataSupervisorTests
         var first = supervisor.Pid!.Value;
 
         // Stopped, not dead: the process is there and its socket accepts, but nothing answers.
-        RealSuricata.Signal(first, "STOP");
+        Processes.Signal(first, "STOP");
 
         await Eventually.WaitAsync(
             () => Task.FromResult(supervisor.Observed == "running" && supervisor.Pid is { } pid && pid != first),
             "a new Suricata after the hung one", TimeSpan.FromSeconds(60));
         Assert.Contains("did not answer on its command socket", supervisor.Report!.Error, StringComparison.Ordinal);
-        await Eventually.WaitAsync(() => Task.FromResult(!RealSuricata.Alive(first)), "the hung Suricata to be gone");
+        await Eventually.WaitAsync(() => Task.FromResult(!Processes.Alive(first)), "the hung Suricata to be gone");
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public sealed class SuricataSupervisorTests
         Assert.Equal("failed", outcome.Outcome);
         Assert.Contains("left running", outcome.Detail, StringComparison.Ordinal);
         Assert.Equal(pid, supervisor.Pid);
-        Assert.True(RealSuricata.Alive(pid));
+        Assert.True(Processes.Alive(pid));
         Assert.Equal("running", supervisor.Observed);
     }
 
@@ -144,7 +144,7 @@ public sealed class SuricataSupervisorTests
         }
 
         // The agent stopped, and its Suricata with it: the next agent starts it again.
-        Assert.False(RealSuricata.Alive(pid), "stopping the agent stops Suricata");
+        Assert.False(Processes.Alive(pid), "stopping the agent stops Suricata");
         await using (var second = New())
         {
             Assert.Equal("running", second.Desired);
