@@ -122,12 +122,19 @@ try {
   await page.goto(url(`/tenants/${input.tenant}/sensors/${input.sensor}`));
   await page.getByRole('button', { name: 'Start Suricata', exact: true }).click();
   await expectField(page, 'suricata', 'running');
+  await expectField(page, 'suricata-desired', 'running');
+  // Suricata's own counters, read from its socket by the agent, reach the page.
+  await field(page, 'packets').waitFor({ timeout: wait });
+  result.suricataPackets = (await field(page, 'packets').innerText()).trim();
   step('Suricata running');
 
   const before = (await field(page, 'serial').innerText()).trim();
   await page.getByRole('button', { name: 'Trigger renewal', exact: true }).click();
   await page.locator('[data-field="serial"]').filter({ hasNotText: before }).first().waitFor({ timeout: wait });
   result.serials = [before, (await field(page, 'serial').innerText()).trim()];
+  // The replaced certificate stays accepted for the overlap, and the page says so.
+  await expectField(page, 'previous-serial', before);
+  result.renewal = (await field(page, 'renewal').innerText()).trim();
   step('renewed: new serial');
 
   await page.getByRole('button', { name: 'Stop Suricata', exact: true }).click();
@@ -156,9 +163,17 @@ try {
   await check(page, 'fleet');
   await page.goto(url(`/tenants/${input.tenant}/audit`));
   await check(page, 'audit');
+  // The admin creates the tenant's operator in the console, now that the tenant exists.
   await page.goto(url('/operators'));
+  const account = page.locator('form[aria-labelledby="create-account"]');
+  await account.getByLabel('User name').fill(input.scoped.user);
+  await account.getByLabel(/^Password/).fill(input.scoped.password);
+  await account.getByLabel('Role').selectOption('operator');
+  await account.getByLabel(/^Tenant/).fill(input.scoped.tenant);
+  await account.getByRole('button', { name: 'Create', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: `Account ${input.scoped.user} created` }).waitFor({ timeout: wait });
   await check(page, 'accounts');
-  step('fleet, audit and accounts pages');
+  step('fleet, audit and accounts pages; the tenant operator created');
 
   // A reader sees no action, and a form post forged with its own valid token is refused.
   const readerContext = await browser.newContext({ viewport: { width: 1366, height: 850 } });

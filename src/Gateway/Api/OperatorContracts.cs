@@ -54,7 +54,12 @@ public sealed record SensorResponse(
     DateTimeOffset? LastStatusAt,
     string Liveness,
     IReadOnlyList<RetiredIdentityResponse> PreviousIdentities,
-    SuricataResponse? SuricataDetail)
+    SuricataResponse? SuricataDetail,
+    string? SuricataDesired,
+    DateTimeOffset? CertificateIssuedAt,
+    PreviousCertificateResponse? PreviousCertificate,
+    DateTimeOffset? RenewalRequestedAt,
+    bool RenewalPending)
 {
     /// <summary>Maps the grain's snapshot.</summary>
     public static SensorResponse From(SensorSnapshot s) => new(
@@ -63,8 +68,14 @@ public sealed record SensorResponse(
         s.Host is { } h ? new HostResponse(h.Hostname, h.OsInfo, h.Architecture, h.AgentVersion, h.SensorIp, h.Interfaces.Count) : null,
         s.Suricata, s.LastStatusAt, s.Liveness,
         [.. (s.RetiredIdentities ?? []).Select(r => new RetiredIdentityResponse(r.CertificateSerial, r.CertificateIssuedAt, r.RevokedAt))],
-        s.SuricataDetail is { } e ? new SuricataResponse(e.Version, e.UptimeSeconds, e.RulesLoaded, e.RulesFailed, e.Packets, e.KernelDrops, e.Restarts, e.Error, e.ReportedAt) : null);
+        s.SuricataDetail is { } e ? new SuricataResponse(e.Version, e.UptimeSeconds, e.RulesLoaded, e.RulesFailed, e.Packets, e.KernelDrops, e.Restarts, e.Error, e.ReportedAt) : null,
+        s.SuricataDesired, s.CertificateIssuedAt,
+        s.PreviousCertificate is { } p ? new PreviousCertificateResponse(p.CertificateSerial, p.NotAfter, p.AcceptedUntil) : null,
+        s.RenewalRequestedAt, s.RenewalPending);
 }
+
+/// <summary>The certificate a renewal replaced, accepted next to the new one until <c>acceptedUntil</c> (the overlap).</summary>
+public sealed record PreviousCertificateResponse(string CertificateSerial, DateTimeOffset CertificateExpiresAt, DateTimeOffset AcceptedUntil);
 
 /// <summary>
 /// What the sensor's agent last read from Suricata itself (its unix socket): version, uptime, rules loaded and failed,
@@ -115,7 +126,17 @@ public sealed record ClaimCodeResponse(string ClaimCode, DateTimeOffset ExpiresA
 public sealed record TrustSummary(int Total, IReadOnlyDictionary<string, int> ByTrustState, IReadOnlyDictionary<string, int> ByLifecycle);
 
 /// <summary>A sensor whose trust needs attention.</summary>
-public sealed record TrustAlert(string SensorId, string Name, string TrustState, string Severity, DateTimeOffset? CertificateExpiresAt);
+public sealed record TrustAlert(string SensorId, string Name, string TrustState, string Severity, DateTimeOffset? CertificateExpiresAt)
+{
+    /// <summary>How urgent a certificate in <paramref name="trustState"/> (a wire name) is; null when it needs no attention.</summary>
+    public static string? SeverityOf(string? trustState) => trustState switch
+    {
+        "expired" => "critical",
+        "renewal_due" => "high",
+        "renewal_recommended" => "warning",
+        _ => null,
+    };
+}
 
 /// <summary>The active trust alerts of a tenant.</summary>
 public sealed record TrustAlerts(IReadOnlyList<TrustAlert> Items);

@@ -39,7 +39,7 @@ public sealed class FleetQueries(FleetReadModel readModel, AuditStore audit)
         new(s.SensorId, s.Name, s.Lifecycle, s.TrustState ?? "none", s.CertificateSerial, s.CertificateNotAfter, s.UpdatedAt, s.Liveness, s.Suricata, s.LastHeartbeatAt, s.Hostname, s.AgentVersion);
 
     private static TrustAlert Alert(SensorRow s) =>
-        new(s.SensorId, s.Name, s.TrustState!, s.TrustState switch { "expired" => "critical", "renewal_due" => "high", _ => "warning" }, s.CertificateNotAfter);
+        new(s.SensorId, s.Name, s.TrustState!, TrustAlert.SeverityOf(s.TrustState) ?? "warning", s.CertificateNotAfter);
 
     /// <summary>A page of the tenant's audit chain in sequence order.</summary>
     public async Task<AuditPage> AuditAsync(string tenantId, long after, int limit, CancellationToken cancellationToken)

@@ -54,7 +54,22 @@ public sealed record SensorSnapshot(
     [property: Id(13)] DateTimeOffset? LastStatusAt = null,
     [property: Id(14)] string Liveness = "offline",
     [property: Id(15)] IReadOnlyList<RetiredIdentitySnapshot>? RetiredIdentities = null,
-    [property: Id(16)] SuricataSnapshot? SuricataDetail = null);
+    [property: Id(16)] SuricataSnapshot? SuricataDetail = null,
+    [property: Id(17)] DateTimeOffset? CertificateIssuedAt = null,
+    [property: Id(18)] PreviousCertificateSnapshot? PreviousCertificate = null,
+    [property: Id(19)] DateTimeOffset? RenewalRequestedAt = null,
+    [property: Id(20)] string? SuricataDesired = null)
+{
+    /// <summary>Whether an operator's renewal request still waits for the agent to renew.</summary>
+    public bool RenewalPending => RenewalRequestedAt is { } requested && !(CertificateIssuedAt > requested);
+}
+
+/// <summary>The certificate a renewal replaced, while it is still accepted (the overlap), and until when.</summary>
+[GenerateSerializer, Immutable, Alias("RavenXcope.PreviousCertificateSnapshot")]
+public sealed record PreviousCertificateSnapshot(
+    [property: Id(0)] string CertificateSerial,
+    [property: Id(1)] DateTimeOffset NotAfter,
+    [property: Id(2)] DateTimeOffset AcceptedUntil);
 
 /// <summary>An identity the sensor had before a revocation (refused for good): when it was enrolled and revoked.</summary>
 [GenerateSerializer, Immutable, Alias("RavenXcope.RetiredIdentitySnapshot")]

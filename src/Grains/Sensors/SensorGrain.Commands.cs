@@ -107,7 +107,7 @@ public sealed partial class SensorGrain
         }
 
         _lastStatusAt = time.GetUtcNow();
-        ObserveSuricata(status.Observed, status.Suricata, _lastStatusAt.Value);
+        ObserveSuricata(status.Desired, status.Observed, status.Suricata, _lastStatusAt.Value);
         var changed = false;
         List<string>? recorded = null; // most status messages carry no outcome: nothing allocated for them
         var ledger = Ledger;

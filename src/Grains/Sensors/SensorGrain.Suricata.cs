@@ -4,18 +4,20 @@ using RavenXcope.Grains.Telemetry;
 namespace RavenXcope.Grains.Sensors;
 
 /// <summary>
-/// Suricata as the agent reports it: its state (persisted when it changes, in <see cref="RecordStatusAsync"/>) and
+/// Suricata as the agent reports it: its observed state (persisted when it changes, in <see cref="RecordStatusAsync"/>), the state the agent aims for, and
 /// what Suricata itself said (version, uptime, rules, capture counters), kept in memory only, shown on the sensor and
 /// turned into the fleet's metrics.
 /// </summary>
 public sealed partial class SensorGrain
 {
     private SuricataSnapshot? _suricata;
+    private string? _suricataDesired;
     private string? _suricataCounted;
 
     // Called for every status: memory only, no write.
-    private void ObserveSuricata(string observed, SuricataSnapshot? reported, DateTimeOffset now)
+    private void ObserveSuricata(string desired, string observed, SuricataSnapshot? reported, DateTimeOffset now)
     {
+        _suricataDesired = desired;
         var tag = SuricataMetrics.StateTag(observed);
         SuricataMetrics.Moved(_suricataCounted, tag);
         _suricataCounted = tag;
@@ -34,5 +36,6 @@ public sealed partial class SensorGrain
         SuricataMetrics.Moved(_suricataCounted, null);
         _suricataCounted = null;
         _suricata = null;
+        _suricataDesired = null;
     }
 }

@@ -160,6 +160,7 @@ public sealed partial class SensorGrain(
 
         S.RenewalGeneration++;
         S.UpdatedAt = time.GetUtcNow();
+        S.RenewalRequestedAt = S.UpdatedAt;
         await PersistAsync(cancellationToken);
         await AuditAsync("sensor.renew", "done", $"generation {S.RenewalGeneration}", cancellationToken);
         return Result<SensorSnapshot>.Ok(Snapshot());
@@ -238,5 +239,9 @@ public sealed partial class SensorGrain(
     private SensorSnapshot Snapshot() => new(
         S.TenantId, S.SensorId, S.Name, S.Lifecycle, S.TrustState, S.Current?.Serial, S.Current?.NotAfter,
         S.RenewalGeneration, S.CreatedAt, S.UpdatedAt, S.Host, _lastHeartbeatAt, S.SuricataObserved, _lastStatusAt,
-        CurrentLiveness(), [.. S.RetiredIdentities.Select(r => new RetiredIdentitySnapshot(r.Serial, r.CertificateIssuedAt, r.RevokedAt))], _suricata);
+        CurrentLiveness(), [.. S.RetiredIdentities.Select(r => new RetiredIdentitySnapshot(r.Serial, r.CertificateIssuedAt, r.RevokedAt))], _suricata,
+        S.Current is { } c ? c.IssuedAt ?? c.NotBefore : null,
+        S.Previous is { } p && S.PreviousAcceptedUntil is { } until && until > time.GetUtcNow() ? new PreviousCertificateSnapshot(p.Serial, p.NotAfter, until) : null,
+        S.RenewalRequestedAt,
+        _suricataDesired);
 }

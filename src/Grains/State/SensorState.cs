@@ -69,6 +69,9 @@ public sealed class SensorState : ICertificateHolder
     /// <summary>Identities before a revocation, oldest first: refused for good, kept for the operator's history.</summary>
     [Id(20)] public List<RetiredIdentity> RetiredIdentities { get; set; } = [];
 
+    /// <summary>When an operator last asked for a renewal; a current certificate issued later answers it.</summary>
+    [Id(21)] public DateTimeOffset? RenewalRequestedAt { get; set; }
+
     HeldCertificate? ICertificateHolder.CurrentCertificate => Current is { } c ? new HeldCertificate(c.Serial, c.NotAfter) : null;
 
     HeldCertificate? ICertificateHolder.PreviousCertificate => Previous is { } p ? new HeldCertificate(p.Serial, p.NotAfter) : null;

@@ -31,6 +31,11 @@ public sealed class TrustLifecycleGrainTests(InMemoryClusterFixture fixture)
             Assert.Equal(TrustState.RenewalDue, (await sensor.GetAsync())!.TrustState);
             var heartbeat = await sensor.HeartbeatAsync(new SensorHeartbeat(issued.Value.Serial, "running", "renewal_due", "1.0.0"));
             Assert.True(heartbeat.Value!.RenewNow);
+            Assert.False((await sensor.GetAsync())!.RenewalPending);
+            Assert.True((await sensor.RequestRenewalAsync()).IsSuccess);
+            Assert.True((await sensor.GetAsync())!.RenewalPending);
+            Assert.Null((await sensor.GetAsync())!.PreviousCertificate);
+            fixture.Time.Advance(TimeSpan.FromSeconds(1));
 
             // Renewal with a new key: trusted again, and the old certificate stays accepted for the overlap.
             using var newKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -39,8 +44,13 @@ public sealed class TrustLifecycleGrainTests(InMemoryClusterFixture fixture)
             Assert.True(renewed.IsSuccess, renewed.ErrorDetail);
             Assert.Equal(TrustState.Trusted, (await sensor.GetAsync())!.TrustState);
             Assert.True((await sensor.CheckCertificateAsync(issued.Value.Serial)).IsPreviousCertificate);
+            var afterRenewal = (await sensor.GetAsync())!;
+            Assert.False(afterRenewal.RenewalPending);
+            Assert.Equal(issued.Value.Serial, afterRenewal.PreviousCertificate!.CertificateSerial);
+            Assert.True(afterRenewal.PreviousCertificate.AcceptedUntil > fixture.Time.GetUtcNow());
 
             fixture.Time.Advance(TimeSpan.FromHours(25));
+            Assert.Null((await sensor.GetAsync())!.PreviousCertificate);
             Assert.Equal("certificate_not_current", (await sensor.CheckCertificateAsync(issued.Value.Serial)).ErrorCode);
             Assert.True((await sensor.CheckCertificateAsync(renewed.Value!.Serial)).Accepted);
 

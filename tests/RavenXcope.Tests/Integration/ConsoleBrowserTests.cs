@@ -25,7 +25,8 @@ public sealed class ConsoleBrowserTests
 
         var admin = await CreateOperatorAsync(stack, "admin", "admin", null);
         var reader = await CreateOperatorAsync(stack, "rita", "reader", null);
-        var scoped = await CreateOperatorAsync(stack, "acme-ops", "operator", "acme");
+        // The tenant's operator is created by the admin in the browser, once the tenant exists.
+        var scoped = $"acme-ops {Guid.NewGuid():N}";
 
         var input = JsonSerializer.Serialize(new
         {
@@ -64,6 +65,8 @@ public sealed class ConsoleBrowserTests
         Assert.Equal(1, r.GetProperty("navigationsWhileWaiting").GetInt32());
         var serials = r.GetProperty("serials");
         Assert.NotEqual(serials[0].GetString(), serials[1].GetString());
+        Assert.EndsWith("done: the current certificate is newer", r.GetProperty("renewal").GetString(), StringComparison.Ordinal);
+        Assert.Matches("^[0-9,]+$", r.GetProperty("suricataPackets").GetString());
 
         // Revoked from the browser, the agent on the host stops with the revoked exit code.
         Assert.Equal(RavenXcope.SensorAgent.ExitCodes.Revoked, r.GetProperty("agentExit").GetInt32());
@@ -100,6 +103,7 @@ public sealed class ConsoleBrowserTests
         var actions = audit.GetProperty("items").EnumerateArray().Where(e => e.GetProperty("actor").GetString() == "user:admin").Select(e => e.GetProperty("action").GetString()).ToList();
         Assert.Contains("sensor.revoke", actions);
         Assert.Contains("command.start", actions);
+        Assert.Contains("account.create", actions);
         Assert.True(await stack.Database.ScalarAsync<long>("SELECT count(*) FROM ravenxcope.operator_sign_ins WHERE outcome = 'signed_in'") >= 3);
     }
 
