@@ -8,7 +8,7 @@ namespace RavenXcope.Gateway.Api;
 /// A database or cluster that is away (restarting, failing over) is a 503 with a stable code and a Retry-After, logged
 /// as one line, not a 500 with a stack trace per request. What the client sent wrong (a body the server could not read,
 /// a query value that does not bind, data the database refused) is a 400 logged at debug level at most. Anything else
-/// is a 500 <c>internal_error</c> problem.
+/// is a 500 <c>internal_error</c> problem. A console page that fails this way is answered with a page for the browser, with the same status and code.
 /// </summary>
 public sealed partial class UnavailableExceptionHandler(ILogger<UnavailableExceptionHandler> logger) : IExceptionHandler
 {
@@ -29,14 +29,28 @@ public sealed partial class UnavailableExceptionHandler(ILogger<UnavailableExcep
         }
 
         var code = Unavailability.Code(exception);
+        var page = OperatorConsole.ConsoleErrorPage.Serves(httpContext);
         if (code is null)
         {
-            await Problems.Of(ProblemCodes.InternalError, $"an unexpected error; it is logged with trace id {httpContext.TraceIdentifier}").ExecuteAsync(httpContext);
+            var internalDetail = $"an unexpected error; it is logged with trace id {httpContext.TraceIdentifier}";
+            await (page
+                ? OperatorConsole.ConsoleErrorPage.WriteAsync(httpContext, StatusCodes.Status500InternalServerError, ProblemCodes.InternalError.Code, "Something went wrong", $"An unexpected error; it is logged with trace id {httpContext.TraceIdentifier}.")
+                : Problems.Of(ProblemCodes.InternalError, internalDetail).ExecuteAsync(httpContext));
             return true;
         }
 
         LogUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, code.Code, exception.GetType().Name, exception.Message);
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (page)
+        {
+            await (code == Unavailability.Storage
+                ? OperatorConsole.ConsoleErrorPage.WriteAsync(httpContext, StatusCodes.Status503ServiceUnavailable, code.Code, "The database is unavailable",
+                    "The database is unavailable for now, so this page cannot be shown. It usually comes back within moments: try again shortly.")
+                : OperatorConsole.ConsoleErrorPage.WriteAsync(httpContext, StatusCodes.Status503ServiceUnavailable, code.Code, "The cluster did not answer",
+                    "The control-plane cluster did not answer in time, so an action you sent may or may not have been applied. Look at the sensor's page before repeating it."));
+            return true;
+        }
+
         var detail = code == Unavailability.Storage
             ? "the database is unavailable for now; retry shortly (with the same Idempotency-Key, where the route takes one)"
             : "the control-plane cluster did not answer; the request may or may not have been applied: retry shortly (with the same Idempotency-Key, where the route takes one)";

@@ -27,14 +27,16 @@ public static class Unavailability
 
     /// <summary>
     /// True when the database could not be reached or dropped the connection: SQLSTATE classes 08 (connection
-    /// exception), 53 (insufficient resources) and 57P (operator intervention: shutdown, restart); without a SQLSTATE,
+    /// exception), 53 (insufficient resources), 57P (operator intervention: shutdown, restart) and a database closed to
+    /// new connections (55000 with PostgreSQL's "not currently accepting connections"); without a SQLSTATE,
     /// a driver failure on the way to the server (socket, stream, timeout). Anything else the server refused (a NUL
     /// byte in a text, a constraint) is about the statement, not the database, and retrying it would fail again.
     /// </summary>
     public static bool IsConnectionFailure(DbException exception) => SqlState(exception) switch
     {
         null => exception.IsTransient || exception.InnerException is IOException or System.Net.Sockets.SocketException or TimeoutException,
-        var state => state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("53", StringComparison.Ordinal) || state.StartsWith("57P", StringComparison.Ordinal),
+        var state => state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("53", StringComparison.Ordinal) || state.StartsWith("57P", StringComparison.Ordinal)
+            || (state == "55000" && exception.Message.Contains("not currently accepting connections", StringComparison.Ordinal)),
     };
 
     /// <summary>True when the database refused the statement's data (SQLSTATE class 22: invalid text, value out of range).</summary>

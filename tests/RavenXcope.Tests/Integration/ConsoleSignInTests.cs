@@ -202,6 +202,47 @@ public sealed partial class ConsoleSignInTests(TrustStackFixture stack) : IClass
         Assert.True(times.Skip(1).Min() < 1000, $"the fleet page of 10 000 sensors took {string.Join(", ", times.Select(t => t.ToString("F0", CultureInfo.InvariantCulture)))} ms");
     }
 
+    [Fact]
+    public async Task While_the_database_is_away_a_browser_is_shown_a_page_that_says_so_not_the_apis_json()
+    {
+        var user = $"away-{Guid.NewGuid():N}"[..20];
+        const string password = "a long enough password";
+        await CreateAsync(user, password, ApiKeyRole.Reader, null);
+        using var signedIn = Browser();
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(signedIn, user, password)).StatusCode);
+        using var signingIn = Browser();
+        var token = await TokenAsync(signingIn, "/sign-in");
+
+        await using (await stack.Database.BeginOutageAsync())
+        {
+            using var signIn = await signingIn.PostAsync(new Uri("/sign-in", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["_handler"] = "sign-in", ["__RequestVerificationToken"] = token, ["User"] = user, ["Password"] = password,
+            }));
+            using var fleet = await signedIn.GetAsync(new Uri("/", UriKind.Relative));
+            foreach (var response in new[] { signIn, fleet })
+            {
+                var body = await response.Content.ReadAsStringAsync();
+                Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{response.RequestMessage!.RequestUri}: {(int)response.StatusCode} {body}");
+                Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+                Assert.NotNull(response.Headers.RetryAfter);
+                Assert.Contains("The database is unavailable", body, StringComparison.Ordinal);
+                Assert.Contains("data-code=\"storage_unavailable\"", body, StringComparison.Ordinal);
+                Assert.DoesNotContain("Idempotency-Key", body, StringComparison.Ordinal);
+            }
+        }
+
+        // Once the database is back, the same session goes on without signing in again.
+        await Eventually.WaitAsync(async () => (await signedIn.GetAsync(new Uri("/", UriKind.Relative))).StatusCode == HttpStatusCode.OK, "the fleet page after the database came back");
+        await Eventually.WaitAsync(async () => await stack.Database.ScalarAsync<int>("SELECT 1") == 1, "the test's own connections to the database");
+        // The silo's pooled connections the outage cut each fail once before they are replaced; wait until a write goes through.
+        using var api = TrustClient.Operator(stack.Gateway, stack.AdminKey);
+        var back = $"back-{Guid.NewGuid():N}"[..16];
+        await Eventually.WaitAsync(
+            async () => (await api.PostJsonAsync("/api/v1/tenants", new { tenantId = back, name = "Back" })).StatusCode is HttpStatusCode.Created or HttpStatusCode.OK,
+            "a tenant to be created after the database came back");
+    }
+
     private async Task CreateAsync(string user, string password, ApiKeyRole role, string? tenant)
     {
         await using var database = PostgresServiceCollectionExtensions.OpenPostgres(stack.Database.ConnectionString);

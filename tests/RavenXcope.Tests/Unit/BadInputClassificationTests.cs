@@ -18,6 +18,14 @@ public sealed class BadInputClassificationTests
     public void A_connection_class_sqlstate_is_an_outage(string state) =>
         Assert.Equal(Unavailability.Storage, Unavailability.Code(new PostgresException("away", "FATAL", "FATAL", state)));
 
+    [Fact]
+    public void A_database_closed_to_connections_is_an_outage_and_other_prerequisite_refusals_are_not()
+    {
+        // What PostgreSQL answers while the database is closed for maintenance (ALLOW_CONNECTIONS false).
+        Assert.Equal(Unavailability.Storage, Unavailability.Code(new PostgresException("database \"ravenxcope\" is not currently accepting connections", "FATAL", "FATAL", "55000")));
+        Assert.Null(Unavailability.Code(new PostgresException("cannot refresh materialized view concurrently", "ERROR", "ERROR", "55000")));
+    }
+
     [Theory]
     [InlineData("22021")]
     [InlineData("22P02")]
