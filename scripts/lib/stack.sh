@@ -335,7 +335,8 @@ These values are also in .data/up.env (KEY=value). Onboard a sensor host:
   curl -H "\$AUTH" -H "\$JSON" -d '{"sensorId":"edge-1","name":"Edge 1"}' \$GATEWAY_URL/api/v1/tenants/acme/sensors
   curl -H "\$AUTH" -X POST \$GATEWAY_URL/api/v1/tenants/acme/sensors/edge-1/claim-codes   # its joinCommand:
   \$SENSOR_BIN enroll --url \$ENROLL_URL --code <claimCode> --state-dir .data/sensors/edge-1
-  \$SENSOR_BIN run --state-dir .data/sensors/edge-1 --interface lo     # as root, with Suricata 7 installed
+  \$SENSOR_BIN run --state-dir .data/sensors/edge-1 --interface lo --suricata-arg=-S --suricata-arg=/etc/suricata/rules/decoder-events.rules
+      (as root, with Suricata 7 installed; -S names a rule file until suricata-update has fetched Suricata's rules)
   (without Suricata: --suricata-command "\$PWD/tests/standin/suricata-standin.sh" runs the stand-in instead)
 Stop with scripts/down.sh.
 SUMMARY

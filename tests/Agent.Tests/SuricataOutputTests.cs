@@ -23,11 +23,23 @@ public sealed class SuricataOutputTests
     [Fact]
     public void Without_an_error_the_warnings_say_why_and_without_either_the_last_lines_do()
     {
-        Assert.Equal(
-            "detect: No rule files match the pattern /var/lib/suricata/rules/suricata.rules",
-            SuricataProgram.Explain(["i: suricata: This is Suricata version 7.0.10 RELEASE running in SYSTEM mode", "W: detect: No rule files match the pattern /var/lib/suricata/rules/suricata.rules"]));
+        Assert.StartsWith(
+            "detect: No rule files match the pattern /var/lib/suricata/rules/suricata.rules;",
+            SuricataProgram.Explain(["i: suricata: This is Suricata version 7.0.10 RELEASE running in SYSTEM mode", "W: detect: No rule files match the pattern /var/lib/suricata/rules/suricata.rules"]),
+            StringComparison.Ordinal);
         Assert.Equal("b; c; d", SuricataProgram.Explain(["a", "b", "", "c", "d"]));
         Assert.Equal("it printed nothing", SuricataProgram.Explain([]));
+    }
+
+    [Fact]
+    public void A_suricata_without_rules_is_told_how_to_get_them()
+    {
+        // Debian's configuration names the rule file suricata-update writes, which a fresh host does not have yet.
+        var reason = SuricataProgram.Explain(["E: detect: No rule files match the pattern /var/lib/suricata/rules/suricata.rules"]);
+        Assert.StartsWith("detect: No rule files match the pattern /var/lib/suricata/rules/suricata.rules; ", reason, StringComparison.Ordinal);
+        Assert.Contains("suricata-update", reason, StringComparison.Ordinal);
+        Assert.Contains("--suricata-arg=-S --suricata-arg=", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("suricata-update", SuricataProgram.Explain(["E: conf-yaml-loader: Invalid configuration file."]), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -41,5 +53,14 @@ public sealed class SuricataOutputTests
             options.RunArguments());
         Assert.Equal("-T", options.CheckArguments()[0]);
         Assert.Equal(["-c", "/etc/suricata/suricata.yaml", "--af-packet"], new SuricataOptions { RuntimeDirectory = "/r" }.RunArguments().Take(3));
+    }
+
+    [Fact]
+    public void A_relative_runtime_directory_gives_suricata_an_absolute_socket_path()
+    {
+        var options = new SuricataOptions { RuntimeDirectory = ".data/sensors/edge-1/run" };
+
+        Assert.Equal(Path.Combine(Environment.CurrentDirectory, ".data/sensors/edge-1/run", "suricata.socket"), options.SocketPath);
+        Assert.Contains($"unix-command.filename={options.SocketPath}", options.RunArguments());
     }
 }

@@ -45,8 +45,11 @@ public sealed record SuricataOptions
     /// <summary>How long a stop waits after SIGTERM before SIGKILL.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>The command socket the agent makes Suricata open.</summary>
-    public string SocketPath => Path.Combine(RuntimeDirectory, "suricata.socket");
+    /// <summary>
+    /// The command socket the agent makes Suricata open, always absolute: Suricata takes a relative socket name as one
+    /// under its own state directory (<c>/var/run/</c>), where the agent would never find it.
+    /// </summary>
+    public string SocketPath => Path.Combine(Path.GetFullPath(RuntimeDirectory), "suricata.socket");
 
     /// <summary>The arguments of a run.</summary>
     public IReadOnlyList<string> RunArguments()

@@ -147,8 +147,22 @@ public sealed class SuricataProgram(SuricataOptions options) : IEngineProgram
             errors = lines.Where(l => !string.IsNullOrWhiteSpace(l)).TakeLast(3).Select(l => l.Trim()).ToList();
         }
 
-        return errors.Count == 0 ? "it printed nothing" : string.Join("; ", errors);
+        if (errors.Count == 0)
+        {
+            return "it printed nothing";
+        }
+
+        // A fresh host's Suricata names the rule file suricata-update writes; say how to get one.
+        if (errors.Any(e => e.Contains("No rule files match", StringComparison.Ordinal)))
+        {
+            errors.Add(NoRulesHint);
+        }
+
+        return string.Join("; ", errors);
     }
+
+    private const string NoRulesHint =
+        "Suricata has no rules: fetch them with suricata-update (as root), or name a rule file with --suricata-arg=-S --suricata-arg=/etc/suricata/rules/decoder-events.rules";
 
     private ProcessStartInfo Start(IReadOnlyList<string> arguments)
     {

@@ -28,12 +28,12 @@ internal static class AgentOptionsCli
     /// The runtime directory to use: the option, RXC_RUNTIME_DIR, systemd's RUNTIME_DIRECTORY, the unit's for the default
     /// state directory (so that <c>status</c> in a root shell finds the service's), or one in the state directory.
     /// </summary>
-    public static string ResolveRuntimeDir(string? given, string stateDir) =>
+    public static string ResolveRuntimeDir(string? given, string stateDir) => Path.GetFullPath(
         given is { Length: > 0 } ? given
         : Env("RXC_RUNTIME_DIR") is { } fromEnv ? fromEnv
         : Env("RUNTIME_DIRECTORY") is { } fromSystemd ? fromSystemd.Split(':')[0]
         : Path.TrimEndingDirectorySeparator(Path.GetFullPath(stateDir)) == DefaultStateDir ? DefaultRuntimeDir
-        : Path.Combine(stateDir, "run");
+        : Path.Combine(stateDir, "run"));
 
     /// <summary>An environment variable's value, or null when unset or empty.</summary>
     public static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
