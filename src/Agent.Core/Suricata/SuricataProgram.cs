@@ -162,7 +162,7 @@ public sealed class SuricataProgram(SuricataOptions options) : IEngineProgram
     }
 
     private const string NoRulesHint =
-        "Suricata has no rules: fetch them with suricata-update (as root), or name a rule file with --suricata-arg=-S --suricata-arg=/etc/suricata/rules/decoder-events.rules";
+        "Suricata has no rules: fetch them with suricata-update (as root), or name a rule file with --suricata-arg=-S --suricata-arg=/etc/suricata/rules/decoder-events.rules (for the service: RXC_SURICATA_ARGS=-S <file> in /etc/ravenxcope/sensor-agent.env)";
 
     private ProcessStartInfo Start(IReadOnlyList<string> arguments)
     {
