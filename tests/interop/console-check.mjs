@@ -158,7 +158,13 @@ try {
   await check(page, 'audit');
   await page.goto(url('/operators'));
   await check(page, 'accounts');
-  step('fleet, audit and accounts pages');
+  await page.goto(url('/api-keys'));
+  await page.selectOption('select[name="NewRole"]', 'reader');
+  await page.fill('input[name="NewTenant"]', input.tenant);
+  await page.click('form[aria-labelledby="create-key"] button[type="submit"]');
+  await page.locator('#api-key').waitFor({ timeout: wait });
+  await check(page, 'api-keys');
+  step('fleet, audit, accounts and API keys pages');
 
   // A reader sees no action, and a form post forged with its own valid token is refused.
   const readerContext = await browser.newContext({ viewport: { width: 1366, height: 850 } });
