@@ -1,6 +1,7 @@
 using Npgsql;
 using RavenXcope.Common;
 using RavenXcope.Grains.Audit;
+using RavenXcope.Grains.Model;
 
 namespace RavenXcope.Infrastructure.Postgres;
 
@@ -39,26 +40,68 @@ public sealed class AuditStore(NpgsqlDataSource dataSource) : IAuditStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>A page of the tenant's chain in sequence order, after sequence <paramref name="after"/>.</summary>
-    public async Task<RowPage<AuditRow>> PageAsync(string tenantId, long after, int limit, CancellationToken cancellationToken)
+    /// <summary>A page of the tenant's chain in sequence order, after sequence <paramref name="after"/>, narrowed by <paramref name="filter"/>.</summary>
+    public async Task<RowPage<AuditRow>> PageAsync(string tenantId, AuditFilter filter, long after, int limit, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            "SELECT seq, at, actor, action, subject, outcome, detail, prev_mac, mac FROM audit_log WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3");
+        var links = await LinkedPageAsync(tenantId, filter, after, limit + 1, cancellationToken);
+        return FleetReadModel.Trim(links.Select(l => l.Row).ToList(), limit);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AuditLink>> LinkedPageAsync(string tenantId, AuditFilter filter, long after, int limit, CancellationToken cancellationToken)
+    {
+        // The predecessor is one primary-key lookup per entry, so a filtered page is checked without reading the chain.
+        await using var command = dataSource.CreateCommand("""
+            SELECT a.seq, a.at, a.actor, a.action, a.subject, a.outcome, a.detail, a.prev_mac, a.mac, p.mac
+              FROM audit_log a
+              LEFT JOIN audit_log p ON p.tenant_id = a.tenant_id AND p.seq = a.seq - 1
+             WHERE a.tenant_id = $1 AND a.seq > $2
+               AND ($4::text IS NULL OR a.action = $4) AND ($5::text IS NULL OR a.actor = $5) AND ($6::text IS NULL OR a.subject = $6)
+             ORDER BY a.seq
+             LIMIT $3
+            """);
         command.Parameters.AddWithValue(tenantId);
         command.Parameters.AddWithValue(after);
-        command.Parameters.AddWithValue(limit + 1);
-        var items = new List<AuditRow>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        command.Parameters.AddWithValue(limit);
+        AddFilter(command, filter);
+        var items = new List<AuditLink>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                items.Add(new AuditRow(
-                    tenantId, reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetString(3),
-                    reader.GetString(4), reader.GetString(5), reader.GetString(6), (byte[])reader[7], (byte[])reader[8]));
-            }
+            items.Add(new AuditLink(Row(tenantId, reader), reader.IsDBNull(9) ? null : (byte[])reader[9]));
         }
 
-        return FleetReadModel.Trim(items, limit);
+        return items;
+    }
+
+    /// <summary>The newest <paramref name="limit"/> entries about <paramref name="subject"/>, newest first.</summary>
+    public async Task<IReadOnlyList<AuditRow>> LatestAboutAsync(string tenantId, string subject, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT seq, at, actor, action, subject, outcome, detail, prev_mac, mac FROM audit_log WHERE tenant_id = $1 AND subject = $2 ORDER BY seq DESC LIMIT $3");
+        command.Parameters.AddWithValue(tenantId);
+        command.Parameters.AddWithValue(subject);
+        command.Parameters.AddWithValue(limit);
+        var items = new List<AuditRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(Row(tenantId, reader));
+        }
+
+        return items;
+    }
+
+    private static AuditRow Row(string tenantId, NpgsqlDataReader reader) => new(
+        tenantId, reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetString(3),
+        reader.GetString(4), reader.GetString(5), reader.GetString(6), (byte[])reader[7], (byte[])reader[8]);
+
+    private static void AddFilter(NpgsqlCommand command, AuditFilter filter)
+    {
+        foreach (var value in new[] { filter.Action, filter.Actor, filter.Subject })
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = string.IsNullOrEmpty(value) ? DBNull.Value : value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        }
     }
 
     /// <summary>Recomputes every MAC of a tenant's chain; returns the first sequence that does not match, or null.</summary>

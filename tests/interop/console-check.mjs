@@ -174,6 +174,13 @@ try {
   await page.getByRole('status').filter({ hasText: `Account ${input.scoped.user} created` }).waitFor({ timeout: wait });
   await check(page, 'accounts');
   step('fleet, audit and accounts pages; the tenant operator created');
+  await page.goto(url('/api-keys'));
+  await page.selectOption('select[name="NewRole"]', 'reader');
+  await page.fill('input[name="NewTenant"]', input.tenant);
+  await page.click('form[aria-labelledby="create-key"] button[type="submit"]');
+  await page.locator('#api-key').waitFor({ timeout: wait });
+  await check(page, 'api-keys');
+  step('API keys page: a key created');
 
   // A reader sees no action, and a form post forged with its own valid token is refused.
   const readerContext = await browser.newContext({ viewport: { width: 1366, height: 850 } });

@@ -41,6 +41,7 @@ public static partial class OperatorApi
         sensors.MapGet("/{sensorId}/commands/{commandId}", GetCommand).RequireApiKey(OperatorPermissions.Read).WithName("GetCommand").Documented("A command ledger entry", ProblemCodes.CommandNotFound);
 
         api.MapGet("/tenants/{tenantId}/audit", AuditLog).RequireApiKey(OperatorPermissions.Read).WithName("AuditLog").Documented("The tenant's audit chain, paged by sequence", ProblemCodes.InvalidLimit, ProblemCodes.InvalidCursor, ProblemCodes.TenantNotFound);
+        api.MapGet("/tenants/{tenantId}/audit/verify", VerifyAudit).RequireApiKey(OperatorPermissions.Read).WithName("VerifyAudit").Documented("The verifier's verdict on a page of the audit chain (the same after, limit and filters as the page), computed in the silo", ProblemCodes.InvalidLimit, ProblemCodes.InvalidCursor, ProblemCodes.TenantNotFound);
 
         var fleet = api.MapGroup("/tenants/{tenantId}/fleet");
         fleet.MapGet("/trust-summary", TrustSummary).RequireApiKey(OperatorPermissions.Read).WithName("TrustSummary").Documented("Counts by trust state and lifecycle", ProblemCodes.TenantNotFound);
@@ -48,7 +49,7 @@ public static partial class OperatorApi
         return routes;
     }
 
-    private static async Task<Results<Created<CreatedApiKey>, ProblemHttpResult>> CreateApiKey(HttpContext http, ApiKeyStore store, IClusterClient cluster, CancellationToken cancellationToken)
+    private static async Task<Results<Created<CreatedApiKey>, ProblemHttpResult>> CreateApiKey(HttpContext http, ApiKeyAdministration keys, CancellationToken cancellationToken)
     {
         var (request, problem) = await JsonBody.ReadAsync<CreateApiKeyRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -56,96 +57,33 @@ public static partial class OperatorApi
             return problem;
         }
 
-        if (!ApiKeyRoles.TryParse(request!.Role, out var role))
+        var created = await keys.CreateAsync(CallerOf(http), request!.Role, request.TenantId, request.ExpiresAt, cancellationToken);
+        if (created.Problem is { } refused)
         {
-            return Problems.Of(ProblemCodes.InvalidRole, "role must be admin, operator or reader");
-        }
-
-        var caller = http.Caller();
-        var tenantId = request.TenantId ?? caller.TenantId;
-        if (caller.TenantId is not null && tenantId != caller.TenantId)
-        {
-            return Problems.Of(ProblemCodes.TenantNotFound, $"tenant {tenantId} does not exist");
-        }
-
-        if (tenantId is not null && !await TenantExistsAsync(tenantId, cluster, cancellationToken))
-        {
-            return Problems.Of(ProblemCodes.TenantNotFound, $"tenant {tenantId} does not exist");
-        }
-
-        var expiresAt = request.ExpiresAt?.ToUniversalTime();
-        if (expiresAt is { } expiry && expiry <= http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow())
-        {
-            return Problems.Of(ProblemCodes.InvalidExpiry, "expiresAt must lie in the future");
-        }
-
-        var (apiKey, identity) = await store.CreateAsync(role, tenantId, expiresAt, cancellationToken);
-        var roleName = role.ToString().ToLowerInvariant();
-        var detail = expiresAt is { } at ? $"{roleName}, expires {at:O}" : roleName;
-        if (tenantId is not null)
-        {
-            await Audit.RecordAsync(http, tenantId, "api_key.create", $"apikey:{identity.KeyId}", "done", detail);
-        }
-        else
-        {
-            // A global key belongs to no tenant's audit chain; the log keeps the record instead.
-            LogGlobalKey(Logger(http), "created", identity.KeyId, caller.KeyId, detail);
+            return Problems.Of(refused, created.Detail!);
         }
 
         http.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Created($"/api/v1/api-keys/{identity.KeyId}", new CreatedApiKey(apiKey, identity.KeyId, roleName, tenantId, expiresAt));
+        return TypedResults.Created($"/api/v1/api-keys/{created.Value!.KeyId}", created.Value);
     }
 
     private static async Task<Results<Ok<ApiKeyPage>, ProblemHttpResult>> ListApiKeys(
-        string? tenantId, string? after, int? limit, HttpContext http, ApiKeyStore store, IClusterClient cluster, CancellationToken cancellationToken)
+        string? tenantId, string? after, int? limit, HttpContext http, ApiKeyAdministration keys, CancellationToken cancellationToken)
     {
-        if (limit is < 1 or > 500)
-        {
-            return Problems.Of(ProblemCodes.InvalidLimit, "limit must be between 1 and 500");
-        }
-
-        if (after is not null && !ApiKeyStore.IsKeyId(after))
-        {
-            return Problems.Of(ProblemCodes.InvalidCursor, "after must be the nextCursor of a previous page (a key id)");
-        }
-
-        var caller = http.Caller();
-        if (tenantId is not null && (!caller.CanAccessTenant(tenantId) || !await TenantExistsAsync(tenantId, cluster, cancellationToken)))
-        {
-            return Problems.Of(ProblemCodes.TenantNotFound, $"tenant {tenantId} does not exist");
-        }
-
-        var (items, next) = await store.ListAsync(caller.TenantId ?? tenantId, after, limit ?? 100, cancellationToken);
-        return TypedResults.Ok(new ApiKeyPage(items.Select(ApiKeyListItem.From).ToList(), next));
+        var page = await keys.ListAsync(CallerOf(http), tenantId, after, limit ?? 100, cancellationToken);
+        return page.Problem is { } refused ? Problems.Of(refused, page.Detail!) : TypedResults.Ok(page.Value!);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeApiKey(string keyId, HttpContext http, ApiKeyStore store, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeApiKey(string keyId, HttpContext http, ApiKeyAdministration keys, CancellationToken cancellationToken)
     {
-        // The id is never echoed: a whole key pasted in its place would put its secret into the answer.
-        if (keyId.StartsWith("rxck_", StringComparison.Ordinal))
-        {
-            return Problems.Of(ProblemCodes.InvalidKeyId, "give the key id (the 12 characters after 'rxck_'), not the key itself");
-        }
+        var revoked = await keys.RevokeAsync(CallerOf(http), keyId, cancellationToken);
+        return revoked.Problem is { } refused ? Problems.Of(refused, revoked.Detail!) : TypedResults.NoContent();
+    }
 
-        // One conditional update: a second revoke, another tenant's key and an unknown id all find no row (404); an id
-        // not shaped like one never reaches SQL.
-        var caller = http.Caller();
-        if (!ApiKeyStore.IsKeyId(keyId) || await store.RevokeAsync(keyId, caller.TenantId, cancellationToken) is not { } revoked)
-        {
-            return Problems.Of(ProblemCodes.ApiKeyNotFound, "no API key has this id, or it is already revoked");
-        }
-
-        var detail = revoked.Role.ToString().ToLowerInvariant();
-        if (revoked.TenantId is { } tenantId)
-        {
-            await Audit.RecordAsync(http, tenantId, "api_key.revoke", $"apikey:{revoked.KeyId}", "done", detail);
-        }
-        else
-        {
-            LogGlobalKey(Logger(http), "revoked", revoked.KeyId, caller.KeyId, detail);
-        }
-
-        return TypedResults.NoContent();
+    private static OperatorCaller CallerOf(HttpContext http)
+    {
+        var identity = http.Caller();
+        return new OperatorCaller($"apikey:{identity.KeyId}", identity.Role, identity.TenantId);
     }
 
     private static async Task<Results<Created<TenantResponse>, Ok<TenantResponse>, ProblemHttpResult>> CreateTenant(HttpContext http, IClusterClient cluster, CancellationToken cancellationToken)
@@ -333,7 +271,8 @@ public static partial class OperatorApi
         return command is null ? Problems.Of(ProblemCodes.CommandNotFound, $"command {commandId} does not exist") : TypedResults.Ok(CommandResponse.From(command));
     }
 
-    private static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> AuditLog(string tenantId, long? after, int? limit, IClusterClient cluster, FleetQueries queries, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> AuditLog(
+        string tenantId, long? after, int? limit, string? action, string? actor, string? subject, IClusterClient cluster, FleetQueries queries, CancellationToken cancellationToken)
     {
         if (await TenantMissing(tenantId, cluster, cancellationToken) is { } missing)
         {
@@ -347,7 +286,29 @@ public static partial class OperatorApi
 
         return limit is < 1 or > 500
             ? Problems.Of(ProblemCodes.InvalidLimit, "limit must be between 1 and 500")
-            : TypedResults.Ok(await queries.AuditAsync(tenantId, after ?? 0, limit ?? 100, cancellationToken));
+            : TypedResults.Ok(await queries.AuditAsync(tenantId, new AuditFilter(action, actor, subject), after ?? 0, limit ?? 100, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<AuditVerdictResponse>, ProblemHttpResult>> VerifyAudit(
+        string tenantId, long? after, int? limit, string? action, string? actor, string? subject, IClusterClient cluster, CancellationToken cancellationToken)
+    {
+        if (await TenantMissing(tenantId, cluster, cancellationToken) is { } missing)
+        {
+            return missing;
+        }
+
+        if (after is < 0)
+        {
+            return Problems.Of(ProblemCodes.InvalidCursor, "after must be the nextAfter of a previous page (a sequence number, 0 or more)");
+        }
+
+        if (limit is < 1 or > 500)
+        {
+            return Problems.Of(ProblemCodes.InvalidLimit, "limit must be between 1 and 500");
+        }
+
+        var verdict = await cluster.GetGrain<IAuditGrain>(Identifiers.AuditKey(tenantId)).VerifyPageAsync(new AuditFilter(action, actor, subject), after ?? 0, limit ?? 100, cancellationToken);
+        return TypedResults.Ok(new AuditVerdictResponse(verdict.Verified, verdict.Intact, verdict.Count, verdict.First, verdict.Last, verdict.Broken, verdict.Sentence));
     }
 
     private static async Task<Results<Ok<TrustSummary>, ProblemHttpResult>> TrustSummary(string tenantId, IClusterClient cluster, FleetQueries queries, CancellationToken cancellationToken) =>
@@ -362,11 +323,6 @@ public static partial class OperatorApi
     /// <summary>Whether <paramref name="tenantId"/> names a created tenant (the console asks this too, and answers in its own words).</summary>
     internal static async Task<bool> TenantExistsAsync(string? tenantId, IClusterClient cluster, CancellationToken cancellationToken) =>
         Identifiers.IsValid(tenantId) && await cluster.GetGrain<ITenantGrain>(Identifiers.TenantKey(tenantId!)).GetAsync(cancellationToken) is not null;
-
-    private static ILogger Logger(HttpContext http) => http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("RavenXcope.ApiKeys");
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Global API key {KeyId} {Change} by API key {ActorKeyId} ({Detail})")]
-    private static partial void LogGlobalKey(ILogger logger, string change, string keyId, string actorKeyId, string detail);
 
     private static ProblemHttpResult SensorNotFound(string sensorId) => Problems.Of(ProblemCodes.SensorNotFound, $"sensor {sensorId} does not exist");
 

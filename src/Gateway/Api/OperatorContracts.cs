@@ -157,3 +157,6 @@ public sealed record AuditEntry(long Sequence, DateTimeOffset At, string Actor, 
 
 /// <summary>A page of the audit chain; <c>nextAfter</c> goes into <c>after</c>.</summary>
 public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, long? NextAfter);
+
+/// <summary>The verifier's verdict on a page of the audit chain: the entries checked, and the first that does not match (none when intact).</summary>
+public sealed record AuditVerdictResponse(bool Verified, bool Intact, int Count, long? First, long? Last, long? BrokenSequence, string Verdict);

@@ -95,6 +95,7 @@ public static partial class GatewayApplication
         builder.Services.AddPostgres(database.ConnectionString);
         builder.Services.AddAuditTrail();
         builder.Services.AddSingleton<FleetQueries>();
+        builder.Services.AddSingleton<ApiKeyAdministration>();
         builder.Services.AddRavenXcopeMetrics("ravenxcope-gateway");
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, RavenXcope.Protocol.ProtocolJson.Default));
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Api.Problems.Complete);

@@ -26,7 +26,7 @@ public sealed record ConsoleResult<T>(T? Value, string? Code, string? Error)
 /// the same grain method or read-model query with the same validation, and sets the audit actor, so that a change
 /// made here is recorded as the user's, as one made with a key is recorded as the key's.
 /// </summary>
-public sealed class ConsoleActions(IClusterClient cluster, FleetQueries queries)
+public sealed class ConsoleActions(IClusterClient cluster, FleetQueries queries, ApiKeyAdministration apiKeys)
 {
     /// <summary>The fleet overview the caller may see: its tenant, or for a global caller one tenant or (null) all.</summary>
     public Task<FleetOverview> OverviewAsync(OperatorCaller caller, string? tenantId, CancellationToken cancellationToken) =>
@@ -71,8 +71,32 @@ public sealed class ConsoleActions(IClusterClient cluster, FleetQueries queries)
     }
 
     /// <summary>A page of the tenant's audit chain.</summary>
-    public async Task<ConsoleResult<AuditPage>> AuditAsync(OperatorCaller caller, string tenantId, long after, int limit, CancellationToken cancellationToken) =>
-        Refuse<AuditPage>(caller, tenantId, OperatorPermissions.Read) ?? Done(await queries.AuditAsync(tenantId, Math.Max(0, after), limit, cancellationToken));
+    public async Task<ConsoleResult<AuditPage>> AuditAsync(OperatorCaller caller, string tenantId, AuditFilter filter, long after, int limit, CancellationToken cancellationToken) =>
+        Refuse<AuditPage>(caller, tenantId, OperatorPermissions.Read) ?? Done(await queries.AuditAsync(tenantId, filter, Math.Max(0, after), limit, cancellationToken));
+
+    /// <summary>The verifier's verdict on the page <see cref="AuditAsync"/> shows, computed in the silo (which alone holds the key).</summary>
+    public async Task<ConsoleResult<AuditVerdict>> VerifyAuditAsync(OperatorCaller caller, string tenantId, AuditFilter filter, long after, int limit, CancellationToken cancellationToken) =>
+        Refuse<AuditVerdict>(caller, tenantId, OperatorPermissions.Read)
+        ?? (Identifiers.IsValid(tenantId)
+            ? Done(await cluster.GetGrain<IAuditGrain>(Identifiers.AuditKey(tenantId)).VerifyPageAsync(filter, Math.Max(0, after), limit, cancellationToken))
+            : new(default, ProblemCodes.TenantNotFound.Code, $"tenant {tenantId} does not exist"));
+
+    /// <summary>The newest audit entries about a sensor.</summary>
+    public async Task<ConsoleResult<IReadOnlyList<AuditEntry>>> SensorAuditAsync(OperatorCaller caller, string tenantId, string sensorId, int limit, CancellationToken cancellationToken) =>
+        Refuse<IReadOnlyList<AuditEntry>>(caller, tenantId, OperatorPermissions.Read) ?? Done(await queries.SensorAuditAsync(tenantId, sensorId, limit, cancellationToken));
+
+    /// <summary>The API keys that are not revoked the caller may manage (its tenant's, or every key for a global admin).</summary>
+    public async Task<ConsoleResult<ApiKeyPage>> ApiKeysAsync(OperatorCaller caller, string? after, CancellationToken cancellationToken) =>
+        Refuse<ApiKeyPage>(caller, null, OperatorPermissions.ManageApiKeys) ?? Of(await apiKeys.ListAsync(caller, null, after, 500, cancellationToken));
+
+    /// <summary>Creates an API key (its secret shown once by the page that asked).</summary>
+    public async Task<ConsoleResult<CreatedApiKey>> CreateApiKeyAsync(OperatorCaller caller, string? role, string? tenantId, DateTimeOffset? expiresAt, CancellationToken cancellationToken) =>
+        Refuse<CreatedApiKey>(caller, null, OperatorPermissions.ManageApiKeys)
+        ?? Of(await apiKeys.CreateAsync(caller, role, string.IsNullOrWhiteSpace(tenantId) ? null : tenantId.Trim(), expiresAt, cancellationToken));
+
+    /// <summary>Revokes an API key the caller may manage.</summary>
+    public async Task<ConsoleResult<bool>> RevokeApiKeyAsync(OperatorCaller caller, string? keyId, CancellationToken cancellationToken) =>
+        Refuse<bool>(caller, null, OperatorPermissions.ManageApiKeys) ?? Of(await apiKeys.RevokeAsync(caller, keyId?.Trim(), cancellationToken));
 
     /// <summary>Creates a tenant (a global admin only, as on the API).</summary>
     public async Task<ConsoleResult<TenantSnapshot>> CreateTenantAsync(OperatorCaller caller, string? tenantId, string? name, CancellationToken cancellationToken)
@@ -181,6 +205,8 @@ public sealed class ConsoleActions(IClusterClient cluster, FleetQueries queries)
         caller.Refusal(tenantId, required) is { } refusal ? new(default, refusal.Code.Code, refusal.Detail) : null;
 
     private static ConsoleResult<T> Done<T>(T value) => new(value, null, null);
+
+    private static ConsoleResult<T> Of<T>(ApiKeyOutcome<T> outcome) => outcome.Problem is { } problem ? new(default, problem.Code, outcome.Detail) : Done(outcome.Value!);
 
     private static ConsoleResult<T> Of<T>(Result<T> result) => result.IsSuccess ? Done(result.Value!) : new(default, result.ErrorCode, result.ErrorDetail);
 }

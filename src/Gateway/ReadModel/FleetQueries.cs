@@ -42,14 +42,19 @@ public sealed class FleetQueries(FleetReadModel readModel, AuditStore audit)
         new(s.SensorId, s.Name, s.TrustState!, TrustAlert.SeverityOf(s.TrustState) ?? "warning", s.CertificateNotAfter);
 
     /// <summary>A page of the tenant's audit chain in sequence order.</summary>
-    public async Task<AuditPage> AuditAsync(string tenantId, long after, int limit, CancellationToken cancellationToken)
+    public async Task<AuditPage> AuditAsync(string tenantId, Grains.Model.AuditFilter filter, long after, int limit, CancellationToken cancellationToken)
     {
-        var page = await audit.PageAsync(tenantId, after, limit, cancellationToken);
-        var items = page.Items
-            .Select(e => new AuditEntry(e.Sequence, e.At, e.Actor, e.Action, e.Subject, e.Outcome, e.Detail, Convert.ToHexStringLower(e.Mac)))
-            .ToList();
+        var page = await audit.PageAsync(tenantId, filter, after, limit, cancellationToken);
+        var items = page.Items.Select(Entry).ToList();
         return new AuditPage(items, page.HasMore ? items[^1].Sequence : null);
     }
+
+    /// <summary>The newest <paramref name="limit"/> audit entries about a sensor, newest first.</summary>
+    public async Task<IReadOnlyList<AuditEntry>> SensorAuditAsync(string tenantId, string sensorId, int limit, CancellationToken cancellationToken) =>
+        [.. (await audit.LatestAboutAsync(tenantId, $"sensor:{sensorId}", limit, cancellationToken)).Select(Entry)];
+
+    private static AuditEntry Entry(Grains.Audit.AuditRow e) =>
+        new(e.Sequence, e.At, e.Actor, e.Action, e.Subject, e.Outcome, e.Detail, Convert.ToHexStringLower(e.Mac));
 
     /// <summary>Counts by trust state and by lifecycle.</summary>
     public async Task<TrustSummary> SummaryAsync(string tenantId, CancellationToken cancellationToken)

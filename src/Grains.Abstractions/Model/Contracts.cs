@@ -169,3 +169,37 @@ public sealed record AuditEvent(
     [property: Id(2)] string Subject,
     [property: Id(3)] string Outcome,
     [property: Id(4)] string? Detail);
+
+/// <summary>Which audit entries to show: each field given must match exactly; none given, every entry.</summary>
+[GenerateSerializer, Immutable, Alias("RavenXcope.AuditFilter")]
+public sealed record AuditFilter(
+    [property: Id(0)] string? Action,
+    [property: Id(1)] string? Actor,
+    [property: Id(2)] string? Subject)
+{
+    /// <summary>Every entry.</summary>
+    public static readonly AuditFilter None = new(null, null, null);
+}
+
+/// <summary>
+/// The verifier's verdict on a page of the audit chain: the entries checked (<paramref name="First"/> to
+/// <paramref name="Last"/>, <paramref name="Count"/> of them) and the first whose MAC, predecessor link or sequence
+/// does not match (<paramref name="Broken"/>), or none. Not <paramref name="Verified"/> when auditing is off (no key).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("RavenXcope.AuditVerdict")]
+public sealed record AuditVerdict(
+    [property: Id(0)] bool Verified,
+    [property: Id(1)] int Count,
+    [property: Id(2)] long? First,
+    [property: Id(3)] long? Last,
+    [property: Id(4)] long? Broken)
+{
+    /// <summary>True when every entry checked matches.</summary>
+    public bool Intact => Verified && Broken is null;
+
+    /// <summary>The verdict in a sentence, as the console shows it.</summary>
+    public string Sentence => !Verified ? "not verified: auditing is off (the silo has no audit key)"
+        : Broken is { } broken ? $"entry {broken} does not match: the chain was altered"
+        : Count == 0 ? "no entries to verify"
+        : $"chain intact for entries {First}–{Last}";
+}

@@ -1,7 +1,12 @@
+using RavenXcope.Grains.Model;
+
 namespace RavenXcope.Grains.Audit;
 
 /// <summary>One stored audit entry.</summary>
 public sealed record AuditRow(string TenantId, long Sequence, DateTimeOffset At, string Actor, string Action, string Subject, string Outcome, string Detail, byte[] PreviousMac, byte[] Mac);
+
+/// <summary>A stored entry with the stored MAC of the entry before it (null when that entry is missing).</summary>
+public sealed record AuditLink(AuditRow Row, byte[]? PredecessorMac);
 
 /// <summary>The audit table (<c>audit_log</c>); written only through each tenant's audit grain.</summary>
 public interface IAuditStore
@@ -11,6 +16,9 @@ public interface IAuditStore
 
     /// <summary>Inserts an entry; a duplicate sequence fails (the chain cannot fork).</summary>
     Task InsertAsync(AuditRow row, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> entries after sequence <paramref name="after"/> that match <paramref name="filter"/>, in sequence order, each with its predecessor's MAC.</summary>
+    Task<IReadOnlyList<AuditLink>> LinkedPageAsync(string tenantId, AuditFilter filter, long after, int limit, CancellationToken cancellationToken);
 }
 
 /// <summary>The audit chain's HMAC key; without one, auditing is off.</summary>

@@ -48,6 +48,19 @@ public sealed partial class AuditGrain(IAuditStore store, AuditKey key, TimeProv
         return sequence;
     }
 
+    /// <inheritdoc />
+    public async Task<AuditVerdict> VerifyPageAsync(AuditFilter filter, long after, int limit, CancellationToken cancellationToken = default)
+    {
+        if (key.Key is null)
+        {
+            return new AuditVerdict(false, 0, null, null, null);
+        }
+
+        var tenantId = this.GetPrimaryKeyString()[2..];
+        var links = await store.LinkedPageAsync(tenantId, filter, Math.Max(0, after), Math.Clamp(limit, 1, 500), cancellationToken);
+        return AuditPageCheck.Verify(key.Key, tenantId, links);
+    }
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Audit is off (no AUDIT_HMAC_KEY): {Action} not recorded")]
     private static partial void LogDisabled(ILogger logger, string action);
 }

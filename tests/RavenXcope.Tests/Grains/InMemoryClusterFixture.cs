@@ -112,6 +112,9 @@ internal sealed class NoAuditStore : RavenXcope.Grains.Audit.IAuditStore
     public Task<(long Sequence, byte[] Mac)?> LastAsync(string tenantId, CancellationToken cancellationToken) => Task.FromResult<(long, byte[])?>(null);
 
     public Task InsertAsync(RavenXcope.Grains.Audit.AuditRow row, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<IReadOnlyList<RavenXcope.Grains.Audit.AuditLink>> LinkedPageAsync(string tenantId, RavenXcope.Grains.Model.AuditFilter filter, long after, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<RavenXcope.Grains.Audit.AuditLink>>([]);
 }
 
 /// <summary>Shares one in-memory cluster among the grain test classes.</summary>
