@@ -98,6 +98,34 @@ public sealed class FleetReadModel(NpgsqlDataSource dataSource)
         return await ReadSensorsAsync(command, cancellationToken);
     }
 
+    /// <summary>
+    /// Sensors whose latest failed or expired command changed at or after <paramref name="since"/>, of one tenant or
+    /// (null) of all, newest first, at most <paramref name="limit"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<FailedCommandRow>> FailedCommandsAsync(string? tenantId, DateTimeOffset since, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT tenant_id, sensor_id, name, failed_command_id, failed_command_type, failed_command_status, failed_command_at, failed_command_detail
+              FROM sensor_directory
+             WHERE ($1::text IS NULL OR tenant_id = $1) AND failed_command_at >= $2
+             ORDER BY failed_command_at DESC, tenant_id, sensor_id
+             LIMIT $3
+            """);
+        command.Parameters.Add(NullableText(tenantId));
+        command.Parameters.AddWithValue(since.UtcDateTime);
+        command.Parameters.AddWithValue(limit);
+        var rows = new List<FailedCommandRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new FailedCommandRow(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
+                new DateTimeOffset(reader.GetDateTime(6), TimeSpan.Zero), reader.IsDBNull(7) ? null : reader.GetString(7)));
+        }
+
+        return rows;
+    }
+
     /// <summary>Counts of a tenant's sensors by trust state and lifecycle.</summary>
     public async Task<IReadOnlyList<SensorTally>> TallyAsync(string tenantId, CancellationToken cancellationToken)
     {

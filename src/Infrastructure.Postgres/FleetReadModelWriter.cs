@@ -105,14 +105,19 @@ public sealed class FleetReadModelWriter : IFleetDirectory, IAsyncDisposable
     {
         await using var command = _dataSource.CreateCommand("""
             INSERT INTO sensor_directory (tenant_id, sensor_id, name, lifecycle, trust_state, cert_serial, cert_not_after, created_at, updated_at, liveness,
-                                         hostname, agent_version, suricata, last_heartbeat_at)
+                                         hostname, agent_version, suricata, last_heartbeat_at,
+                                         failed_command_id, failed_command_type, failed_command_status, failed_command_at, failed_command_detail)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::text[],
-                                 $11::text[], $12::text[], $13::text[], $14::timestamptz[])
+                                 $11::text[], $12::text[], $13::text[], $14::timestamptz[],
+                                 $15::text[], $16::text[], $17::text[], $18::timestamptz[], $19::text[])
             ON CONFLICT (tenant_id, sensor_id) DO UPDATE
                SET name = excluded.name, lifecycle = excluded.lifecycle, trust_state = excluded.trust_state,
                    cert_serial = excluded.cert_serial, cert_not_after = excluded.cert_not_after, updated_at = excluded.updated_at,
                    liveness = excluded.liveness, hostname = excluded.hostname, agent_version = excluded.agent_version,
-                   suricata = excluded.suricata, last_heartbeat_at = excluded.last_heartbeat_at
+                   suricata = excluded.suricata, last_heartbeat_at = excluded.last_heartbeat_at,
+                   failed_command_id = excluded.failed_command_id, failed_command_type = excluded.failed_command_type,
+                   failed_command_status = excluded.failed_command_status, failed_command_at = excluded.failed_command_at,
+                   failed_command_detail = excluded.failed_command_detail
              WHERE sensor_directory.updated_at <= excluded.updated_at
             """);
         Add(command, NpgsqlDbType.Text, sensors.Select(s => (object?)s.TenantId));
@@ -129,6 +134,11 @@ public sealed class FleetReadModelWriter : IFleetDirectory, IAsyncDisposable
         Add(command, NpgsqlDbType.Text, sensors.Select(s => (object?)s.Host?.AgentVersion));
         Add(command, NpgsqlDbType.Text, sensors.Select(s => (object?)s.Suricata));
         Add(command, NpgsqlDbType.TimestampTz, sensors.Select(s => (object?)s.LastHeartbeatAt?.UtcDateTime));
+        Add(command, NpgsqlDbType.Text, sensors.Select(s => (object?)s.LastFailedCommand?.CommandId));
+        Add(command, NpgsqlDbType.Text, sensors.Select(s => (object?)s.LastFailedCommand?.Type.ToString().ToLowerInvariant()));
+        Add(command, NpgsqlDbType.Text, sensors.Select(s => (object?)s.LastFailedCommand?.Status.ToString().ToLowerInvariant()));
+        Add(command, NpgsqlDbType.TimestampTz, sensors.Select(s => (object?)s.LastFailedCommand?.UpdatedAt.UtcDateTime));
+        Add(command, NpgsqlDbType.Text, sensors.Select(s => (object?)s.LastFailedCommand?.Detail));
         await command.ExecuteNonQueryAsync();
     }
 

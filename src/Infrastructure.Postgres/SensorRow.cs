@@ -19,6 +19,10 @@ public sealed record SensorRow(
     string? Suricata,
     DateTimeOffset? LastHeartbeatAt);
 
+/// <summary>A sensor's latest command that failed or expired, as the read model keeps it.</summary>
+public sealed record FailedCommandRow(
+    string TenantId, string SensorId, string Name, string CommandId, string Type, string Status, DateTimeOffset At, string? Detail);
+
 /// <summary>
 /// What a sensor list is narrowed to, by stored names; null members do not filter. <see cref="Search"/> matches
 /// a part of the id, the name or the hostname, letter case aside.

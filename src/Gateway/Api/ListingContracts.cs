@@ -44,4 +44,8 @@ public sealed record FleetOverview(
     IReadOnlyDictionary<string, int> ByLifecycle,
     IReadOnlyDictionary<string, int> ByLiveness,
     IReadOnlyList<FleetAlert> Alerts,
-    IReadOnlyList<FleetSensor> NotSeen);
+    IReadOnlyList<FleetSensor> NotSeen,
+    IReadOnlyList<FleetFailedCommand> FailedCommands);
+
+/// <summary>A sensor's latest command that failed or expired, with its tenant, for views across tenants.</summary>
+public sealed record FleetFailedCommand(string TenantId, string SensorId, string Name, string CommandId, string Type, string Status, DateTimeOffset At, string? Detail);

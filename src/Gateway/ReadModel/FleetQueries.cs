@@ -22,17 +22,22 @@ public sealed class FleetQueries(FleetReadModel readModel, AuditStore audit)
         return new TenantPage(items, page.HasMore ? items[^1].TenantId : null);
     }
 
-    /// <summary>What the fleet page shows, of one tenant or (null) of all: counts, trust alerts, sensors not seen lately.</summary>
+    /// <summary>How far back the fleet page lists commands that failed or expired.</summary>
+    public static readonly TimeSpan FailedCommandWindow = TimeSpan.FromHours(24);
+
+    /// <summary>What the fleet page shows, of one tenant or (null) of all: counts, trust alerts, sensors not seen lately, commands that failed lately.</summary>
     public async Task<FleetOverview> OverviewAsync(string? tenantId, int listLimit, CancellationToken cancellationToken)
     {
         var counts = await readModel.CountAsync(tenantId, cancellationToken);
         var alerts = await readModel.AlertsAsync(tenantId, listLimit, cancellationToken);
         var notSeen = await readModel.NotSeenAsync(tenantId, listLimit, cancellationToken);
+        var failed = await readModel.FailedCommandsAsync(tenantId, DateTimeOffset.UtcNow - FailedCommandWindow, listLimit, cancellationToken);
         static IReadOnlyDictionary<string, int> By(IEnumerable<SensorCount> counts, Func<SensorCount, string> key) =>
             counts.GroupBy(key).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(c => c.Count));
         return new FleetOverview(
             counts.Sum(c => c.Count), By(counts, c => c.TrustState), By(counts, c => c.Lifecycle), By(counts, c => c.Liveness),
-            [.. alerts.Select(s => new FleetAlert(s.TenantId, Alert(s)))], [.. notSeen.Select(s => new FleetSensor(s.TenantId, ListItem(s)))]);
+            [.. alerts.Select(s => new FleetAlert(s.TenantId, Alert(s)))], [.. notSeen.Select(s => new FleetSensor(s.TenantId, ListItem(s)))],
+            [.. failed.Select(f => new FleetFailedCommand(f.TenantId, f.SensorId, f.Name, f.CommandId, f.Type, f.Status, f.At, f.Detail))]);
     }
 
     private static SensorListItem ListItem(SensorRow s) =>

@@ -58,7 +58,8 @@ public sealed record SensorSnapshot(
     [property: Id(17)] DateTimeOffset? CertificateIssuedAt = null,
     [property: Id(18)] PreviousCertificateSnapshot? PreviousCertificate = null,
     [property: Id(19)] DateTimeOffset? RenewalRequestedAt = null,
-    [property: Id(20)] string? SuricataDesired = null)
+    [property: Id(20)] string? SuricataDesired = null,
+    [property: Id(21)] CommandSnapshot? LastFailedCommand = null)
 {
     /// <summary>Whether an operator's renewal request still waits for the agent to renew.</summary>
     public bool RenewalPending => RenewalRequestedAt is { } requested && !(CertificateIssuedAt > requested);

@@ -275,7 +275,7 @@ public sealed partial class SensorGrain
 
         if (expired.Count > 0)
         {
-            await state.WriteOrResetAsync(this, cancellationToken);
+            await WriteAndListAsync(cancellationToken);
             CountAwaitingPublication();
         }
 
@@ -298,6 +298,10 @@ public sealed partial class SensorGrain
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Command publisher of {TenantId}/{SensorId} failed; retrying")]
     private static partial void LogPublisherFailed(ILogger logger, string tenantId, string sensorId, Exception exception);
+
+    // The newest command that failed or expired, which the read model keeps for the fleet view.
+    private CommandSnapshot? LastFailedCommand() =>
+        S.Commands.Where(c => c.Status is CommandStatus.Failed or CommandStatus.Expired).MaxBy(c => c.UpdatedAt) is { } failed ? Snapshot(failed) : null;
 
     private static CommandSnapshot Snapshot(CommandRecord c) =>
         new(c.Id, c.Type, c.Status, c.IssuedAt, c.ExpiresAt, c.StreamSequence, c.UpdatedAt, c.Detail);

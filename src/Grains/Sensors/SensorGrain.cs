@@ -243,5 +243,6 @@ public sealed partial class SensorGrain(
         S.Current is { } c ? c.IssuedAt ?? c.NotBefore : null,
         S.Previous is { } p && S.PreviousAcceptedUntil is { } until && until > time.GetUtcNow() ? new PreviousCertificateSnapshot(p.Serial, p.NotAfter, until) : null,
         S.RenewalRequestedAt,
-        _suricataDesired);
+        _suricataDesired,
+        LastFailedCommand());
 }

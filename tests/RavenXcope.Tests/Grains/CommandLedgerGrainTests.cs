@@ -85,4 +85,23 @@ public sealed class CommandLedgerGrainTests(InMemoryClusterFixture fixture)
         Assert.Equal(CommandStatus.Done, (await sensor.GetCommandAsync(stop.CommandId))!.Status);
         Assert.Equal(new[] { stop.CommandId, start.CommandId, "cmd_unknown" }.Order(), recorded.Order());
     }
+
+    [Fact]
+    public async Task A_failed_command_is_written_to_the_read_model_as_the_sensors_latest_failure()
+    {
+        var (sensor, tenantId, sensorId) = await fixture.RegisteredSensorAsync();
+        await fixture.EnrollAsync(sensor);
+        Assert.Null(fixture.Directory.Sensors[$"{tenantId}/{sensorId}"].LastFailedCommand);
+
+        var start = (await sensor.SubmitCommandAsync(CommandType.Start, null, null)).Value!;
+        await Eventually.WaitAsync(() => sensor.GetCommandAsync(start.CommandId), c => c?.Status == CommandStatus.Published, "the start to be published");
+        await sensor.RecordStatusAsync(new SensorStatusReport(
+            "running", "failed", start.CommandId, "failed", "trusted", "test", [new ReportedOutcome(start.CommandId, "failed", "suricata: no rules")]));
+
+        var failed = fixture.Directory.Sensors[$"{tenantId}/{sensorId}"].LastFailedCommand;
+        Assert.NotNull(failed);
+        Assert.Equal(start.CommandId, failed.CommandId);
+        Assert.Equal(CommandStatus.Failed, failed.Status);
+        Assert.Equal("suricata: no rules", failed.Detail);
+    }
 }

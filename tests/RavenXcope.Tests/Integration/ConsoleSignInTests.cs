@@ -243,6 +243,32 @@ public sealed partial class ConsoleSignInTests(TrustStackFixture stack) : IClass
             "a tenant to be created after the database came back");
     }
 
+    [Fact]
+    public async Task The_fleet_page_lists_the_commands_that_failed_or_expired_in_the_last_day_only()
+    {
+        var tenant = $"fail-{Guid.NewGuid():N}"[..16];
+        await stack.Database.ExecuteAsync($"""
+            INSERT INTO ravenxcope.tenant_directory (tenant_id, name, created_at, updated_at) VALUES ('{tenant}', 'Failing', now(), now());
+            INSERT INTO ravenxcope.sensor_directory (tenant_id, sensor_id, name, lifecycle, trust_state, created_at, updated_at, liveness,
+                                                     failed_command_id, failed_command_type, failed_command_status, failed_command_at, failed_command_detail)
+            VALUES ('{tenant}', 'recent', 'Recent', 'enrolled', 'trusted', now(), now(), 'online', 'cmd_recent', 'start', 'failed', now() - interval '1 hour', 'suricata: no rules'),
+                   ('{tenant}', 'lapsed', 'Lapsed', 'enrolled', 'trusted', now(), now(), 'online', 'cmd_lapsed', 'stop', 'expired', now() - interval '1 hour', NULL),
+                   ('{tenant}', 'old', 'Old', 'enrolled', 'trusted', now(), now(), 'online', 'cmd_old', 'start', 'failed', now() - interval '3 days', 'long ago'),
+                   ('{tenant}', 'fine', 'Fine', 'enrolled', 'trusted', now(), now(), 'online', NULL, NULL, NULL, NULL, NULL);
+            """);
+        var user = $"fail-{Guid.NewGuid():N}"[..20];
+        await CreateAsync(user, "a long enough password", ApiKeyRole.Reader, null);
+        using var browser = Browser();
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(browser, user, "a long enough password")).StatusCode);
+
+        var html = await browser.GetStringAsync(new Uri($"/?tenant={tenant}", UriKind.Relative));
+        Assert.Contains("data-failed-command=\"cmd_recent\"", html, StringComparison.Ordinal);
+        Assert.Contains("suricata: no rules", html, StringComparison.Ordinal);
+        Assert.Contains("data-failed-command=\"cmd_lapsed\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("cmd_old", html, StringComparison.Ordinal);
+        Assert.Contains("(2)</h2>", html, StringComparison.Ordinal);
+    }
+
     private async Task CreateAsync(string user, string password, ApiKeyRole role, string? tenant)
     {
         await using var database = PostgresServiceCollectionExtensions.OpenPostgres(stack.Database.ConnectionString);
