@@ -109,6 +109,7 @@ public sealed partial class SensorGrain
         _lastStatusAt = time.GetUtcNow();
         ObserveSuricata(status.Desired, status.Observed, status.Suricata, _lastStatusAt.Value);
         var changed = false;
+        var listed = false; // what the read model shows changed: Suricata's state or the latest failed command
         List<string>? recorded = null; // most status messages carry no outcome: nothing allocated for them
         var ledger = Ledger;
         foreach (var (id, reported, detail) in Outcomes(status))
@@ -118,19 +119,21 @@ public sealed partial class SensorGrain
             {
                 Telemetry.ControlPlaneMetrics.Command(outcome.ToString().ToLowerInvariant());
                 changed = true;
+                listed |= outcome is CommandStatus.Failed or CommandStatus.Expired;
             }
         }
 
         // Suricata's state is what an operator cares about; the telemetry around it stays in memory.
-        var suricataChanged = status.Observed != S.SuricataObserved;
-        if (suricataChanged)
+        if (status.Observed != S.SuricataObserved)
         {
             S.SuricataObserved = status.Observed;
             changed = true;
+            listed = true;
         }
 
-        // The sensor list filters and shows Suricata's state: the read model follows its changes, not every status.
-        if (suricataChanged)
+        // The sensor list filters by Suricata's state and the fleet view lists failed commands: the read model
+        // follows their changes, not every status.
+        if (listed)
         {
             await WriteAndListAsync(cancellationToken);
         }

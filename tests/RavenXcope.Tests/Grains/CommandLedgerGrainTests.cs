@@ -93,10 +93,12 @@ public sealed class CommandLedgerGrainTests(InMemoryClusterFixture fixture)
         await fixture.EnrollAsync(sensor);
         Assert.Null(fixture.Directory.Sensors[$"{tenantId}/{sensorId}"].LastFailedCommand);
 
+        // Suricata is reported stopped before and after: the failure alone must reach the read model.
+        await sensor.RecordStatusAsync(new SensorStatusReport("stopped", "stopped", null, null, "trusted", "test", []));
         var start = (await sensor.SubmitCommandAsync(CommandType.Start, null, null)).Value!;
         await Eventually.WaitAsync(() => sensor.GetCommandAsync(start.CommandId), c => c?.Status == CommandStatus.Published, "the start to be published");
         await sensor.RecordStatusAsync(new SensorStatusReport(
-            "running", "failed", start.CommandId, "failed", "trusted", "test", [new ReportedOutcome(start.CommandId, "failed", "suricata: no rules")]));
+            "stopped", "stopped", start.CommandId, "failed", "trusted", "test", [new ReportedOutcome(start.CommandId, "failed", "suricata: no rules")]));
 
         var failed = fixture.Directory.Sensors[$"{tenantId}/{sensorId}"].LastFailedCommand;
         Assert.NotNull(failed);
