@@ -43,18 +43,22 @@ public sealed class AuditStore(NpgsqlDataSource dataSource) : IAuditStore
     /// <summary>A page of the tenant's chain in sequence order, after sequence <paramref name="after"/>, narrowed by <paramref name="filter"/>.</summary>
     public async Task<RowPage<AuditRow>> PageAsync(string tenantId, AuditFilter filter, long after, int limit, CancellationToken cancellationToken)
     {
-        var links = await LinkedPageAsync(tenantId, filter, after, limit + 1, cancellationToken);
+        var links = await QueryAsync(tenantId, filter, after, limit + 1, withPredecessor: false, cancellationToken);
         return FleetReadModel.Trim(links.Select(l => l.Row).ToList(), limit);
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<AuditLink>> LinkedPageAsync(string tenantId, AuditFilter filter, long after, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<AuditLink>> LinkedPageAsync(string tenantId, AuditFilter filter, long after, int limit, CancellationToken cancellationToken) =>
+        QueryAsync(tenantId, filter, after, limit, withPredecessor: true, cancellationToken);
+
+    // Only the verifier needs each entry's predecessor: one primary-key lookup per entry, so a filtered page is
+    // checked without reading the chain; a page that is only shown does not pay for it.
+    private async Task<IReadOnlyList<AuditLink>> QueryAsync(string tenantId, AuditFilter filter, long after, int limit, bool withPredecessor, CancellationToken cancellationToken)
     {
-        // The predecessor is one primary-key lookup per entry, so a filtered page is checked without reading the chain.
-        await using var command = dataSource.CreateCommand("""
-            SELECT a.seq, a.at, a.actor, a.action, a.subject, a.outcome, a.detail, a.prev_mac, a.mac, p.mac
+        await using var command = dataSource.CreateCommand($"""
+            SELECT a.seq, a.at, a.actor, a.action, a.subject, a.outcome, a.detail, a.prev_mac, a.mac, {(withPredecessor ? "p.mac" : "NULL::bytea")}
               FROM audit_log a
-              LEFT JOIN audit_log p ON p.tenant_id = a.tenant_id AND p.seq = a.seq - 1
+              {(withPredecessor ? "LEFT JOIN audit_log p ON p.tenant_id = a.tenant_id AND p.seq = a.seq - 1" : "")}
              WHERE a.tenant_id = $1 AND a.seq > $2
                AND ($4::text IS NULL OR a.action = $4) AND ($5::text IS NULL OR a.actor = $5) AND ($6::text IS NULL OR a.subject = $6)
              ORDER BY a.seq

@@ -17,13 +17,17 @@ public sealed record CommandPage(IReadOnlyList<CommandResponse> Items, string? N
         var start = 0;
         if (after is not null)
         {
-            var index = ledger.Select(c => c.CommandId).ToList().IndexOf(after);
-            if (index < 0)
+            while (start < ledger.Count && ledger[start].CommandId != after)
+            {
+                start++;
+            }
+
+            if (start == ledger.Count)
             {
                 return null;
             }
 
-            start = index + 1;
+            start++;
         }
 
         var items = ledger.Skip(start).Take(limit).Select(CommandResponse.From).ToList();
