@@ -56,7 +56,7 @@ public sealed class FleetQueries(FleetReadModel readModel, AuditStore audit)
 
     /// <summary>The newest <paramref name="limit"/> audit entries about a sensor, newest first.</summary>
     public async Task<IReadOnlyList<AuditEntry>> SensorAuditAsync(string tenantId, string sensorId, int limit, CancellationToken cancellationToken) =>
-        [.. (await audit.LatestAboutAsync(tenantId, $"sensor:{sensorId}", limit, cancellationToken)).Select(Entry)];
+        [.. (await audit.LatestAboutAsync(tenantId, Grains.Model.AuditEvent.Sensor(sensorId), limit, cancellationToken)).Select(Entry)];
 
     private static AuditEntry Entry(Grains.Audit.AuditRow e) =>
         new(e.Sequence, e.At, e.Actor, e.Action, e.Subject, e.Outcome, e.Detail, Convert.ToHexStringLower(e.Mac));

@@ -203,7 +203,7 @@ public static class SensorApi
         var caller = IdentifyCaller(http);
         if (caller is { } known)
         {
-            Grains.Audit.AuditActor.Set($"sensor:{Identifiers.ParseSensorKey(known.Grain).SensorId}");
+            Grains.Audit.AuditActor.Set(Grains.Model.AuditEvent.Sensor(Identifiers.ParseSensorKey(known.Grain).SensorId));
         }
 
         return caller;

@@ -169,7 +169,11 @@ public sealed record AuditEvent(
     [property: Id(1)] string Action,
     [property: Id(2)] string Subject,
     [property: Id(3)] string Outcome,
-    [property: Id(4)] string? Detail);
+    [property: Id(4)] string? Detail)
+{
+    /// <summary>How a sensor is named as an audit subject and as an actor (the sensor's own requests).</summary>
+    public static string Sensor(string sensorId) => $"sensor:{sensorId}";
+}
 
 /// <summary>Which audit entries to show: each field given must match exactly; none given, every entry.</summary>
 [GenerateSerializer, Immutable, Alias("RavenXcope.AuditFilter")]

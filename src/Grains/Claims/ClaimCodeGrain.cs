@@ -121,7 +121,7 @@ public sealed partial class ClaimCodeGrain(
 
     // A refused enrollment of a known code is a trust event of that code's tenant (unknown codes have none).
     private Task AuditRefusalAsync(string reason) =>
-        audit.RecordAsync(state.State.TenantId, new AuditEvent("enrollment", "sensor.enroll", $"sensor:{state.State.SensorId}", "refused", reason));
+        audit.RecordAsync(state.State.TenantId, new AuditEvent("enrollment", "sensor.enroll", AuditEvent.Sensor(state.State.SensorId), "refused", reason));
 
     // The refusal's reason in the metrics' words: snake_case, like the problem codes a grain refuses with.
     private static string RefusalReason(ClaimCodeStatus status) => status switch

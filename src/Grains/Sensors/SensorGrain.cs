@@ -197,13 +197,13 @@ public sealed partial class SensorGrain(
     /// agent does.
     /// </summary>
     private Task AuditAsync(string action, string outcome, string? detail, CancellationToken cancellationToken, string? actor = null) =>
-        audit.RecordAsync(S.TenantId, new AuditEvent(actor ?? AuditActor.Current, action, $"sensor:{S.SensorId}", outcome, detail), cancellationToken);
+        audit.RecordAsync(S.TenantId, new AuditEvent(actor ?? AuditActor.Current, action, AuditEvent.Sensor(S.SensorId), outcome, detail), cancellationToken);
 
     /// <summary>The same, for calls that interleave and never await: appended in the background.</summary>
     private void AuditInBackground(string action, string outcome, string? detail, string? actor = null) =>
-        audit.Record(S.TenantId, new AuditEvent(actor ?? AuditActor.Current, action, $"sensor:{S.SensorId}", outcome, detail));
+        audit.Record(S.TenantId, new AuditEvent(actor ?? AuditActor.Current, action, AuditEvent.Sensor(S.SensorId), outcome, detail));
 
-    private string SelfActor => $"sensor:{S.SensorId}";
+    private string SelfActor => AuditEvent.Sensor(S.SensorId);
 
     /// <summary>
     /// True for the first of a run of the same refusal of an agent's request (heartbeat, renewal, NATS credentials):
