@@ -19,17 +19,17 @@ command -v dotnet >/dev/null || rxc_die "the .NET SDK 10 is required (dotnet not
 # Chosen (or refused) here, before anything starts; the stack of scripts/up.sh runs the same program.
 rxc_require_nats_server
 
-# Two fleets of SENSORS agents run in the benchmark's process, each agent keeping its mTLS and its NATS
-# connection as the shipped agent does, so that process needs about 4 open files a sensor (the stack's processes
-# inherit the limit and need about half as many). Raise the limit as far as this user may, and refuse at once,
-# not after minutes of setup, a fleet that cannot fit.
-want_files=$(( sensors * 4 + 4096 ))
-need_files=$(( sensors * 4 + 512 ))
+# Two fleets of SENSORS agents run, each in a process of its own (the benchmark's and a child of it), each agent
+# keeping its mTLS and its NATS connection as the shipped agent does: a fleet's process needs about 2 open files
+# a sensor, and so do the gateway and nats-server, which hold both fleets' connections (they inherit the limit).
+# Raise the limit as far as this user may, and refuse at once, not after minutes of setup, a fleet that cannot fit.
+want_files=$(( sensors * 2 + 4096 ))
+need_files=$(( sensors * 2 + 512 ))
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$want_files" ]; then
   ulimit -n "$want_files" 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 fi
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$need_files" ]; then
-  rxc_die "open files are limited to $(ulimit -n) (hard limit $(ulimit -Hn)), and two fleets of $sensors agents need about $need_files: raise the hard limit (as a privileged user: ulimit -Hn, or LimitNOFILE in a unit) or run at most $(( ($(ulimit -n) - 512) / 4 )) sensors"
+  rxc_die "open files are limited to $(ulimit -n) (hard limit $(ulimit -Hn)), and a fleet of $sensors agents needs about $need_files in each process: raise the hard limit (as a privileged user: ulimit -Hn, or LimitNOFILE in a unit) or run at most $(( ($(ulimit -n) - 512) / 2 )) sensors"
 fi
 RXC_DATA=$(mktemp -d /tmp/rxc-bench.XXXXXX)
 chmod 755 "$RXC_DATA"

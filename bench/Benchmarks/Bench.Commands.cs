@@ -71,8 +71,8 @@ public sealed partial class Bench
 
         // Fan-out: one command to every sensor of both fleets at once (sensor 0's consumer served the floor).
         received.Clear();
-        _second?.CommandReceived += (_, id, at) => received.TryAdd(id, at);
-        var targets = _fleet.Sensors.Skip(1).Concat(_second?.Sensors ?? []).ToList();
+        _second?.CommandReceived += (id, at) => received.TryAdd(id, at);
+        var targets = _fleet.Sensors.Skip(1).Select(s => new FleetMember(s.TenantId, s.SensorId)).Concat(_second?.Sensors ?? []).ToList();
         var fanCpu = Cpu();
         var ids = new ConcurrentBag<string>();
         var refused = 0;

@@ -64,11 +64,12 @@ public sealed partial class Bench
 
     private static double PerUnit(double[] spent, int process, long units) => Math.Round(spent[process] * 1e6 / Math.Max(1, units));
 
-    // CPU seconds so far of silo, gateway, nats-server, PostgreSQL and this process (CpuNames). PostgreSQL's work
-    // is done in backends under the postmaster: its tree is counted.
+    // CPU seconds so far of silo, gateway, nats-server, PostgreSQL and the load generator (CpuNames): this process
+    // and the second fleet's. PostgreSQL's work is done in backends under the postmaster: its tree is counted.
     private double[] Cpu() =>
         [ProcessProbe.CpuSeconds(target.SiloPid) ?? 0, ProcessProbe.CpuSeconds(target.GatewayPid) ?? 0, ProcessProbe.CpuSeconds(target.NatsPid) ?? 0,
-         ProcessProbe.TreeCpuSeconds(target.PgPid) ?? 0, ProcessProbe.CpuSeconds(Environment.ProcessId) ?? 0];
+         ProcessProbe.TreeCpuSeconds(target.PgPid) ?? 0,
+         (ProcessProbe.CpuSeconds(Environment.ProcessId) ?? 0) + (_second is { } second ? ProcessProbe.CpuSeconds(second.Pid) ?? 0 : 0)];
 
     private double[] CpuSince(double[] before) => [.. Cpu().Select((c, i) => c - before[i])];
 

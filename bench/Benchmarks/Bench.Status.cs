@@ -105,16 +105,21 @@ public sealed partial class Bench
     }
 
     // A status now from the sensor's agent, as its status timer sends them; false when the agent is not connected.
-    private static Task<bool> SendStatusAsync(VirtualSensor sensor, CancellationToken cancellationToken) =>
+    internal static Task<bool> SendStatusAsync(VirtualSensor sensor, CancellationToken cancellationToken) =>
         sensor.Runner?.Control is { } control ? control.SendStatusAsync(cancellationToken) : Task.FromResult(false);
 
     // One status from every sensor of both fleets: none changes liveness class (and writes it) for the next 90 s,
     // so that the write counters of the next benchmark see only its own writes.
     private async Task RefreshAsync(CancellationToken cancellationToken)
     {
-        foreach (var sensor in _fleet.Sensors.Concat(_second?.Sensors ?? []))
+        foreach (var sensor in _fleet.Sensors)
         {
             await SendStatusAsync(sensor, cancellationToken);
+        }
+
+        if (_second is not null)
+        {
+            await _second.SendStatusesAsync(cancellationToken);
         }
 
         // A sensor's liveness is written when its grain's 30 s timer sees the class change: wait until every

@@ -7,15 +7,16 @@ using RavenXcope.FleetSim;
 
 namespace RavenXcope.Benchmarks;
 
-/// <summary>The benchmarks over one fleet, each against a floor measured in the same run.</summary>
-public sealed partial class Bench(BenchTarget target, int sensors, TextWriter log, IReadOnlySet<string>? only = null)
+/// <summary>The benchmarks over two fleets, each against a floor measured in the same run. The first fleet runs in
+/// this process; the second, in a <see cref="FleetProcess"/> set up from the same <paramref name="envFile"/>.</summary>
+public sealed partial class Bench(BenchTarget target, string envFile, int sensors, TextWriter log, IReadOnlySet<string>? only = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly string[] CpuNames = ["silo", "gateway", "nats", "postgres", "load generator"];
     private const int SiloCpu = 0, GatewayCpu = 1, LoadCpu = 4;
     private readonly List<BenchRow> _rows = [];
     private FleetSimulator _fleet = null!;
-    private FleetSimulator? _second;
+    private FleetProcess? _second;
     private SimOptions _options = null!;
     private HttpClient _api = null!;
     private NpgsqlDataSource? _database;
@@ -26,24 +27,7 @@ public sealed partial class Bench(BenchTarget target, int sensors, TextWriter lo
     public async Task<IReadOnlyList<BenchRow>> RunAsync(CancellationToken cancellationToken)
     {
         var memoryBefore = Memory();
-        _options = new SimOptions
-            {
-                ApiUrl = target.Api,
-                EnrollUrl = target.Enroll,
-                SensorUrl = target.Sensor,
-                CaFile = target.CaFile,
-                AdminKey = target.AdminKey,
-                Sensors = sensors,
-                Commands = 0,
-                SetupConcurrency = 32,
-                Watch = new Dictionary<string, int>
-                {
-                    ["silo"] = target.SiloPid,
-                    ["gateway"] = target.GatewayPid,
-                    ["nats"] = target.NatsPid,
-                    ["postgres"] = target.PgPid,
-                },
-            };
+        _options = FleetOptions(target, sensors);
         _fleet = new FleetSimulator(_options, log);
         _api = new HttpClient { BaseAddress = target.Api };
         _api.DefaultRequestHeaders.Authorization = new("Bearer", target.AdminKey);
@@ -63,8 +47,7 @@ public sealed partial class Bench(BenchTarget target, int sensors, TextWriter lo
             // paid for JIT, caches and pools that do not grow with the fleet.
             await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
             var memoryMiddle = Memory();
-            _second = new FleetSimulator(_options with { RunId = $"{_fleet.TenantIds[0]}-b" }, log);
-            await _second.SetUpAsync(cancellationToken);
+            _second = await FleetProcess.StartAsync(envFile, sensors, $"{_fleet.TenantIds[0]}-b", cancellationToken);
             if (Runs("5"))
             {
                 await EnrollmentAsync(cancellationToken);
@@ -113,7 +96,7 @@ public sealed partial class Bench(BenchTarget target, int sensors, TextWriter lo
             await _fleet.ShutdownAsync();
             if (_second is not null)
             {
-                await _second.ShutdownAsync();
+                await _second.DisposeAsync();
             }
 
             _api.Dispose();
@@ -125,6 +108,26 @@ public sealed partial class Bench(BenchTarget target, int sensors, TextWriter lo
 
         return _rows;
     }
+
+    /// <summary>A fleet of the benchmark: its agents run at their production intervals and nothing else is driven.</summary>
+    public static SimOptions FleetOptions(BenchTarget target, int sensors) => new()
+    {
+        ApiUrl = target.Api,
+        EnrollUrl = target.Enroll,
+        SensorUrl = target.Sensor,
+        CaFile = target.CaFile,
+        AdminKey = target.AdminKey,
+        Sensors = sensors,
+        Commands = 0,
+        SetupConcurrency = 32,
+        Watch = new Dictionary<string, int>
+        {
+            ["silo"] = target.SiloPid,
+            ["gateway"] = target.GatewayPid,
+            ["nats"] = target.NatsPid,
+            ["postgres"] = target.PgPid,
+        },
+    };
 
     // 7a and 7b are measured with 1 and 4.
     private bool Runs(string id) => only is null || only.Contains(id);

@@ -4,34 +4,25 @@ using System.Text.Json;
 using RavenXcope.Benchmarks;
 
 // ravenxcope-bench ENV_FILE SENSORS JSON_OUT MARKDOWN_OUT: run by scripts/bench.sh against the private stack it started.
+// ravenxcope-bench fleet ENV_FILE SENSORS RUN_ID: the second fleet's process, started by the first form (FleetProcess).
+if (args.Length == 4 && args[0] == FleetProcessHost.Verb && File.Exists(args[1]) && int.TryParse(args[2], out var fleetSensors))
+{
+    return await FleetProcessHost.RunAsync(BenchTarget.Load(args[1]), fleetSensors, args[3]);
+}
+
 if (args.Length != 4 || !File.Exists(args[0]) || !int.TryParse(args[1], out var sensors))
 {
     Console.Error.WriteLine("usage: ravenxcope-bench ENV_FILE SENSORS JSON_OUT MARKDOWN_OUT (scripts/bench.sh runs it)");
     return 2;
 }
 
-var env = File.ReadLines(args[0]).Where(l => l.Contains('=')).ToDictionary(l => l[..l.IndexOf('=')], l => l[(l.IndexOf('=') + 1)..]);
-string Need(string name) => env.TryGetValue(name, out var v) ? v : Environment.GetEnvironmentVariable(name) ?? throw new InvalidOperationException($"{name} is not set");
-var target = new BenchTarget(
-    new Uri(Need("GATEWAY_URL")),
-    new Uri(Need("ENROLL_URL")),
-    new Uri(Need("SENSOR_MTLS_URL")),
-    Need("CA_FILE"),
-    Need("ADMIN_API_KEY"),
-    Need("PG_DSN"),
-    new Uri(Need("SILO_HEALTH_URL").Replace("/healthz", "/metrics", StringComparison.Ordinal)),
-    Need("BACKEND_SHARED_SECRET"),
-    int.Parse(Need("SILO_PID"), CultureInfo.InvariantCulture),
-    int.Parse(Need("NATS_PID"), CultureInfo.InvariantCulture),
-    int.Parse(Need("PG_PID"), CultureInfo.InvariantCulture),
-    int.Parse(Need("GATEWAY_PID"), CultureInfo.InvariantCulture));
-
+var target = BenchTarget.Load(args[0]);
 var started = DateTimeOffset.UtcNow;
 // RXC_BENCH_ONLY=1,4 runs some of the benchmarks (the fleet is set up all the same).
 var only = Environment.GetEnvironmentVariable("RXC_BENCH_ONLY") is { Length: > 0 } list
     ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet()
     : null;
-var rows = await new Bench(target, sensors, Console.Error, only).RunAsync(CancellationToken.None);
+var rows = await new Bench(target, args[0], sensors, Console.Error, only).RunAsync(CancellationToken.None);
 
 var table = new StringBuilder();
 table.AppendLine("| # | path | system | floor | ratio | goal | met |");
