@@ -327,7 +327,9 @@ static string? ResolveConnectionString(string? fromCommandLine)
     }
     catch (InvalidConfigurationException e)
     {
-        Console.Error.WriteLine($"ravenxcope-silo: configuration error:{Environment.NewLine}{e.Message}");
+        // The admin commands are run by hand, most often against a local stack whose settings are in a file.
+        Console.Error.WriteLine($"ravenxcope-silo: configuration error:{Environment.NewLine}{e.Message}{Environment.NewLine}"
+            + "Give the database with --connection-string or PG_DSN, or the stack's settings with --env-file .data/up.env.");
         return null;
     }
 }

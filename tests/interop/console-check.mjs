@@ -14,7 +14,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 
 const input = JSON.parse(readFileSync(0, 'utf8'));
 const wait = 60_000;
-const result = { steps: [], axe: {}, screenshots: [] };
+const result = { steps: [], axe: {}, overflow: {}, screenshots: [] };
 const children = [];
 const step = (name) => { result.steps.push(name); process.stderr.write(`step: ${name}\n`); };
 const url = (path) => new URL(path, input.url).toString();
@@ -30,6 +30,8 @@ try {
 async function check(page, name) {
   const axe = await new AxeBuilder({ page }).analyze();
   result.axe[name] = axe.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join('; ')})`);
+  // Pixels the page is wider than the window: a long id in a table must wrap, not push the page sideways.
+  result.overflow[name] = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   const path = `${input.artifacts}/console-${name}.png`;
   await page.screenshot({ path, fullPage: true });
   result.screenshots.push(path);

@@ -271,6 +271,17 @@ public sealed class ApiKeyTests(TrustStackFixture stack) : IClassFixture<TrustSt
         }
     }
 
+    [Fact]
+    public async Task An_admin_command_without_a_database_says_how_to_give_one()
+    {
+        var silo = ServiceProcess.Program("Silo", "ravenxcope-silo");
+        var (exit, output) = await ServiceProcess.RunAsync(
+            silo, ["verify-audit", "--tenant", "acme"], new Dictionary<string, string> { ["PG_DSN"] = "", ["AUDIT_HMAC_KEY"] = TestSilo.AuditKey });
+        Assert.Equal(2, exit);
+        Assert.Contains("--connection-string", output, StringComparison.Ordinal);
+        Assert.Contains("--env-file", output, StringComparison.Ordinal);
+    }
+
     private static async Task<(string Key, string Id)> CreateKeyAsync(HttpClient admin, object request)
     {
         using var created = await admin.PostJsonAsync("/api/v1/api-keys", request);

@@ -93,6 +93,11 @@ public sealed class ConsoleBrowserTests
             Assert.True(page.Value.GetArrayLength() == 0, $"axe found serious or critical violations on {page.Name}: {page.Value}");
         }
 
+        foreach (var page in r.GetProperty("overflow").EnumerateObject())
+        {
+            Assert.True(page.Value.GetInt32() <= 0, $"the {page.Name} page is {page.Value} px wider than the window");
+        }
+
         foreach (var screenshot in r.GetProperty("screenshots").EnumerateArray())
         {
             Assert.True(new FileInfo(screenshot.GetString()!).Length > 10_000, $"the screenshot {screenshot} is missing or blank");
