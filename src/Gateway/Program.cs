@@ -6,6 +6,12 @@ if (args is [RavenXcope.Gateway.OperatorConsole.CreateOperatorCommand.Name, ..])
     return await RavenXcope.Gateway.OperatorConsole.CreateOperatorCommand.RunAsync(args[1..]);
 }
 
+if (HostCommandLine.FirstStray(args) is { } stray)
+{
+    await Console.Error.WriteLineAsync($"ravenxcope-gateway: '{stray}' is neither a command ({RavenXcope.Gateway.OperatorConsole.CreateOperatorCommand.Name}) nor a setting (--Key=value)");
+    return 2;
+}
+
 try
 {
     await using var app = GatewayApplication.Build(args);

@@ -103,8 +103,14 @@ string[] HostArguments(ParseResult result) => result.GetValue(logFormatOption) i
     ? [.. result.UnmatchedTokens, $"--{HostLogging.CommandLineKey}", format]
     : [.. result.UnmatchedTokens];
 
-static async Task<int> Serve(string[] args, CancellationToken cancellationToken)
+async Task<int> Serve(string[] args, CancellationToken cancellationToken)
 {
+    if (HostCommandLine.FirstStray(args) is { } stray)
+    {
+        await Console.Error.WriteLineAsync($"ravenxcope-silo: '{stray}' is neither a command ({string.Join(", ", root.Subcommands.Select(c => c.Name))}) nor a setting (--Key=value); try --help");
+        return 2;
+    }
+
     try
     {
         await using var app = await SiloApplication.BuildAsync(args, cancellationToken: cancellationToken);

@@ -3,16 +3,11 @@
 // argv[2]: a JSON file {natsUrl, creds, inboxPrefix, stream, ownConsumer, ownStatus, count}
 // stdout: {"commands":[{commandId, type}]}
 import { readFileSync } from "node:fs";
-import { connect, credsAuthenticator } from "@nats-io/transport-node";
+import { connectAsSensor } from "./sensor-connection.mjs";
 import { jetstream } from "@nats-io/jetstream";
 
 const input = JSON.parse(readFileSync(process.argv[2], "utf8"));
-const nc = await connect({
-  servers: input.natsUrl,
-  authenticator: credsAuthenticator(new TextEncoder().encode(input.creds)),
-  inboxPrefix: input.inboxPrefix,
-  maxReconnectAttempts: 0,
-});
+const nc = await connectAsSensor(input);
 const consumer = await jetstream(nc).consumers.get(input.stream, input.ownConsumer);
 const commands = [];
 let observed = "stopped";

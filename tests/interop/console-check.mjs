@@ -8,6 +8,7 @@
 //          "artifacts": "/path", "chromium": "/usr/bin/chromium" }
 // stdout: { "steps": [...], "axe": { page: [violations] }, "serials": [before, after], "forgedStatus": 403, ... }
 import { readFileSync } from 'node:fs';
+import { leaveEvidence } from './page-evidence.mjs';
 import { spawn } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -223,12 +224,9 @@ try {
 
   process.stdout.write(JSON.stringify(result));
 } catch (error) {
-  if (page) {
-    await page.screenshot({ path: `${input.artifacts}/console-failed.png`, fullPage: true }).catch(() => {});
-  }
   const shown = page ? await page.locator('main').innerText({ timeout: 1000 }).catch(() => '') : '';
-  console.error(`${error.stack}\nsteps done: ${result.steps.join(', ')}\n--- the page showed ---\n${shown.slice(0, 3000)}`);
-  process.exitCode = 1;
+  console.error(`steps done: ${result.steps.join(', ')}`);
+  await leaveEvidence(page, `${input.artifacts}/console-failed.png`, error, shown);
 } finally {
   for (const child of children) {
     if (child.exitCode === null) child.kill('SIGTERM');

@@ -7,6 +7,7 @@
 //          "chromium": "/usr/bin/chromium" (optional) }
 // stdout: { "grainType": "<the option chosen>", "state": "<the text the dashboard showed>" }
 import { readFileSync } from 'node:fs';
+import { leaveEvidence } from './page-evidence.mjs';
 import { chromium } from 'playwright-core';
 
 const input = JSON.parse(readFileSync(0, 'utf8'));
@@ -55,13 +56,8 @@ try {
   await page.screenshot({ path: input.screenshot, fullPage: true });
   process.stdout.write(JSON.stringify({ grainType, state: await state.first().innerText() }));
 } catch (error) {
-  // Leave the evidence: what the page showed, and a picture of it.
   const shown = page ? await page.locator('pre').first().innerText({ timeout: 1000 }).catch(() => '(no state shown)') : '';
-  if (page) {
-    await page.screenshot({ path: input.screenshot.replace(/\.png$/, '.failed.png'), fullPage: true }).catch(() => {});
-  }
-  console.error(`${error.message}\n--- the page showed ---\n${shown.slice(0, 4000)}`);
-  process.exitCode = 1;
+  await leaveEvidence(page, input.screenshot.replace(/\.png$/, '.failed.png'), error, shown);
 } finally {
   await browser.close();
 }

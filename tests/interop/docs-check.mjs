@@ -8,6 +8,7 @@
 //          "screenshot": "/path.png", "chromium": "/usr/bin/chromium" }
 // stdout: { "forbiddenShown": [...], "request": { "method", "authorization", "body" }, "status": <number> }
 import { readFileSync } from 'node:fs';
+import { leaveEvidence } from './page-evidence.mjs';
 import { chromium } from 'playwright-core';
 
 const input = JSON.parse(readFileSync(0, 'utf8'));
@@ -71,11 +72,7 @@ try {
   const ids = page ? await page.locator('[id*="tenants"]').evaluateAll(all => all.map(e => e.id)).catch(() => []) : [];
   const credit = page ? await page.getByText('Powered by').first().evaluate(e => e.closest('a')?.outerHTML ?? e.outerHTML).catch(() => null) : null;
   console.error(`buttons: ${JSON.stringify(buttons.slice(0, 80))}\nids: ${JSON.stringify(ids.slice(0, 40))}\ncredit: ${credit}`);
-  if (page) {
-    await page.screenshot({ path: input.screenshot.replace(/\.png$/, '.failed.png'), fullPage: true }).catch(() => {});
-  }
-  console.error(`${error.message}\n--- the page showed ---\n${shown.slice(0, 4000)}`);
-  process.exitCode = 1;
+  await leaveEvidence(page, input.screenshot.replace(/\.png$/, '.failed.png'), error, shown);
 } finally {
   await browser.close();
 }

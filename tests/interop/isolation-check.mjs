@@ -3,17 +3,11 @@
 //                       ownStatus, otherStatus, otherInbox, otherCommands}
 // stdout: {"allowed": {check: true|false}, "denied": {check: true|false}}  (true = as the check expects)
 import { readFileSync } from "node:fs";
-import { connect, credsAuthenticator } from "@nats-io/transport-node";
+import { connectAsSensor } from "./sensor-connection.mjs";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 
 const input = JSON.parse(readFileSync(process.argv[2], "utf8"));
-const nc = await connect({
-  servers: input.natsUrl,
-  authenticator: credsAuthenticator(new TextEncoder().encode(input.creds)),
-  inboxPrefix: input.inboxPrefix,
-  timeout: 5000,
-  maxReconnectAttempts: 0,
-});
+const nc = await connectAsSensor(input, { timeout: 5000 });
 
 const errors = [];
 (async () => {

@@ -1,16 +1,11 @@
 // Cross-check of our NATS JWTs and .creds with the official @nats-io/jwt and @nats-io/nkeys.
 // stdin:  {"jwts":["…"], "creds":"…"}
 // stdout: {"jwts":[{"claims":{…},"verified":true}], "creds":{"jwt":"…","seedPublicKey":"U…"}}
+import { readFileSync } from "node:fs";
 import { decode, parseCreds } from "@nats-io/jwt";
 import { fromPublic, fromSeed } from "@nats-io/nkeys";
 
-const input = JSON.parse(await new Promise((resolve, reject) => {
-  let buffer = "";
-  process.stdin.setEncoding("utf8");
-  process.stdin.on("data", (chunk) => (buffer += chunk));
-  process.stdin.on("end", () => resolve(buffer));
-  process.stdin.on("error", reject);
-}));
+const input = JSON.parse(readFileSync(0, "utf8"));
 
 const encoder = new TextEncoder();
 const jwts = input.jwts.map((token) => {

@@ -2,16 +2,11 @@
 // stdin:  {"ours":[{"seed","publicKey","data","signature"}]}   (data and signature base64)
 // stdout: {"ours":[{"publicKeyMatches","signatureVerifies","tamperedVerifies"}],
 //          "theirs":[{"role","seed","publicKey","data","signature"}]}
+import { readFileSync } from "node:fs";
 import { createOperator, createAccount, createUser, fromSeed, fromPublic } from "@nats-io/nkeys";
 
 const text = new TextEncoder();
-const input = JSON.parse(await new Promise((resolve, reject) => {
-  let buffer = "";
-  process.stdin.setEncoding("utf8");
-  process.stdin.on("data", (chunk) => (buffer += chunk));
-  process.stdin.on("end", () => resolve(buffer));
-  process.stdin.on("error", reject);
-}));
+const input = JSON.parse(readFileSync(0, "utf8"));
 
 const ours = input.ours.map((item) => {
   const data = Buffer.from(item.data, "base64");

@@ -282,6 +282,21 @@ public sealed class ApiKeyTests(TrustStackFixture stack) : IClassFixture<TrustSt
         Assert.Contains("--env-file", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_mistyped_command_is_refused_by_name_and_starts_no_host()
+    {
+        // With the database configured, a command the parser does not know would otherwise start a silo or a gateway.
+        var environment = new Dictionary<string, string> { ["PG_DSN"] = stack.Database.ConnectionString };
+        var (siloExit, silo) = await ServiceProcess.RunAsync(ServiceProcess.Program("Silo", "ravenxcope-silo"), ["verify-adit", "--tenant", "acme"], environment);
+        Assert.Equal(2, siloExit);
+        Assert.Contains("'verify-adit' is neither a command (", silo, StringComparison.Ordinal);
+        Assert.Contains("verify-audit", silo, StringComparison.Ordinal);
+
+        var (gatewayExit, gateway) = await ServiceProcess.RunAsync(ServiceProcess.Program("Gateway", "ravenxcope-gateway"), ["create-operater", "--user", "x"], environment);
+        Assert.Equal(2, gatewayExit);
+        Assert.Contains("'create-operater' is neither a command (create-operator)", gateway, StringComparison.Ordinal);
+    }
+
     private static async Task<(string Key, string Id)> CreateKeyAsync(HttpClient admin, object request)
     {
         using var created = await admin.PostJsonAsync("/api/v1/api-keys", request);
