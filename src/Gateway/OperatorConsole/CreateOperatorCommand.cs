@@ -16,6 +16,9 @@ public static class CreateOperatorCommand
     /// <summary>The subcommand's name.</summary>
     public const string Name = "create-operator";
 
+    /// <summary>How it is called, for --help and the gateway's own usage.</summary>
+    public const string Usage = $"{Name} --user NAME --role admin|operator|reader [--tenant ID] [--password-stdin] [--connection-string DSN]";
+
     /// <summary>Runs the subcommand with the arguments after its name.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
@@ -31,7 +34,10 @@ public static class CreateOperatorCommand
                 case "--tenant": tenant = Next(); break;
                 case "--connection-string": dsn = Next(); break;
                 case "--password-stdin": fromStdin = true; break;
-                default: return await Fail($"unknown argument '{args[i]}'");
+                case "--help" or "-h" or "-?":
+                    Console.WriteLine($"Usage: ravenxcope-gateway {Usage}\nCreates a console account; without --password-stdin it makes a password and prints it (shown once).\nThe database: --connection-string, else PG_DSN.\nExit 0 created, 1 the name is taken, 2 bad input.");
+                    return 0;
+                default: return await Fail($"unknown argument '{args[i]}' (try --help)");
             }
         }
 

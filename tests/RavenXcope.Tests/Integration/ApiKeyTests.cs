@@ -295,6 +295,14 @@ public sealed class ApiKeyTests(TrustStackFixture stack) : IClassFixture<TrustSt
         var (gatewayExit, gateway) = await ServiceProcess.RunAsync(ServiceProcess.Program("Gateway", "ravenxcope-gateway"), ["create-operater", "--user", "x"], environment);
         Assert.Equal(2, gatewayExit);
         Assert.Contains("'create-operater' is neither a command (create-operator)", gateway, StringComparison.Ordinal);
+
+        // Asking for help prints it and starts nothing.
+        foreach (var arguments in new[] { new[] { "--help" }, ["create-operator", "--help"] })
+        {
+            var (helpExit, help) = await ServiceProcess.RunAsync(ServiceProcess.Program("Gateway", "ravenxcope-gateway"), arguments, environment);
+            Assert.True(helpExit == 0, help);
+            Assert.Contains("create-operator --user NAME --role admin|operator|reader", help, StringComparison.Ordinal);
+        }
     }
 
     private static async Task<(string Key, string Id)> CreateKeyAsync(HttpClient admin, object request)
