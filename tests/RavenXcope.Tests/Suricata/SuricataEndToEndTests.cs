@@ -31,8 +31,16 @@ public sealed class SuricataEndToEndTests
         Assert.StartsWith("7.", detail.GetProperty("version").GetString(), StringComparison.Ordinal);
         Assert.Equal(1, detail.GetProperty("rulesLoaded").GetInt64());
 
-        suricata.SendPackets(25);
-        await ProcessEndToEndTests.SensorAsync(api, s => s.GetProperty("suricataDetail").TryGetProperty("packets", out var p) && p.GetInt64() >= 25, "Suricata's packet counter on the sensor", agent);
+        // Sent on every look (Suricata's socket can answer before its capture threads take packets).
+        await ProcessEndToEndTests.SensorAsync(
+            api,
+            s =>
+            {
+                suricata.SendPackets(5);
+                return s.GetProperty("suricataDetail").TryGetProperty("packets", out var p) && p.GetInt64() >= 25;
+            },
+            "Suricata's packet counter on the sensor",
+            agent);
 
         // The fleet's view in the silo's metrics: what was captured, and sensors by Suricata state, with no sensor label.
         using (var http = new HttpClient())

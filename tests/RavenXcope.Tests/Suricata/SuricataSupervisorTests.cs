@@ -25,9 +25,16 @@ public sealed class SuricataSupervisorTests
         Assert.Equal(1, report.RulesLoaded);
         Assert.Equal(0, report.RulesFailed);
 
-        // What Suricata captured on lo, from its own counters.
-        suricata.SendPackets(20);
-        var captured = await Eventually.WaitAsync(() => Task.FromResult(supervisor.Report), r => r?.Packets >= 20, "Suricata to count the packets sent to its port");
+        // What Suricata captured on lo, from its own counters. Its socket can answer before its capture threads take
+        // packets, so packets are sent on every look until the counter shows them, not once.
+        var captured = await Eventually.WaitAsync(
+            () =>
+            {
+                suricata.SendPackets(5);
+                return Task.FromResult(supervisor.Report);
+            },
+            r => r?.Packets >= 20,
+            "Suricata to count the packets sent to its port");
         Assert.NotNull(captured.KernelDrops);
         Assert.NotNull(captured.UptimeSeconds);
 
