@@ -33,7 +33,7 @@ public sealed partial class ApiKeyAdministration(ApiKeyStore store, IClusterClie
         }
 
         tenantId ??= caller.TenantId;
-        if (tenantId is not null && (!caller.CanAccessTenant(tenantId) || !await OperatorApi.TenantExistsAsync(tenantId, cluster, cancellationToken)))
+        if (await TenantHiddenAsync(caller, tenantId, cancellationToken))
         {
             return ApiKeyOutcome<CreatedApiKey>.Refused(ProblemCodes.TenantNotFound, $"tenant {tenantId} does not exist");
         }
@@ -64,7 +64,7 @@ public sealed partial class ApiKeyAdministration(ApiKeyStore store, IClusterClie
             return ApiKeyOutcome<ApiKeyPage>.Refused(ProblemCodes.InvalidCursor, "after must be the nextCursor of a previous page (a key id)");
         }
 
-        if (tenantId is not null && (!caller.CanAccessTenant(tenantId) || !await OperatorApi.TenantExistsAsync(tenantId, cluster, cancellationToken)))
+        if (await TenantHiddenAsync(caller, tenantId, cancellationToken))
         {
             return ApiKeyOutcome<ApiKeyPage>.Refused(ProblemCodes.TenantNotFound, $"tenant {tenantId} does not exist");
         }
@@ -92,6 +92,10 @@ public sealed partial class ApiKeyAdministration(ApiKeyStore store, IClusterClie
         await RecordAsync(caller, revoked.TenantId, "api_key.revoke", "revoked", revoked.KeyId, ApiKeyRoles.Name(revoked.Role), cancellationToken);
         return ApiKeyOutcome<bool>.Done(true);
     }
+
+    // A tenant the caller may not see is answered as one that does not exist.
+    private async Task<bool> TenantHiddenAsync(OperatorCaller caller, string? tenantId, CancellationToken cancellationToken) =>
+        tenantId is not null && (!caller.CanAccessTenant(tenantId) || !await OperatorApi.TenantExistsAsync(tenantId, cluster, cancellationToken));
 
     private Task RecordAsync(OperatorCaller caller, string? tenantId, string action, string change, string keyId, string detail, CancellationToken cancellationToken)
     {

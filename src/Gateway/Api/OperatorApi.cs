@@ -274,42 +274,29 @@ public static partial class OperatorApi
     private static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> AuditLog(
         string tenantId, long? after, int? limit, string? action, string? actor, string? subject, IClusterClient cluster, FleetQueries queries, CancellationToken cancellationToken)
     {
-        if (await TenantMissing(tenantId, cluster, cancellationToken) is { } missing)
-        {
-            return missing;
-        }
-
-        if (after is < 0)
-        {
-            return Problems.Of(ProblemCodes.InvalidCursor, "after must be the nextAfter of a previous page (a sequence number, 0 or more)");
-        }
-
-        return limit is < 1 or > 500
-            ? Problems.Of(ProblemCodes.InvalidLimit, "limit must be between 1 and 500")
+        return await AuditPageRefused(tenantId, after, limit, cluster, cancellationToken) is { } refused
+            ? refused
             : TypedResults.Ok(await queries.AuditAsync(tenantId, new AuditFilter(action, actor, subject), after ?? 0, limit ?? 100, cancellationToken));
     }
 
     private static async Task<Results<Ok<AuditVerdictResponse>, ProblemHttpResult>> VerifyAudit(
         string tenantId, long? after, int? limit, string? action, string? actor, string? subject, IClusterClient cluster, CancellationToken cancellationToken)
     {
-        if (await TenantMissing(tenantId, cluster, cancellationToken) is { } missing)
+        if (await AuditPageRefused(tenantId, after, limit, cluster, cancellationToken) is { } refused)
         {
-            return missing;
-        }
-
-        if (after is < 0)
-        {
-            return Problems.Of(ProblemCodes.InvalidCursor, "after must be the nextAfter of a previous page (a sequence number, 0 or more)");
-        }
-
-        if (limit is < 1 or > 500)
-        {
-            return Problems.Of(ProblemCodes.InvalidLimit, "limit must be between 1 and 500");
+            return refused;
         }
 
         var verdict = await cluster.GetGrain<IAuditGrain>(Identifiers.AuditKey(tenantId)).VerifyPageAsync(new AuditFilter(action, actor, subject), after ?? 0, limit ?? 100, cancellationToken);
         return TypedResults.Ok(new AuditVerdictResponse(verdict.Verified, verdict.Intact, verdict.Count, verdict.First, verdict.Last, verdict.Broken, verdict.Sentence));
     }
+
+    // A page of the audit chain and the verdict on it take the same tenant, cursor and limit, refused alike.
+    private static async Task<ProblemHttpResult?> AuditPageRefused(string tenantId, long? after, int? limit, IClusterClient cluster, CancellationToken cancellationToken) =>
+        await TenantMissing(tenantId, cluster, cancellationToken) is { } missing ? missing
+        : after is < 0 ? Problems.Of(ProblemCodes.InvalidCursor, "after must be the nextAfter of a previous page (a sequence number, 0 or more)")
+        : limit is < 1 or > 500 ? Problems.Of(ProblemCodes.InvalidLimit, "limit must be between 1 and 500")
+        : null;
 
     private static async Task<Results<Ok<TrustSummary>, ProblemHttpResult>> TrustSummary(string tenantId, IClusterClient cluster, FleetQueries queries, CancellationToken cancellationToken) =>
         await TenantMissing(tenantId, cluster, cancellationToken) is { } missing ? missing : TypedResults.Ok(await queries.SummaryAsync(tenantId, cancellationToken));

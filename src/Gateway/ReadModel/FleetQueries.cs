@@ -4,7 +4,7 @@ using RavenXcope.Infrastructure.Postgres;
 namespace RavenXcope.Gateway.ReadModel;
 
 /// <summary>The operator API's views of the read model and the audit chain: rows mapped to HTTP records at the edge.</summary>
-public sealed class FleetQueries(FleetReadModel readModel, AuditStore audit)
+public sealed class FleetQueries(FleetReadModel readModel, AuditStore audit, TimeProvider time)
 {
     /// <summary>One page of a tenant's sensors in id order, narrowed by <paramref name="filter"/>.</summary>
     public async Task<SensorPage> ListSensorsAsync(string tenantId, SensorFilter filter, string? after, int limit, CancellationToken cancellationToken)
@@ -31,7 +31,7 @@ public sealed class FleetQueries(FleetReadModel readModel, AuditStore audit)
         var counts = await readModel.CountAsync(tenantId, cancellationToken);
         var alerts = await readModel.AlertsAsync(tenantId, listLimit, cancellationToken);
         var notSeen = await readModel.NotSeenAsync(tenantId, listLimit, cancellationToken);
-        var failed = await readModel.FailedCommandsAsync(tenantId, DateTimeOffset.UtcNow - FailedCommandWindow, listLimit, cancellationToken);
+        var failed = await readModel.FailedCommandsAsync(tenantId, time.GetUtcNow() - FailedCommandWindow, listLimit, cancellationToken);
         static IReadOnlyDictionary<string, int> By(IEnumerable<SensorCount> counts, Func<SensorCount, string> key) =>
             counts.GroupBy(key).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(c => c.Count));
         return new FleetOverview(
